@@ -1,0 +1,1 @@
+"""callqa: call QA services."""

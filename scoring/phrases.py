@@ -1,0 +1,120 @@
+"""Phrase matching over word tokens, blind to case, punctuation and missing Vietnamese diacritics.
+
+Text that carries diacritics is matched with them ("lỗi" never matches "lời"); text that lost them
+(ASR without marks, typed notes) is matched against the phrases with their diacritics removed. A phrase is a sequence of words; `*` stands for a gap of 0-3 words ("xin lỗi * nói lại"). Matches map
+back to the original text and, when the turn has recognised words, to their times.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from transcribe.text import fold, normalize
+from transcribe.types import Turn
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+MAX_GAP = 3
+
+
+@dataclass(frozen=True)
+class Token:
+    key: str
+    start_char: int
+    end_char: int
+    word_index: int | None
+
+
+@dataclass(frozen=True)
+class Match:
+    phrase: str
+    first: int  # token index
+    last: int   # token index, inclusive
+
+
+@lru_cache(maxsize=65536)
+def compile_phrase(phrase: str, folded: bool = False) -> tuple[str, ...]:
+    """Word sequence of a phrase (normalised, or folded without diacritics); '*' kept as the gap marker."""
+    parts = []
+    for raw in phrase.split():
+        if raw == "*":
+            parts.append("*")
+        else:
+            parts.extend(_TOKEN.findall(fold(raw) if folded else normalize(raw)))
+    return tuple(parts)
+
+
+def _keys(text: str) -> tuple[bool, list[tuple[str, int, int]]]:
+    """(folded?, [(key, start, end)]): keys keep diacritics unless the text has none at all."""
+    folded = fold(text) == normalize(text)
+    return folded, [((fold if folded else normalize)(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+
+
+def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
+    """The text the tokens index into, whether keys are folded, and the tokens (with the recognised word
+    each came from, when the turn has words)."""
+    if not turn.words:
+        folded, keys = _keys(turn.text)
+        return turn.text, folded, [Token(k, a, b, None) for k, a, b in keys]
+    text = " ".join(w.text for w in turn.words)
+    folded = fold(text) == normalize(text)
+    tokens, pos = [], 0
+    for wi, w in enumerate(turn.words):
+        for m in _TOKEN.finditer(w.text):
+            key = fold(m.group()) if folded else normalize(m.group())
+            tokens.append(Token(key, pos + m.start(), pos + m.end(), wi))
+        pos += len(w.text) + 1
+    return text, folded, tokens
+
+
+def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int) -> int | None:
+    """Index of the last token matched when `pattern[p:]` matches from token `i`, else None."""
+    if p == len(pattern):
+        return i - 1
+    if pattern[p] == "*":
+        for skip in range(MAX_GAP + 1):
+            end = _match_at(tokens, pattern, i + skip, p + 1)
+            if end is not None:
+                return end
+        return None
+    if i < len(tokens) and tokens[i].key == pattern[p]:
+        return _match_at(tokens, pattern, i + 1, p + 1)
+    return None
+
+
+def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False) -> list[Match]:
+    """All non-overlapping matches of `phrases` (longest phrase first at each position)."""
+    found: list[Match] = []
+    compiled = sorted(((compile_phrase(ph, folded), ph) for ph in phrases), key=lambda x: -len(x[0]))
+    taken: set[int] = set()
+    for i in range(len(tokens)):
+        for pattern, phrase in compiled:
+            if not pattern or pattern[0] == "*" or i in taken:
+                continue
+            last = _match_at(tokens, pattern, i, 0)
+            if last is not None and not taken.intersection(range(i, last + 1)):
+                found.append(Match(phrase, i, last))
+                taken.update(range(i, last + 1))
+    return sorted(found, key=lambda m: m.first)
+
+
+def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()) -> list[tuple[Match, str, float, float]]:
+    """Matches of `phrases` in a turn that do not overlap a match of `exclude`.
+
+    Returns (match, original text, start, end); times come from the matched words when the turn has them.
+    """
+    text, folded, tokens = tokenize_turn(turn)
+    blocked: set[int] = set()
+    for m in find(tokens, exclude, folded):
+        blocked.update(range(m.first, m.last + 1))
+    out = []
+    for m in find(tokens, phrases, folded):
+        if blocked.intersection(range(m.first, m.last + 1)):
+            continue
+        first, last = tokens[m.first], tokens[m.last]
+        start, end = turn.start, turn.end
+        if first.word_index is not None and last.word_index is not None:
+            start, end = turn.words[first.word_index].start, turn.words[last.word_index].end
+        out.append((m, text[first.start_char:last.end_char], start, end))
+    return out

@@ -1,0 +1,99 @@
+"""Who spoke when on a mono recording, with pyannote.audio 4 `SpeakerDiarization`.
+
+The pipeline is named by a hub id or a local folder (`diarization.model`), resolved without network,
+fed in-memory audio (never a path: torchcodec is not needed) and run with telemetry off.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import warnings
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from transcribe.errors import CallQAError, ModelUnavailable
+from transcribe.hub import resolve
+
+logger = logging.getLogger("transcribe")
+
+DEFAULT_DIARIZATION_MODEL = "pyannote/speaker-diarization-community-1"
+
+
+@dataclass
+class DiarizationSettings:
+    """pyannote settings: two speakers by default (agent and customer)."""
+
+    model: str = DEFAULT_DIARIZATION_MODEL
+    device: str = "auto"
+    num_speakers: int | None = 2
+    min_speakers: int | None = None
+    max_speakers: int | None = None
+
+
+def _quiet_imports() -> None:
+    os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")  # telemetry is on by default upstream
+    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")
+
+
+class Diarizer:
+    """A pyannote SpeakerDiarization pipeline loaded once."""
+
+    def __init__(self, settings: DiarizationSettings, *, allow_download: bool = False,
+                 cache_dir: str | None = None) -> None:
+        self.settings = settings
+        self.model_path = resolve(settings.model, setting="diarization.model", allow_download=allow_download,
+                                  cache_dir=cache_dir, what="diarization pipeline")
+        _quiet_imports()
+        import torch
+        from pyannote.audio import Pipeline
+
+        try:
+            pipeline = Pipeline.from_pretrained(self.model_path)
+        except Exception as exc:
+            pipeline, error = None, f"{type(exc).__name__}: {exc}"
+        else:
+            error = "the folder holds no pyannote pipeline config.yaml"
+        if pipeline is None:
+            raise ModelUnavailable(settings.model, "diarization.model",
+                                   f"diarization pipeline at {self.model_path} could not be loaded ({error})",
+                                   "point diarization.model at a pyannote pipeline folder (config.yaml and its "
+                                   "models), or use stereo recordings (one party per channel)")
+        device = settings.device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        pipeline.to(torch.device(device))
+        self.pipeline = pipeline
+
+    def describe(self) -> dict[str, Any]:
+        return {"model": self.settings.model, "model_path": self.model_path,
+                "num_speakers": self.settings.num_speakers, "min_speakers": self.settings.min_speakers,
+                "max_speakers": self.settings.max_speakers}
+
+    def __call__(self, samples: np.ndarray, sample_rate: int = 16000,
+                 progress: Callable[[float], None] | None = None) -> list[tuple[float, float, str]]:
+        """Exclusive (non-overlapping) speaker segments as (start, end, label), sorted by start."""
+        import torch
+
+        s = self.settings
+        hook = None
+        if progress is not None:
+            def hook(step: str, artefact: Any, file: Any = None, completed: int | None = None,
+                     total: int | None = None) -> None:
+                if completed is not None and total:
+                    progress(completed / total)
+        waveform = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(0)
+        kwargs: dict[str, Any] = {"hook": hook}
+        if s.num_speakers:
+            kwargs["num_speakers"] = s.num_speakers
+        else:
+            kwargs.update(min_speakers=s.min_speakers, max_speakers=s.max_speakers)
+        try:
+            output = self.pipeline({"waveform": waveform, "sample_rate": sample_rate}, **kwargs)
+        except Exception as exc:
+            raise CallQAError(None, f"speaker diarization failed ({type(exc).__name__}: {exc})") from exc
+        annotation = getattr(output, "exclusive_speaker_diarization", output)
+        segments = [(round(float(seg.start), 3), round(float(seg.end), 3), str(label))
+                    for seg, _, label in annotation.itertracks(yield_label=True)]
+        return sorted(segments)
