@@ -83,10 +83,21 @@ def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int)
     return None
 
 
+@lru_cache(maxsize=65536)
+def _usable(phrase: str, folded: bool) -> bool:
+    """Without diacritics a single Vietnamese syllable is too ambiguous ("ổn" would match English "on"),
+    so text that lacks diacritics is only matched against multi-word forms of such phrases."""
+    if not folded:
+        return True
+    plain = compile_phrase(phrase, True)
+    return len(plain) > 1 or plain == compile_phrase(phrase, False)
+
+
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False) -> list[Match]:
     """All non-overlapping matches of `phrases` (longest phrase first at each position)."""
     found: list[Match] = []
-    compiled = sorted(((compile_phrase(ph, folded), ph) for ph in phrases), key=lambda x: -len(x[0]))
+    compiled = sorted(((compile_phrase(ph, folded), ph) for ph in phrases if _usable(ph, folded)),
+                      key=lambda x: -len(x[0]))
     taken: set[int] = set()
     for i in range(len(tokens)):
         for pattern, phrase in compiled:
@@ -99,22 +110,28 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False) 
     return sorted(found, key=lambda m: m.first)
 
 
-def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()) -> list[tuple[Match, str, float, float]]:
+def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = (),
+                 refused: list[tuple[Match, str, float, float]] | None = None) -> list[tuple[Match, str, float, float]]:
     """Matches of `phrases` in a turn that do not overlap a match of `exclude`.
 
     Returns (match, original text, start, end); times come from the matched words when the turn has them.
+    Phrase matches masked by an exclusion are appended to `refused` (with the exclusion's text) when given.
     """
     text, folded, tokens = tokenize_turn(turn)
-    blocked: set[int] = set()
-    for m in find(tokens, exclude, folded):
-        blocked.update(range(m.first, m.last + 1))
-    out = []
-    for m in find(tokens, phrases, folded):
-        if blocked.intersection(range(m.first, m.last + 1)):
-            continue
+
+    def located(m: Match) -> tuple[Match, str, float, float]:
         first, last = tokens[m.first], tokens[m.last]
         start, end = turn.start, turn.end
         if first.word_index is not None and last.word_index is not None:
             start, end = turn.words[first.word_index].start, turn.words[last.word_index].end
-        out.append((m, text[first.start_char:last.end_char], start, end))
+        return m, text[first.start_char:last.end_char], start, end
+
+    blockers = find(tokens, exclude, folded) if exclude else []
+    out = []
+    for m in find(tokens, phrases, folded):
+        hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
+        if hit is None:
+            out.append(located(m))
+        elif refused is not None:
+            refused.append(located(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last))))
     return out

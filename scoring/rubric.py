@@ -70,12 +70,15 @@ def _criterion(c: Criterion, transcript: Transcript, problems: list[Evidence],
     phrases, exclude, against = c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")
     evidence: list[Evidence] = []
     for i, turn in transcript.agent_turns():
-        for m, text, start, end in find_in_turn(turn, phrases, exclude):
+        refused: list = []
+        for m, text, start, end in find_in_turn(turn, phrases, exclude, refused):
             evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
             if c.id not in turn_matches.setdefault(i, []):
                 turn_matches[i].append(c.id)
         for m, text, start, end in find_in_turn(turn, against):
             evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
+        for m, text, start, end in refused:
+            evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
     evidence.sort(key=lambda e: (e.turn, e.start))
     good = [e for e in evidence if e.kind == "for"]
     bad = [e for e in evidence if e.kind == "against"]
@@ -83,8 +86,12 @@ def _criterion(c: Criterion, transcript: Transcript, problems: list[Evidence],
     if good:
         reason = f"agent said {good[0].text!r} (turn {good[0].turn})"
         return CriterionResult(c.id, name, PASS, c.weight, c.weight, reason, evidence + context)
+    refused_ev = [e for e in evidence if e.kind == "not_counted"]
     if bad:
         reason = f"no qualifying phrase; agent said {bad[0].text!r} (turn {bad[0].turn})"
+    elif refused_ev:
+        reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: it matches the exclusion "
+                  f"{refused_ev[0].phrase!r}")
     elif not transcript.agent_turns():
         reason = "the agent never spoke"
     else:
@@ -97,14 +104,23 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
     """Score every criterion of `rubric` on `transcript` and roll up to a weighted total 0-100."""
     problems = _problem_evidence(transcript, sentiments, rubric)
     turn_matches: dict[int, list[str]] = {}
-    results = [_criterion(c, transcript, problems, turn_matches) for c in rubric.criteria]
+    if not transcript.turns:
+        results = [CriterionResult(c.id, c.name.get("en") or c.id, NA, None, c.weight, "no speech in the call")
+                   for c in rubric.criteria]
+    else:
+        results = [_criterion(c, transcript, problems, turn_matches) for c in rubric.criteria]
     applied = [r for r in results if r.status != NA]
     weight = sum(r.weight for r in applied)
     total = round(100.0 * sum(r.score or 0.0 for r in applied) / weight, 1) if weight else None
     flags = [f"low_confidence_turns:{n}" for n in [sum(t.low_confidence for t in transcript.turns)] if n]
     if transcript.roles.get("confidence", 1.0) < 0.75:
         flags.append("roles_uncertain")
-    if not any(t.speaker == AGENT for t in transcript.turns):
+    for lang, info in sorted((sentiment_backends or {}).items()):
+        if str(info.get("reason", "")).startswith("model unavailable"):
+            flags.append(f"sentiment_lexicon_fallback:{lang}")
+    if not transcript.turns:
+        flags.append("no_speech")
+    elif not any(t.speaker == AGENT for t in transcript.turns):
         flags.append("no_agent_speech")
     return Scorecard(call_id=transcript.call_id, rubric_id=rubric.id, rubric_version=rubric.version,
                      criteria=results, total=total, sentiments=list(sentiments),

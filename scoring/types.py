@@ -22,7 +22,9 @@ class Sentiment:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Words that earned (`kind="for"`) or lost (`kind="against"`) a point, or context for a decision."""
+    """Words behind a decision. `kind`: "for" (earned the point), "against" (counts against it),
+    "not_counted" (a look-alike refused by an exclusion, e.g. "sorry, could you repeat"), "context"
+    (e.g. the customer's complaint that made Apologize applicable)."""
 
     turn: int
     start: float

@@ -1,0 +1,58 @@
+"""`callqa demo`: score the bundled sample calls, falling back to their reference transcripts — loudly —
+when the speech model is not available, then start the reviewer app."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from qa.runner import print_report, run_score
+from qa.settings import Settings
+
+
+def samples_dir() -> Path:
+    """The sample_calls folder of this source tree (or $CALLQA_SAMPLES)."""
+    env = os.environ.get("CALLQA_SAMPLES")
+    return Path(env) if env else Path(__file__).resolve().parent.parent / "sample_calls"
+
+
+def app_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "app.py"
+
+
+def launch_app(db: str, port: int = 8501) -> int:
+    """Run `streamlit run app.py -- --db DB` (usage statistics off: no network)."""
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
+           "--browser.gatherUsageStats", "false", "--", "--db", os.path.abspath(db)]
+    click.echo(f"Starting the reviewer app on http://localhost:{port} (Ctrl+C to stop)")
+    try:
+        return subprocess.call(cmd)
+    except KeyboardInterrupt:
+        return 0
+
+
+def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 8501) -> int:
+    """Score sample recordings (or, without a speech model, the reference transcripts) into `db`."""
+    root = samples_dir()
+    audio, transcripts = root / "audio", root / "transcripts"
+    if not audio.is_dir() or not transcripts.is_dir():
+        raise click.ClickException(f"{root}: sample calls not found — run from the callqa source folder "
+                                   "or set CALLQA_SAMPLES")
+    click.echo(f"Scoring the sample recordings in {audio} ...")
+    report = run_score([str(audio)], settings, db, command="demo")
+    missing = [o for o in report.failed if o.model_missing]
+    if missing:
+        click.secho("\nThe speech model is not available on this machine, so the recordings could not be "
+                    "transcribed:", fg="yellow", err=True)
+        click.secho(f"  {missing[0].error}", fg="yellow", err=True)
+        click.secho(f"Scoring the sample calls' reference transcripts instead ({transcripts}).\n",
+                    fg="yellow", bold=True, err=True)
+        report = run_score([str(transcripts)], settings, db, command="demo (reference transcripts)")
+    print_report(report)
+    if not report.done:
+        return 1
+    click.echo(f"Results are in {db}. Try: callqa show {report.done[0].call_id} --db {db} --json")
+    return launch_app(db, port) if open_app else 0

@@ -1,0 +1,52 @@
+"""Schema migrations: registered, numbered steps, each applied once inside its own transaction."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+Migration = tuple[int, str, Callable[[Any], None]]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(version: int, name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Register `fn(connection)` as schema step `version`."""
+    def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        assert all(v != version for v, _, _ in MIGRATIONS), f"duplicate migration {version}"
+        MIGRATIONS.append((version, name, fn))
+        MIGRATIONS.sort(key=lambda m: m[0])
+        return fn
+    return register
+
+
+@migration(1, "calls, turns, scorecards, criterion results, evidence, runs, failures")
+def _initial(con: Any) -> None:
+    con.execute("""
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, command TEXT,
+            settings TEXT, code_version TEXT, n_done INTEGER, n_failed INTEGER)""")
+    con.execute("""
+        CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY, source TEXT NOT NULL, source_path TEXT, audio_path TEXT, sha256 TEXT,
+            language TEXT, agent_id TEXT, duration DOUBLE, roles TEXT, asr TEXT, extra TEXT,
+            run_id TEXT, scored_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE turns (
+            call_id TEXT NOT NULL, idx INTEGER NOT NULL, speaker TEXT NOT NULL, start_s DOUBLE, end_s DOUBLE,
+            text TEXT, channel INTEGER, confidence DOUBLE, low_confidence BOOLEAN, words TEXT, extra TEXT,
+            sentiment_label TEXT, sentiment_score DOUBLE, sentiment_polarity DOUBLE, sentiment_language TEXT,
+            sentiment_backend TEXT, criteria TEXT, PRIMARY KEY (call_id, idx))""")
+    con.execute("""
+        CREATE TABLE scorecards (
+            call_id TEXT PRIMARY KEY, rubric_id TEXT, rubric_version TEXT, total DOUBLE, flags TEXT,
+            models TEXT, code_version TEXT, run_id TEXT, scored_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE criterion_results (
+            call_id TEXT NOT NULL, criterion_id TEXT NOT NULL, position INTEGER, name TEXT, status TEXT,
+            score DOUBLE, weight DOUBLE, reason TEXT, PRIMARY KEY (call_id, criterion_id))""")
+    con.execute("""
+        CREATE TABLE evidence (
+            call_id TEXT NOT NULL, criterion_id TEXT NOT NULL, seq INTEGER NOT NULL, turn INTEGER,
+            start_s DOUBLE, end_s DOUBLE, text TEXT, phrase TEXT, kind TEXT,
+            PRIMARY KEY (call_id, criterion_id, seq))""")
+    con.execute("""
+        CREATE TABLE failures (
+            path TEXT NOT NULL, run_id TEXT, error TEXT, failed_at TIMESTAMP)""")

@@ -1,0 +1,116 @@
+"""Settings: one YAML file with a section per stage; unknown keys are errors, never ignored.
+
+    asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
+    diarization: {model, device, num_speakers, min_speakers, max_speakers}
+    audio:       {agent_channel: left|right, turn_gap}
+    sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
+    rubric:      last | path/to/rubric.yaml
+    models_dir:  folder where `callqa models pull` stores models (default: the Hugging Face cache)
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from scoring.sentiment import SentimentSettings
+from transcribe.asr import AsrSettings
+from transcribe.diarize import DiarizationSettings
+from transcribe.errors import InputError
+
+CHANNELS = ("left", "right")
+
+
+@dataclass
+class AudioSettings:
+    """`agent_channel`: which stereo channel is the agent; `turn_gap`: longest pause (s) inside one turn."""
+
+    agent_channel: str = "left"
+    turn_gap: float = 1.5
+
+    def __post_init__(self) -> None:
+        if self.agent_channel not in CHANNELS:
+            raise ValueError(f"audio.agent_channel must be left or right, not {self.agent_channel!r}")
+
+
+@dataclass
+class Settings:
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    sentiment: SentimentSettings = field(default_factory=SentimentSettings)
+    rubric: str = "last"
+    models_dir: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
+            "sentiment": SentimentSettings}
+
+
+def _build(cls: type, values: dict[str, Any], where: str, source: str) -> Any:
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise InputError(source, f"unknown setting {where}.{unknown[0]}",
+                         f"known {where} settings: {', '.join(sorted(known))}")
+    try:
+        return cls(**values)
+    except (TypeError, ValueError) as exc:
+        raise InputError(source, f"invalid {where} settings: {exc}") from None
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "<settings>") -> Settings:
+    """Build `Settings` from nested dicts (a parsed YAML file plus command-line overrides)."""
+    if not isinstance(data, dict):
+        raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment)")
+    top_known = set(SECTIONS) | {"rubric", "models_dir"}
+    unknown = sorted(set(data) - top_known)
+    if unknown:
+        raise InputError(source, f"unknown setting {unknown[0]!r}", f"known: {', '.join(sorted(top_known))}")
+    kwargs: dict[str, Any] = {}
+    for name, cls in SECTIONS.items():
+        section = data.get(name) or {}
+        if not isinstance(section, dict):
+            raise InputError(source, f"section {name!r} must be a mapping")
+        kwargs[name] = _build(cls, section, name, source)
+    for key in ("rubric", "models_dir"):
+        if data.get(key) is not None:
+            kwargs[key] = str(data[key])
+    return Settings(**kwargs)
+
+
+def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge `overrides` into a copy of `base` (None values in overrides are skipped)."""
+    out = dict(base)
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            out[key] = merge(out[key] if isinstance(out.get(key), dict) else {}, value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_settings(path: str | None = None, overrides: dict[str, Any] | None = None) -> Settings:
+    """Settings from `path` (or $CALLQA_CONFIG), with `overrides` (e.g. from the command line) on top."""
+    path = path or os.environ.get("CALLQA_CONFIG")
+    data: dict[str, Any] = {}
+    source = path or "<command line>"
+    if path:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh) or {}
+        except OSError as exc:
+            raise InputError(path, f"cannot read settings file ({exc.strerror})", "check --config") from None
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = f"line {mark.line + 1}: " if mark else ""
+            raise InputError(path, f"{line}not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    return settings_from_dict(merge(data, overrides or {}), source)

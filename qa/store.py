@@ -1,0 +1,173 @@
+"""DuckDB store for calls, turns, scorecards, criterion results, evidence and run metadata.
+
+A file store opens the database for one short transaction at a time, so the nightly batch and the
+reviewer app can both use it (DuckDB allows one writing process at a time). ":memory:" keeps one
+connection for the store's life (tests, notebooks).
+"""
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+import duckdb
+
+from qa.migrations import MIGRATIONS
+from qa.pipeline import CallResult
+from transcribe.errors import InputError
+
+CALL_TABLES = ("evidence", "criterion_results", "scorecards", "turns", "calls")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _js(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class Store:
+    """`Store("calls.duckdb")` or `Store(":memory:")`. Creates and migrates the schema on first use."""
+
+    def __init__(self, path: str = "callqa.duckdb") -> None:
+        self.path = path
+        self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
+        if self._memory is None and os.path.dirname(os.path.abspath(path)):
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.migrate()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._memory is not None:
+            yield self._memory
+            return
+        try:
+            con = duckdb.connect(self.path)
+        except duckdb.IOException as exc:
+            raise InputError(self.path, f"cannot open the database ({exc})",
+                             "check the path and that no other program holds a write lock on it") from None
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations; returns the versions applied."""
+        applied = []
+        with self.connect() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT, applied_at TIMESTAMP)")
+            done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        for version, name, fn in MIGRATIONS:
+            if version in done:
+                continue
+            with self.transaction() as con:
+                fn(con)
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
+            applied.append(version)
+        return applied
+
+    def schema_version(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+    # -- runs -------------------------------------------------------------------------------------------
+    def start_run(self, command: str, settings: dict[str, Any], code_version: str) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self.transaction() as con:
+            con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, 0, 0)",
+                        [run_id, _now(), command, _js(settings), code_version])
+        return run_id
+
+    def finish_run(self, run_id: str, n_done: int, n_failed: int) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE runs SET finished_at = ?, n_done = ?, n_failed = ? WHERE run_id = ?",
+                        [_now(), n_done, n_failed, run_id])
+
+    def record_failure(self, path: str, error: str, run_id: str | None = None) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT INTO failures VALUES (?, ?, ?, ?)", [path, run_id, error, _now()])
+
+    # -- calls ------------------------------------------------------------------------------------------
+    def save(self, result: CallResult, run_id: str | None = None) -> str:
+        """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
+        in one transaction: a failure leaves the earlier result intact."""
+        t, card = result.transcript, result.scorecard
+        now = _now()
+        with self.transaction() as con:
+            for table in CALL_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE call_id = ?", [t.call_id])
+            con.execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id,
+                         t.duration, _js(t.roles), _js(t.asr), _js(t.extra), run_id, now])
+            rows = []
+            for i, turn in enumerate(t.turns):
+                s = card.sentiments[i] if i < len(card.sentiments) else None
+                rows.append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
+                             turn.confidence, turn.low_confidence,
+                             _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
+                             _js(turn.extra), s.label if s else None, s.score if s else None,
+                             s.polarity if s else None, s.language if s else None, s.backend if s else None,
+                             _js(card.turn_matches.get(i, []))])
+            if rows:
+                con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            con.execute("INSERT INTO scorecards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
+                         _js(result.models), result.code_version, run_id, now])
+            for pos, c in enumerate(card.criteria):
+                con.execute("INSERT INTO criterion_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason])
+                ev = [[t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
+                      for k, e in enumerate(c.evidence)]
+                if ev:
+                    con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ev)
+        return t.call_id
+
+    def list_calls(self) -> list[dict[str, Any]]:
+        """One row per stored call, newest first, with its total and per-criterion statuses."""
+        with self.connect() as con:
+            rows = con.execute("""
+                SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
+                       s.flags, s.scored_at,
+                       (SELECT string_agg(criterion_id || '=' || status, ',' ORDER BY position)
+                          FROM criterion_results r WHERE r.call_id = c.call_id) AS statuses
+                FROM calls c LEFT JOIN scorecards s USING (call_id)
+                ORDER BY s.scored_at DESC, c.call_id""").fetchall()
+        keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
+                "scored_at", "statuses"]
+        out = []
+        for row in rows:
+            d = dict(zip(keys, row))
+            d["flags"] = json.loads(d["flags"] or "[]")
+            d["statuses"] = dict(p.split("=", 1) for p in (d["statuses"] or "").split(",") if p)
+            out.append(d)
+        return out
+
+    def get_call(self, call_id: str) -> dict[str, Any] | None:
+        """A call's scorecard as a JSON-ready dict (see README, `callqa show`), or None if not stored."""
+        from qa.scorecard_view import build_scorecard
+
+        with self.connect() as con:
+            return build_scorecard(con, call_id)
+
+    def failures(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            sql = "SELECT path, run_id, error, failed_at FROM failures"
+            rows = con.execute(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY failed_at",
+                               [run_id] if run_id else []).fetchall()
+        return [dict(zip(("path", "run_id", "error", "failed_at"), r)) for r in rows]
