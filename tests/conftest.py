@@ -1,0 +1,47 @@
+"""Shared fixtures. Tests never touch the network: models are tiny random ones built locally
+(tests/tiny_models.py) and loaded through the product's own loading code."""
+import os
+
+# tests/ has no __init__.py: pytest puts this folder on sys.path, so helpers import as `tiny_models`.
+
+# Before any import of huggingface_hub / transformers / pyannote: no network, no telemetry.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent / "sample_calls"
+
+
+@pytest.fixture(scope="session")
+def samples() -> Path:
+    """The bundled sample calls folder (audio/, transcripts/, reference/)."""
+    return SAMPLES_DIR
+
+
+# -- tiny random models, built once per session -------------------------------------------------------
+@pytest.fixture(scope="session")
+def tiny_whisper(tmp_path_factory) -> str:
+    """CTranslate2 folder of a tiny random multilingual Whisper (for asr.model)."""
+    from tiny_models import build_tiny_whisper
+
+    return build_tiny_whisper(tmp_path_factory.mktemp("whisper"))
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment(tmp_path_factory) -> str:
+    """Folder of a tiny random negative/neutral/positive classifier (for sentiment.models.*)."""
+    from tiny_models import build_tiny_sentiment
+
+    return build_tiny_sentiment(tmp_path_factory.mktemp("sentiment"))
+
+
+@pytest.fixture(scope="session")
+def tiny_pyannote(tmp_path_factory) -> str:
+    """Folder of a tiny random pyannote SpeakerDiarization pipeline (for diarization.model)."""
+    from tiny_models import build_tiny_pyannote
+
+    return build_tiny_pyannote(tmp_path_factory.mktemp("pyannote"))

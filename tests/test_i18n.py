@@ -1,0 +1,12 @@
+from qa.i18n import STRINGS, t
+
+
+def test_every_ui_string_exists_in_both_languages():
+    assert set(STRINGS["en"]) == set(STRINGS["vi"])
+    for key in STRINGS["en"]:
+        assert STRINGS["vi"][key].strip() and STRINGS["en"][key].strip()
+
+
+def test_format_and_fallback():
+    assert t("play_from", "vi", t=3.0) == "Phát từ giây 3.0"
+    assert t("calls", "fr") == STRINGS["en"]["calls"]

@@ -1,0 +1,66 @@
+"""DuckDB store: migrations, idempotent saves, atomic replacement."""
+from pathlib import Path
+
+import pytest
+
+from qa.migrations import MIGRATIONS
+from qa.pipeline import CallResult, Pipeline
+from qa.settings import Settings
+from qa.store import Store
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"
+
+
+@pytest.fixture(scope="module")
+def result():
+    settings = Settings()
+    settings.sentiment.backend = "lexicon"
+    return Pipeline(settings).process(str(SAMPLES / "transcripts" / "en_complaint_good.json"))
+
+
+def counts(store):
+    with store.connect() as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("calls", "turns", "scorecards", "criterion_results", "evidence")}
+
+
+def test_migrations_apply_once(tmp_path):
+    db = tmp_path / "x.duckdb"
+    store = Store(str(db))
+    assert store.schema_version() == MIGRATIONS[-1][0]
+    assert Store(str(db)).migrate() == []  # re-opening applies nothing
+
+
+def test_saving_the_same_call_twice_changes_nothing(result):
+    store = Store(":memory:")
+    store.save(result)
+    first = counts(store)
+    store.save(result)
+    assert counts(store) == first and first["calls"] == 1 and first["turns"] == len(result.transcript.turns)
+
+
+def test_failed_save_keeps_the_earlier_result(result):
+    store = Store(":memory:")
+    store.save(result)
+    before = store.get_call(result.transcript.call_id)
+    broken = CallResult(result.transcript, None, result.models)  # fails after the old rows were deleted
+    with pytest.raises(AttributeError):
+        store.save(broken)
+    assert store.get_call(result.transcript.call_id) == before
+
+
+def test_scorecard_document(result):
+    store = Store(":memory:")
+    store.save(result, run_id="r1")
+    card = store.get_call("en_complaint_good")
+    assert card["rubric_id"] == "last" and card["rubric_version"] == "1.0"
+    assert [c["id"] for c in card["criteria"]] == ["listen", "apologize", "solve", "thank"]
+    assert len(card["turns"]) == len(result.transcript.turns)
+    for c in card["criteria"]:
+        for e in c["evidence"]:
+            assert 0 <= e["turn"] < len(card["turns"])
+            assert card["turns"][e["turn"]]["start"] <= e["start"] <= e["end"] <= card["turns"][e["turn"]]["end"]
+    assert card["models"]["sentiment"]["en"]["backend"].startswith("callqa-lexicon")
+    assert store.get_call("nope") is None
+    assert store.list_calls()[0]["statuses"] == {"listen": "pass", "apologize": "pass", "solve": "pass",
+                                                 "thank": "pass"}
