@@ -135,4 +135,5 @@ def main() -> None:
         transcript_panel(card, lang)
 
 
-main()
+if __name__ == "__main__":  # Streamlit runs this file as __main__
+    main()

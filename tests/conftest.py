@@ -2,8 +2,6 @@
 (tests/tiny_models.py) and loaded through the product's own loading code."""
 import os
 
-# tests/ has no __init__.py: pytest puts this folder on sys.path, so helpers import as `tiny_models`.
-
 # Before any import of huggingface_hub / transformers / pyannote: no network, no telemetry.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -22,7 +20,8 @@ def samples() -> Path:
     return SAMPLES_DIR
 
 
-# -- tiny random models, built once per session -------------------------------------------------------
+# -- tiny random models, built once per session (tests/ has no __init__.py: pytest puts it on sys.path,
+#    so the builders import as `tiny_models`) ----------------------------------------------------
 @pytest.fixture(scope="session")
 def tiny_whisper(tmp_path_factory) -> str:
     """CTranslate2 folder of a tiny random multilingual Whisper (for asr.model)."""

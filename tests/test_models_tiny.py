@@ -147,8 +147,6 @@ def test_tiny_pyannote_diarizes_a_mono_call(mono_diarization):
     assert 1 <= len({label for _, _, label in segments}) <= 2  # num_speakers=2 by default
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: Diarizer.__call__ (transcribe/diarize.py) does not clip "
-                   "pyannote's segments to the audio; the last chunk's frames can end past the last sample")
 def test_diarization_segments_end_inside_the_audio(mono_diarization):
     audio, segments = mono_diarization
     assert all(end <= audio.duration + 1e-3 for _, end, _ in segments), segments[-3:]

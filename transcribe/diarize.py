@@ -94,6 +94,10 @@ class Diarizer:
         except Exception as exc:
             raise CallQAError(None, f"speaker diarization failed ({type(exc).__name__}: {exc})") from exc
         annotation = getattr(output, "exclusive_speaker_diarization", output)
-        segments = [(round(float(seg.start), 3), round(float(seg.end), 3), str(label))
-                    for seg, _, label in annotation.itertracks(yield_label=True)]
+        duration = len(samples) / sample_rate  # pyannote pads the last chunk: clip to the recording
+        segments = []
+        for seg, _, label in annotation.itertracks(yield_label=True):
+            start, end = max(0.0, float(seg.start)), min(float(seg.end), duration)
+            if end > start:
+                segments.append((round(start, 3), round(end, 3), str(label)))
         return sorted(segments)
