@@ -21,6 +21,7 @@ class FileOutcome:
     result: CallResult | None = None
     error: str | None = None
     model_missing: bool = False
+    reason: str | None = None  # the error without the file name (same for every file a missing model stops)
 
 
 @dataclass
@@ -69,7 +70,7 @@ def score_files(paths: Iterable[str], pipeline: Pipeline, store: Store, *, comma
             outcome.call_id = store.save(result, run_id)
             outcome.result = result
         except ModelUnavailable as exc:
-            outcome.error, outcome.model_missing = f"{path}: {exc.message}", True
+            outcome.error, outcome.model_missing, outcome.reason = f"{path}: {exc.message}", True, exc.message
         except CallQAError as exc:
             outcome.error = exc.message if exc.path else f"{path}: {exc.message}"
         except Exception as exc:  # a bug or an unexpected library error must not stop the batch

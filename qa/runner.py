@@ -16,6 +16,8 @@ SHORT = {"pass": "pass", "fail": "FAIL", "na": "n/a"}
 
 def summary_line(o: FileOutcome) -> str:
     """One line per call: id, total, each criterion's status, where it came from."""
+    if o.model_missing:
+        return f"FAILED {o.path}: a model is not available (details below)"
     if o.error:
         return f"FAILED {o.error}"
     card = o.result.scorecard
@@ -49,10 +51,19 @@ def run_score(paths: list[str], settings: Settings, db: str, quiet: bool = False
 def print_report(report: BatchReport, quiet: bool = False) -> None:
     """Totals, then every failed file with its reason (on stderr)."""
     click.echo(f"{len(report.done)} call(s) scored, {len(report.failed)} failed (run {report.run_id})")
-    if report.failed:
-        click.echo("Failed files:", err=True)
-        for o in report.failed:
+    if not report.failed:
+        return
+    click.echo("Failed files:", err=True)
+    by_model: dict[str, list[str]] = {}
+    for o in report.failed:
+        if o.model_missing and o.reason:
+            by_model.setdefault(o.reason, []).append(o.path)
+        else:
             click.echo(f"  {o.error}", err=True)
+    for reason, paths in by_model.items():
+        click.echo(f"  {len(paths)} file(s): {reason}", err=True)
+        for p in paths:
+            click.echo(f"    {p}", err=True)
 
 
 def format_call_row(row: dict[str, Any]) -> str:

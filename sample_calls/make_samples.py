@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Synthesize the two-party sample calls in sample_calls/ from dialogues.json.
+"""Synthesize the two-party sample calls in sample_calls/ from dialogues.py.
 
-For every call in dialogues.json this writes
+For every call in dialogues.py this writes
 
   audio/<id>.<wav|flac>      8 kHz, 16-bit, band-limited 300-3400 Hz (telephone-like);
                              stereo = agent LEFT / customer RIGHT, mono = both mixed
@@ -11,7 +11,7 @@ For every call in dialogues.json this writes
 Each utterance is spoken with espeak-ng, converted with sox (band-limit, silence
 trim, peak normalise, 8 kHz/16-bit, no dither), measured with soxi and placed on
 a sample-exact timeline; the party tracks are mixed here with the stdlib.
-Output is deterministic: same dialogues.json -> byte-identical files.
+Output is deterministic: same dialogues.py -> byte-identical files.
 
 Usage:  python sample_calls/make_samples.py [--only ID] [--list]
 Needs:  espeak-ng, sox, soxi   (apt-get install espeak-ng sox libsox-fmt-all)
@@ -31,7 +31,6 @@ import wave
 
 RATE = 8000
 HERE = os.path.dirname(os.path.abspath(__file__))
-DIALOGUES = os.path.join(HERE, "dialogues.json")
 LEAD_SEC = 0.0          # the first turn's gap is the lead-in silence
 TAIL_SEC = 0.5          # silence after the last utterance
 MIN_SEC, MAX_SEC = 20.0, 45.0
@@ -240,15 +239,16 @@ def verify(audio_path: str, transcript: dict) -> dict:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description="Synthesize the callqa sample calls from dialogues.json")
+    ap = argparse.ArgumentParser(description="Synthesize the callqa sample calls from dialogues.py")
     ap.add_argument("--only", metavar="ID", action="append", help="only this call id (repeatable)")
     ap.add_argument("--list", action="store_true", help="list call ids and exit")
-    ap.add_argument("--dialogues", default=DIALOGUES, help="dialogues file (default: %(default)s)")
     ap.add_argument("--out", default=HERE, help="output root (default: the sample_calls folder)")
     args = ap.parse_args(argv)
 
-    with open(args.dialogues, encoding="utf-8") as f:
-        calls = json.load(f)["calls"]
+    sys.path.insert(0, HERE)
+    from dialogues import CALLS
+
+    calls = [dict(c) for c in CALLS]
     ids = [c.get("id") for c in calls]
     if len(set(ids)) != len(ids):
         die("duplicate call ids in dialogues file")
