@@ -164,6 +164,11 @@ def models_pull(config: str | None) -> None:
     sys.exit(1 if failures else 0)
 
 
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy against references (diarization, speech recognition, rubric)."""
+
+
 @main.command(name="check-rubric")
 @click.argument("path")
 def check_rubric(path: str) -> None:
