@@ -11,11 +11,11 @@ import sys
 
 import streamlit as st
 
-from qa.i18n import LANGUAGES, t
+from qa.i18n import LANGUAGES, criterion_name, t
 from qa.store import Store
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
-STATUS_ICONS = {"pass": "✅", "fail": "❌", "na": "➖"}
+STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}
 
 
 def db_path() -> str:
@@ -36,7 +36,7 @@ def call_list(store: Store, lang: str) -> str | None:
     table = [{t("call", lang): r["call_id"], t("total", lang): r["total"], t("language", lang): r["language"],
               t("agent_id", lang): r["agent_id"], t("source", lang): r["source"],
               t("duration", lang): r["duration"],
-              **{k.capitalize(): STATUS_ICONS.get(v, v) for k, v in r["statuses"].items()},
+              **{criterion_name(k, k.capitalize(), lang): t("status_" + v, lang) for k, v in r["statuses"].items()},
               t("flags", lang): ", ".join(r["flags"])} for r in rows]
     st.dataframe(table, hide_index=True, width="stretch")
     ids = [r["call_id"] for r in rows]
@@ -63,7 +63,7 @@ def audio_player(card: dict, lang: str) -> None:
 
 
 def seek_button(card: dict, start: float, key: str, lang: str) -> None:
-    if card.get("audio_path") and st.button(t("play_from", lang, t=start), key=key):
+    if card.get("audio_path") and st.button("▶", key=key, help=t("play_from", lang, t=start)):
         st.session_state[f"seek:{card['call_id']}"] = start
         st.rerun()
 
@@ -72,13 +72,14 @@ def criteria_panel(card: dict, lang: str) -> None:
     st.subheader(t("criteria", lang))
     for c in card["criteria"]:
         score = "—" if c["score"] is None else f"{c['score']:g}/{c['weight']:g}"
-        header = f"{STATUS_ICONS.get(c['status'], '')} **{c['name']}** — {t('status_' + c['status'], lang)} ({score})"
+        name = criterion_name(c["id"], c["name"], lang)
+        header = f"{STATUS_ICONS.get(c['status'], '')} **{name}** — {t('status_' + c['status'], lang)} ({score})"
         with st.expander(header, expanded=c["status"] == "fail"):
             st.caption(f"{t('reason', lang)}: {c['reason']}")
             if not c["evidence"]:
                 st.write(t("no_evidence", lang))
             for k, e in enumerate(c["evidence"]):
-                cols = st.columns([5, 2])
+                cols = st.columns([6, 1])
                 cols[0].markdown(f"`{t('kind_' + e['kind'], lang)}` {t('turn', lang)} {e['turn']} "
                                  f"({e['start']:.1f}–{e['end']:.1f} s): **{e['text']}**")
                 with cols[1]:
@@ -94,7 +95,7 @@ def transcript_panel(card: dict, lang: str) -> None:
         label = t(s["label"], lang) if s["label"] in SENTIMENT_COLOURS else "?"
         badge = f":{colour}[{label} {s['score'] or 0:.2f}]"
         low = f" · *{t('low_confidence', lang)}*" if turn["low_confidence"] else ""
-        marks = " ".join(f"`{c}`" for c in turn["criteria"])
+        marks = " ".join(f"`{criterion_name(c, c, lang)}`" for c in turn["criteria"])
         with st.chat_message("assistant" if turn["speaker"] == "agent" else "user"):
             st.markdown(f"**{who}** · {turn['start']:.1f}–{turn['end']:.1f} s · {badge}{low} {marks}")
             st.write(turn["text"])

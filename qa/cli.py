@@ -113,13 +113,15 @@ def list_calls(db: str) -> None:
 @config_option
 @click.option("--no-app", is_flag=True, help="Score the sample calls but do not start the app.")
 @click.option("--port", default=8501, show_default=True)
-def demo(db: str, config: str | None, no_app: bool, port: int) -> None:
+@click.option("--address", default="localhost", show_default=True,
+              help="Interface the app listens on (0.0.0.0 to share it on your network).")
+def demo(db: str, config: str | None, no_app: bool, port: int, address: str) -> None:
     """Score the bundled sample calls and open the reviewer app."""
     from qa.demo import run_demo
 
     settings = _settings(config, {})
     try:
-        code = run_demo(settings, db, open_app=not no_app, port=port)
+        code = run_demo(settings, db, open_app=not no_app, port=port, address=address)
     except CallQAError as exc:
         _fail(exc)
     sys.exit(code)
@@ -128,11 +130,13 @@ def demo(db: str, config: str | None, no_app: bool, port: int) -> None:
 @main.command()
 @db_option
 @click.option("--port", default=8501, show_default=True)
-def app(db: str, port: int) -> None:
+@click.option("--address", default="localhost", show_default=True,
+              help="Interface the app listens on (0.0.0.0 to share it on your network).")
+def app(db: str, port: int, address: str) -> None:
     """Start the reviewer app (Streamlit) on DB."""
     from qa.demo import launch_app
 
-    sys.exit(launch_app(db, port))
+    sys.exit(launch_app(db, port, address))
 
 
 @main.group()

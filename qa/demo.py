@@ -23,18 +23,24 @@ def app_path() -> Path:
     return Path(__file__).resolve().parent.parent / "app.py"
 
 
-def launch_app(db: str, port: int = 8501) -> int:
-    """Run `streamlit run app.py -- --db DB` (usage statistics off: no network)."""
+def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
+    """Run `streamlit run app.py -- --db DB` listening on `address` only.
+
+    Usage statistics are off, and an explicit address also stops Streamlit from looking up the
+    machine's external IP over the network: callqa makes no network calls at run time."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
-           "--browser.gatherUsageStats", "false", "--", "--db", os.path.abspath(db)]
-    click.echo(f"Starting the reviewer app on http://localhost:{port} (Ctrl+C to stop)")
+           "--server.address", address, "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none",
+           "--", "--db", os.path.abspath(db)]
+    click.echo(f"Starting the reviewer app on http://{address}:{port} (Ctrl+C to stop)")
     try:
         return subprocess.call(cmd)
     except KeyboardInterrupt:
         return 0
 
 
-def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 8501) -> int:
+def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 8501,
+             address: str = "localhost") -> int:
     """Score sample recordings (or, without a speech model, the reference transcripts) into `db`."""
     root = samples_dir()
     audio, transcripts = root / "audio", root / "transcripts"
@@ -55,4 +61,4 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
     if not report.done:
         return 1
     click.echo(f"Results are in {db}. Try: callqa show {report.done[0].call_id} --db {db} --json")
-    return launch_app(db, port) if open_app else 0
+    return launch_app(db, port, address) if open_app else 0

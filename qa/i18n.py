@@ -26,7 +26,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_evidence": "No evidence.",
         "transcript": "Transcript",
         "sentiment": "Sentiment",
-        "play_from": "Play from {t:.1f} s",
+        "play_from": "▶ {t:.1f} s",
         "status_pass": "Pass",
         "status_fail": "Fail",
         "status_na": "Not applicable",
@@ -42,6 +42,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "low_confidence": "low confidence",
         "turn": "Turn",
         "reason": "Why",
+        "crit_listen": "Listen",
+        "crit_apologize": "Apologize",
+        "crit_solve": "Solve",
+        "crit_thank": "Thank",
     },
     "vi": {
         "title": "callqa — đánh giá chất lượng cuộc gọi",
@@ -67,7 +71,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "no_evidence": "Không có bằng chứng.",
         "transcript": "Nội dung cuộc gọi",
         "sentiment": "Cảm xúc",
-        "play_from": "Phát từ giây {t:.1f}",
+        "play_from": "▶ {t:.1f} giây",
         "status_pass": "Đạt",
         "status_fail": "Không đạt",
         "status_na": "Không áp dụng",
@@ -83,9 +87,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "low_confidence": "độ tin cậy thấp",
         "turn": "Lượt",
         "reason": "Lý do",
+        "crit_listen": "Lắng nghe",
+        "crit_apologize": "Xin lỗi",
+        "crit_solve": "Giải quyết",
+        "crit_thank": "Cảm ơn",
     },
 }
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
+
+
+def criterion_name(criterion_id: str, stored_name: str, lang: str) -> str:
+    """A criterion's name in `lang` for the built-in criteria; a team's own criteria keep their stored name."""
+    key = f"crit_{criterion_id}"
+    return STRINGS.get(lang, STRINGS["en"]).get(key, stored_name)
 
 
 def t(key: str, lang: str = "en", **kwargs: object) -> str:

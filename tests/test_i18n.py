@@ -8,5 +8,5 @@ def test_every_ui_string_exists_in_both_languages():
 
 
 def test_format_and_fallback():
-    assert t("play_from", "vi", t=3.0) == "Phát từ giây 3.0"
+    assert t("play_from", "vi", t=3.0) == "▶ 3.0 giây"
     assert t("calls", "fr") == STRINGS["en"]["calls"]
