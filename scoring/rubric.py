@@ -162,7 +162,7 @@ def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionRe
                                f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
                                f"this criterion at {fail_at}", evidence)
     if good:
-        g = good[0]
+        g = min(good, key=lambda e: (e.turn, e.start))
         said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
         return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", evidence)
     bad_ev = [e for e in evidence if e.kind == "against"]
