@@ -84,7 +84,12 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
         if not hits:
             continue
         own = {k for m, *_ in hits for k in (content_key(t.key, tt.folded) for t in tt.tokens[m.first:m.last + 1]) if k}
-        shared = sorted({k for k in (content_key(t.key, tt.folded) for t in tt.tokens) if k} & heard - own)
+        words: dict[str, str] = {}
+        for t in tt.tokens:
+            k = content_key(t.key, tt.folded)
+            if k and k in heard and k not in own:
+                words.setdefault(k, tt.text[t.start_char:t.end_char])
+        shared = list(words.values())
         m, text, start, end = hits[0]
         if len(shared) >= min_shared_words:
             out.append(Evidence(i, turn.start, turn.end, turn.text,
