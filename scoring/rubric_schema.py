@@ -152,8 +152,8 @@ class _Checker:
             self.fail(where + ("fail_at",), f"expected a whole number of at least 1, got {fail_at!r}")
         params: dict[str, Any] = {}
         for key, (kind, default) in declared.items():
-            if kind == "phrases":
-                params[key] = self.phrase_lists(raw, key, where, required=True)
+            if kind.startswith("phrases"):
+                params[key] = self.phrase_lists(raw, key, where, required=kind == "phrases")
             else:
                 params[key] = self.number(raw, key, where, default)
         return RuleSpec(name, effect, fail_at, params)

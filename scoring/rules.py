@@ -163,11 +163,14 @@ def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, re
     return out
 
 
-def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float = 0.6,
-               max_loudness_rise_db: float = 6.0, max_pitch_rise: float = 0.25, **_: Any) -> list[Evidence]:
+def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float = 0.8,
+               max_loudness_rise_db: float = 6.0, max_pitch_rise: float = 0.25, ignore: dict | None = None,
+               **_: Any) -> list[Evidence]:
     """After the customer gets upset, the agent's turns stay non-negative and — when audio was measured — no
     louder than `max_loudness_rise_db` and no higher-pitched than `max_pitch_rise` (fraction) above the agent's
-    own level before that point (or in their first turn)."""
+    own level before that point (or in their first turn). Turns with an `ignore` phrase (apologies, empathy,
+    restatements: they carry the customer's negative words, not the agent's mood) are not judged by sentiment."""
+    skip = _phrases(ignore or {})
     turns, sents, pros = ctx.transcript.turns, ctx.sentiments, ctx.metrics.prosody
     upset = next((i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sents)
                   and sents[i].label == "negative" and sents[i].score >= negative_threshold), None)
@@ -186,6 +189,8 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     out: list[Evidence] = []
     for i in after:
         s = sents[i] if i < len(sents) else None
+        if skip and find_in_turn(turns[i], skip, tt=ctx.tokens[i]):
+            s = None
         if s is not None and s.label == "negative" and s.score >= negative_threshold:
             out.append(ctx.turn_evidence(i, f"agent sentiment negative ({s.score:.2f})", "against"))
         p = pros[i] if i < len(pros) else None
@@ -200,7 +205,7 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
 
 
 RuleFn = Callable[..., list[Evidence]]
-# name -> (function, {parameter: ("phrases" | "number", default)}, needs audio)
+# name -> (function, {parameter: ("phrases" | "phrases?" (optional) | "number", default)}, needs audio)
 RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
     "restates_customer": (restates_customer, {"cues": ("phrases", None), "min_shared_words": ("number", 1)}, False),
     "interrupts_customer": (interrupts_customer, {}, False),
@@ -210,6 +215,6 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                                       "within_turns": ("number", 2)}, False),
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
-    "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.6), "max_loudness_rise_db": ("number", 6.0),
-                                "max_pitch_rise": ("number", 0.25)}, True),
+    "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.8), "max_loudness_rise_db": ("number", 6.0),
+                                "max_pitch_rise": ("number", 0.25), "ignore": ("phrases?", None)}, True),
 }
