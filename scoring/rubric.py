@@ -78,8 +78,15 @@ def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentim
     return out
 
 
+_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
 def _flat(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(p for lang in sorted(lists) for p in lists[lang])
+    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
+    hit = _FLAT.get(id(lists))
+    if hit is None or hit[0] is not lists:
+        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
+    return hit[1]
 
 
 class _Call:

@@ -54,10 +54,14 @@ class Criterion:
     description: str = ""
     rules: tuple[RuleSpec, ...] = ()
     critical: bool = False
+    _flat: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def all_phrases(self, key: str = "phrases") -> tuple[str, ...]:
-        lists: dict[str, tuple[str, ...]] = getattr(self, key)
-        return tuple(p for lang in sorted(lists) for p in lists[lang])
+        """Every language's phrases of `key` (phrases, exclude, against) in one tuple (computed once)."""
+        if key not in self._flat:
+            lists: dict[str, tuple[str, ...]] = getattr(self, key)
+            self._flat[key] = tuple(p for lang in sorted(lists) for p in lists[lang])
+        return self._flat[key]
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,11 @@ class Rubric:
         return [lv for lv in self.service_levels if total >= lv.min_total][-1]
 
     def all_problem_cues(self) -> tuple[str, ...]:
-        return tuple(p for lang in sorted(self.problem_cues) for p in self.problem_cues[lang])
+        return _flatten(self.problem_cues)
+
+
+def _flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(p for lang in sorted(lists) for p in lists[lang])
 
 
 def _plain(node: yaml.Node, lines: dict[tuple, int], where: tuple) -> Any:

@@ -64,8 +64,15 @@ class Context:
         return Evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
 
 
+_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
 def _phrases(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(p for lang in sorted(lists) for p in lists[lang])
+    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
+    hit = _FLAT.get(id(lists))
+    if hit is None or hit[0] is not lists:
+        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
+    return hit[1]
 
 
 def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_shared_words: float = 1,
