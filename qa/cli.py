@@ -186,5 +186,9 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
+from qa import cli_rubric  # noqa: E402,F401  (registers rescore and eval rubric on `main`)
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    from qa.cli import main as registered  # `python -m qa.cli`: the imported module holds the registered commands
+
+    registered()

@@ -50,3 +50,22 @@ def _initial(con: Any) -> None:
     con.execute("""
         CREATE TABLE failures (
             path TEXT NOT NULL, run_id TEXT, error TEXT, failed_at TIMESTAMP)""")
+
+
+METRIC_COLUMNS = (
+    ("handling_time", "DOUBLE"), ("agent_talk", "DOUBLE"), ("customer_talk", "DOUBLE"), ("talk_ratio", "DOUBLE"),
+    ("silence_share", "DOUBLE"), ("longest_silence", "DOUBLE"), ("holds", "INTEGER"), ("hold_time", "DOUBLE"),
+    ("longest_hold", "DOUBLE"), ("agent_interruptions", "INTEGER"), ("customer_interruptions", "INTEGER"),
+    ("overlap", "DOUBLE"), ("first_response_latency", "DOUBLE"), ("mean_response_latency", "DOUBLE"),
+    ("agent_speech_rate", "DOUBLE"), ("customer_speech_rate", "DOUBLE"), ("customer_sentiment_start", "DOUBLE"),
+    ("customer_sentiment_end", "DOUBLE"), ("customer_label_start", "TEXT"), ("customer_label_end", "TEXT"),
+    ("turned_around", "BOOLEAN"), ("hold_spans", "TEXT"), ("interruption_turns", "TEXT"), ("prosody", "TEXT"))
+
+
+@migration(2, "conversation metrics per call, service level, critical items")
+def _metrics_and_levels(con: Any) -> None:
+    cols = ", ".join(f"{name} {kind}" for name, kind in METRIC_COLUMNS)
+    con.execute(f"CREATE TABLE call_metrics (call_id TEXT PRIMARY KEY, {cols})")
+    con.execute("ALTER TABLE scorecards ADD COLUMN service_level INTEGER")
+    con.execute("ALTER TABLE scorecards ADD COLUMN service_label TEXT")
+    con.execute("ALTER TABLE criterion_results ADD COLUMN critical BOOLEAN DEFAULT FALSE")

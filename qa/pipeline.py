@@ -156,7 +156,8 @@ class Pipeline:
         t0 = time.perf_counter()
         sentiments = self.sentiment.score(transcript.turns, transcript.language)
         t1 = time.perf_counter()
-        card = score_transcript(transcript, sentiments, self.rubric, self.sentiment.describe())
+        prosody = self._prosody(transcript) if self.rubric.needs_audio() else []
+        card = score_transcript(transcript, sentiments, self.rubric, self.sentiment.describe(), prosody)
         models: dict[str, Any] = {"sentiment": self.sentiment.describe(),
                                   "rubric": {"id": self.rubric.id, "version": self.rubric.version,
                                              "path": self.rubric.path}}
@@ -166,6 +167,23 @@ class Pipeline:
                 models["diarization"] = self._diarizer.describe()
         return CallResult(transcript, card, models,
                           timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1})
+
+    def _prosody(self, transcript: Transcript) -> list:
+        """Loudness and pitch per turn from the call's recording, when it has one that can be read (the voice
+        rules then use them); an unreadable recording is logged and the rules fall back to sentiment."""
+        from scoring.prosody import turn_prosody
+
+        path = transcript.audio_path
+        if not path or not os.path.isfile(path):
+            return []
+        try:
+            audio = decode(path)
+        except CallQAError as exc:
+            logger.warning("%s: no voice measures (%s)", path, exc.message)
+            return []
+        agent_ch = 0 if self.settings.audio.agent_channel == "left" else 1
+        return turn_prosody(audio.channels, audio.sample_rate, transcript.turns,
+                            {AGENT: agent_ch, CUSTOMER: 1 - agent_ch})
 
     def process(self, path: str, progress: Progress | None = None) -> CallResult:
         """Score one file: a transcript JSON or a recording."""

@@ -11,6 +11,11 @@ def _rows(con: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+def _criterion(c: dict[str, Any], by_criterion: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    return {"id": c["criterion_id"], "name": c["name"], "status": c["status"], "score": c["score"],
+            "weight": c["weight"], "reason": c["reason"], "evidence": by_criterion.get(c["criterion_id"], [])}
+
+
 def build_scorecard(con: Any, call_id: str) -> dict[str, Any] | None:
     """Assemble call, turns, criteria with evidence and model/rubric versions for `call_id`."""
     calls = _rows(con, "SELECT * FROM calls WHERE call_id = ?", [call_id])
@@ -26,6 +31,11 @@ def build_scorecard(con: Any, call_id: str) -> dict[str, Any] | None:
         by_criterion.setdefault(e["criterion_id"], []).append(
             {"turn": e["turn"], "start": e["start_s"], "end": e["end_s"], "text": e["text"],
              "phrase": e["phrase"], "kind": e["kind"]})
+    metrics = (_rows(con, "SELECT * FROM call_metrics WHERE call_id = ?", [call_id]) or [None])[0]
+    if metrics is not None:
+        metrics.pop("call_id")
+        for key in ("hold_spans", "interruption_turns", "prosody"):
+            metrics[key] = json.loads(metrics[key] or "[]")
     models = json.loads(card.get("models") or "{}")
     rubric = models.get("rubric", {})
     return {
@@ -47,9 +57,11 @@ def build_scorecard(con: Any, call_id: str) -> dict[str, Any] | None:
         "roles": json.loads(call["roles"] or "{}"),
         "scored_at": str(card.get("scored_at")),
         "run_id": card.get("run_id"),
-        "criteria": [{"id": c["criterion_id"], "name": c["name"], "status": c["status"], "score": c["score"],
-                      "weight": c["weight"], "reason": c["reason"], "evidence": by_criterion.get(c["criterion_id"], [])}
-                     for c in criteria],
+        "service_level": card.get("service_level"),
+        "service_label": card.get("service_label"),
+        "metrics": metrics,
+        "criteria": [_criterion(c, by_criterion) for c in criteria if not c.get("critical")],
+        "critical": [_criterion(c, by_criterion) for c in criteria if c.get("critical")],
         "turns": [{"index": t["idx"], "speaker": t["speaker"], "start": t["start_s"], "end": t["end_s"],
                    "text": t["text"], "channel": t["channel"], "confidence": t["confidence"],
                    "low_confidence": t["low_confidence"], "criteria": json.loads(t["criteria"] or "[]"),

@@ -15,11 +15,11 @@ from typing import Any, Iterator
 
 import duckdb
 
-from qa.migrations import MIGRATIONS
+from qa.migrations import METRIC_COLUMNS, MIGRATIONS
 from qa.pipeline import CallResult
 from transcribe.errors import InputError
 
-CALL_TABLES = ("evidence", "criterion_results", "scorecards", "turns", "calls")
+CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
 
 
 def _now() -> datetime:
@@ -126,12 +126,20 @@ class Store:
                              _js(card.turn_matches.get(i, []))])
             if rows:
                 con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            con.execute("INSERT INTO scorecards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO scorecards (call_id, rubric_id, rubric_version, total, flags, models, code_version,"
+                        " run_id, scored_at, service_level, service_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
-                         _js(result.models), result.code_version, run_id, now])
-            for pos, c in enumerate(card.criteria):
-                con.execute("INSERT INTO criterion_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason])
+                         _js(result.models), result.code_version, run_id, now, card.service_level, card.service_label])
+            if card.metrics is not None:
+                m = card.metrics.to_dict()
+                names = [n for n, _ in METRIC_COLUMNS]
+                values = [_js(m[n]) if isinstance(m[n], list) else m[n] for n in names]
+                con.execute(f"INSERT INTO call_metrics (call_id, {', '.join(names)}) VALUES "
+                            f"({', '.join('?' * (len(names) + 1))})", [t.call_id, *values])
+            for pos, c in enumerate(card.criteria + card.critical):
+                con.execute("INSERT INTO criterion_results (call_id, criterion_id, position, name, status, score, "
+                            "weight, reason, critical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason, c.critical])
                 ev = [[t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
                       for k, e in enumerate(c.evidence)]
                 if ev:
@@ -145,7 +153,8 @@ class Store:
                 SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
                        s.flags, s.scored_at,
                        (SELECT string_agg(criterion_id || '=' || status, ',' ORDER BY position)
-                          FROM criterion_results r WHERE r.call_id = c.call_id) AS statuses
+                          FROM criterion_results r WHERE r.call_id = c.call_id AND NOT coalesce(r.critical, false))
+                         AS statuses
                 FROM calls c LEFT JOIN scorecards s USING (call_id)
                 ORDER BY s.scored_at DESC, c.call_id""").fetchall()
         keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",

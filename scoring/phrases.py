@@ -45,10 +45,32 @@ def compile_phrase(phrase: str, folded: bool = False) -> tuple[str, ...]:
     return tuple(parts)
 
 
+@lru_cache(maxsize=262144)
+def _key(word: str, folded: bool) -> str:
+    return fold(word) if folded else normalize(word)
+
+
+def _is_folded(words: Sequence[str]) -> bool:
+    """True when no word carries diacritics (the text is then matched against folded phrases)."""
+    return all(w.isascii() or _key(w, True) == _key(w, False) for w in words)
+
+
 def _keys(text: str) -> tuple[bool, list[tuple[str, int, int]]]:
     """(folded?, [(key, start, end)]): keys keep diacritics unless the text has none at all."""
-    folded = fold(text) == normalize(text)
-    return folded, [((fold if folded else normalize)(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    folded = text.isascii() or _is_folded([w for w, _, _ in found])
+    return folded, [(_key(w, folded), a, b) for w, a, b in found]
+
+
+@dataclass(frozen=True)
+class TurnTokens:
+    """A turn tokenized once: the text the tokens index into, whether keys are folded, the tokens."""
+
+    text: str
+    folded: bool
+    tokens: tuple[Token, ...]
+    keys: frozenset[str] = frozenset()  # every token key: a phrase list whose first words are absent is skipped
+    key_seq: tuple[str, ...] = ()
 
 
 def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
@@ -58,14 +80,19 @@ def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
         folded, keys = _keys(turn.text)
         return turn.text, folded, [Token(k, a, b, None) for k, a, b in keys]
     text = " ".join(w.text for w in turn.words)
-    folded = fold(text) == normalize(text)
+    folded = text.isascii() or _is_folded(_TOKEN.findall(text))
     tokens, pos = [], 0
     for wi, w in enumerate(turn.words):
         for m in _TOKEN.finditer(w.text):
-            key = fold(m.group()) if folded else normalize(m.group())
-            tokens.append(Token(key, pos + m.start(), pos + m.end(), wi))
+            tokens.append(Token(_key(m.group(), folded), pos + m.start(), pos + m.end(), wi))
         pos += len(w.text) + 1
     return text, folded, tokens
+
+
+def turn_tokens(turn: Turn) -> TurnTokens:
+    text, folded, tokens = tokenize_turn(turn)
+    seq = tuple(t.key for t in tokens)
+    return TurnTokens(text, folded, tuple(tokens), frozenset(seq), seq)
 
 
 def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int) -> int | None:
@@ -93,31 +120,60 @@ def _usable(phrase: str, folded: bool) -> bool:
     return len(plain) > 1 or plain == compile_phrase(phrase, False)
 
 
-def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False) -> list[Match]:
-    """All non-overlapping matches of `phrases` (longest phrase first at each position)."""
+@lru_cache(maxsize=4096)
+def _index(phrases: tuple[str, ...], folded: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """Phrases by their first word, longest first: matching tries only the phrases that can start at a token."""
+    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for phrase in phrases:
+        pattern = compile_phrase(phrase, folded)
+        if pattern and pattern[0] != "*" and _usable(phrase, folded):
+            index.setdefault(pattern[0], []).append((pattern, phrase))
+    for entries in index.values():
+        entries.sort(key=lambda x: -len(x[0]))
+    return index
+
+
+def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
+         keys: tuple[str, ...] | None = None) -> list[Match]:
+    """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
+    `keys` (the tokens' keys, when the caller has them) speeds up phrases without gaps."""
+    index = _index(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
+    if keys is None:
+        keys = tuple(t.key for t in tokens)
     found: list[Match] = []
-    compiled = sorted(((compile_phrase(ph, folded), ph) for ph in phrases if _usable(ph, folded)),
-                      key=lambda x: -len(x[0]))
-    taken: set[int] = set()
-    for i in range(len(tokens)):
-        for pattern, phrase in compiled:
-            if not pattern or pattern[0] == "*" or i in taken:
-                continue
-            last = _match_at(tokens, pattern, i, 0)
-            if last is not None and not taken.intersection(range(i, last + 1)):
+    free = 0  # first token not inside an earlier match
+    for i, key in enumerate(keys):
+        if i < free:
+            continue
+        for pattern, phrase in index.get(key, ()):
+            n = len(pattern)
+            if "*" not in pattern:
+                last = i + n - 1 if keys[i:i + n] == pattern else None
+            else:
+                last = _match_at(tokens, pattern, i, 0)
+            if last is not None:
                 found.append(Match(phrase, i, last))
-                taken.update(range(i, last + 1))
-    return sorted(found, key=lambda m: m.first)
+                free = last + 1
+                break
+    return found
 
 
 def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = (),
-                 refused: list[tuple[Match, str, float, float]] | None = None) -> list[tuple[Match, str, float, float]]:
+                 refused: list[tuple[Match, str, float, float]] | None = None,
+                 tt: TurnTokens | None = None) -> list[tuple[Match, str, float, float]]:
     """Matches of `phrases` in a turn that do not overlap a match of `exclude`.
 
     Returns (match, original text, start, end); times come from the matched words when the turn has them.
     Phrase matches masked by an exclusion are appended to `refused` (with the exclusion's text) when given.
     """
-    text, folded, tokens = tokenize_turn(turn)
+    if not phrases:
+        return []
+    if tt is not None:
+        phrases = phrases if isinstance(phrases, tuple) else tuple(phrases)
+        if _index(phrases, tt.folded).keys().isdisjoint(tt.keys):
+            return []
+        exclude = exclude if isinstance(exclude, tuple) else tuple(exclude)
+    text, folded, tokens = (tt.text, tt.folded, tt.tokens) if tt is not None else tokenize_turn(turn)
 
     def located(m: Match) -> tuple[Match, str, float, float]:
         first, last = tokens[m.first], tokens[m.last]
@@ -126,9 +182,10 @@ def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()
             start, end = turn.words[first.word_index].start, turn.words[last.word_index].end
         return m, text[first.start_char:last.end_char], start, end
 
-    blockers = find(tokens, exclude, folded) if exclude else []
+    seq = tt.key_seq if tt is not None else None
+    blockers = find(tokens, exclude, folded, seq) if exclude else []
     out = []
-    for m in find(tokens, phrases, folded):
+    for m in find(tokens, phrases, folded, seq):
         hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
         if hit is None:
             out.append(located(m))

@@ -1,11 +1,16 @@
-"""Apply a rubric to a transcript: per-agent-turn phrase matches with evidence, rolled up per call.
+"""Apply a rubric to a transcript: per-agent-turn phrase matches and context rules with evidence, rolled up
+per call.
 
-Pure given its inputs (transcript, sentiments, rubric). Rules:
-- a criterion passes when an agent turn matches one of its phrases (not masked by an `exclude` phrase);
-- `against` phrases (e.g. "call back later" for Solve) are recorded as evidence against;
-- `na_when: no_customer_problem` makes a criterion `na` when no customer turn shows a problem cue or
-  negative sentiment (at or above `negative_threshold`);
-- total = 100 x points earned / weight of the criteria that applied (None when none applied).
+Pure given its inputs (transcript, sentiments, rubric, optional prosody). For each criterion, in order:
+1. `na_when` (see `NA_CHECKS`) makes it `na`, with the reason;
+2. evidence is collected: agent phrase matches ("for"; masked by an `exclude` phrase -> "not_counted"),
+   `against` phrases ("against"), and each context rule's evidence (`scoring.rules`);
+3. a rule with `fail_at: N` that produced N or more pieces of evidence against fails it;
+4. otherwise it passes when there is evidence for from a phrase or from a rule with `effect: decide`
+   (a rule with `effect: evidence` is shown but decides nothing; its evidence for is kind "context").
+Critical items fail the whole call when an agent turn matches one (total 0, level 1, flag).
+total = 100 x points earned / weight of the criteria that applied (None when none applied); the service
+level is the highest level whose `min` the total reaches.
 """
 from __future__ import annotations
 
@@ -14,9 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
-from scoring.phrases import find_in_turn
+from scoring.metrics import conversation_metrics
+from scoring.phrases import TurnTokens, find_in_turn, turn_tokens
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
-from scoring.types import FAIL, NA, PASS, CriterionResult, Evidence, Scorecard, Sentiment
+from scoring.rules import RULES, Context
+from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
 from transcribe.errors import InputError
 from transcribe.types import AGENT, CUSTOMER, Transcript
 
@@ -45,76 +52,165 @@ def resolve_rubric(name_or_path: str) -> Rubric:
     return _load_cached(os.path.abspath(path), os.path.getmtime(path))
 
 
-def _problem_evidence(transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric) -> list[Evidence]:
-    """Customer turns that show a problem: a problem cue phrase, or negative sentiment."""
-    cues = rubric.all_problem_cues()
+def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], phrases: tuple[str, ...]) -> list[Evidence]:
     out = []
     for i, turn in enumerate(transcript.turns):
-        if turn.speaker != CUSTOMER:
-            continue
-        hits = find_in_turn(turn, cues)
-        if hits:
-            m, text, start, end = hits[0]
-            out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
-        elif i < len(sentiments) and sentiments[i].label == "negative" and sentiments[i].score >= rubric.negative_threshold:
+        if turn.speaker == CUSTOMER and phrases:
+            hits = find_in_turn(turn, phrases, tt=tokens[i])
+            if hits:
+                m, text, start, end = hits[0]
+                out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
+    return out
+
+
+def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
+                    rubric: Rubric) -> list[Evidence]:
+    """Customer turns that show a problem or an emotion: a problem cue phrase, or negative sentiment."""
+    cued = {e.turn: e for e in _customer_hits(transcript, tokens, rubric.all_problem_cues())}
+    out = []
+    for i, turn in enumerate(transcript.turns):
+        if i in cued:
+            out.append(cued[i])
+        elif (turn.speaker == CUSTOMER and i < len(sentiments) and sentiments[i].label == "negative"
+              and sentiments[i].score >= rubric.negative_threshold):
             out.append(Evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
                                 kind="context"))
     return out
 
 
-def _criterion(c: Criterion, transcript: Transcript, problems: list[Evidence],
-               turn_matches: dict[int, list[str]]) -> CriterionResult:
-    name = c.name.get("en") or c.id
-    if c.na_when == "no_customer_problem" and not problems:
-        return CriterionResult(c.id, name, NA, None, c.weight, "the customer raised no problem or complaint")
+_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _flat(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
+    hit = _FLAT.get(id(lists))
+    if hit is None or hit[0] is not lists:
+        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
+    return hit[1]
+
+
+class _Call:
+    """Per-call facts shared by the criteria, computed once."""
+
+    def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
+                 prosody: Sequence[Prosody | None]) -> None:
+        self.tokens = [turn_tokens(t) for t in transcript.turns]
+        self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
+        self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric)
+        long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
+                      for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
+        self.problems = sorted(self.upset + long_holds, key=lambda e: (e.start, e.turn))
+        self.escalation_requests = _customer_hits(transcript, self.tokens, _flat(rubric.escalation.get("requested", {})))
+        self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
+
+
+NA_CHECKS = {
+    "never": (lambda call: None),
+    "no_customer_problem": (lambda call: None if call.problems else
+                            "the customer raised no problem or complaint and was not kept on a long hold"),
+    "customer_not_upset": (lambda call: None if call.upset else "the customer was not upset"),
+    "no_hold": (lambda call: None if call.metrics.holds else "there was no hold"),
+    "no_escalation_request": (lambda call: None if call.escalation_requests else
+                              "the customer did not ask for a supervisor or an escalation"),
+}
+
+
+def _context_for(c: Criterion, call: _Call) -> list[Evidence]:
+    if c.na_when in ("no_customer_problem",):
+        return call.problems
+    if c.na_when == "customer_not_upset":
+        return call.upset
+    if c.na_when == "no_escalation_request":
+        return call.escalation_requests
+    return []
+
+
+def _phrase_evidence(c: Criterion, transcript: Transcript, call: _Call) -> list[Evidence]:
     phrases, exclude, against = c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")
     evidence: list[Evidence] = []
     for i, turn in transcript.agent_turns():
+        tt = call.tokens[i]
         refused: list = []
-        for m, text, start, end in find_in_turn(turn, phrases, exclude, refused):
+        for m, text, start, end in find_in_turn(turn, phrases, exclude, refused, tt=tt):
             evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
-            if c.id not in turn_matches.setdefault(i, []):
-                turn_matches[i].append(c.id)
-        for m, text, start, end in find_in_turn(turn, against):
+        for m, text, start, end in find_in_turn(turn, against, tt=tt):
             evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
         for m, text, start, end in refused:
             evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
-    evidence.sort(key=lambda e: (e.turn, e.start))
+    return evidence
+
+
+def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
+    name = c.name.get("en") or c.id
+    na_reason = NA_CHECKS[c.na_when](call)
+    if na_reason:
+        return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
+    evidence = _phrase_evidence(c, transcript, call)
     good = [e for e in evidence if e.kind == "for"]
-    bad = [e for e in evidence if e.kind == "against"]
-    context = problems if c.na_when == "no_customer_problem" else []
+    failed_by: tuple[str, list[Evidence], int] | None = None
+    exclude = c.all_phrases("exclude")
+    for spec in c.rules:
+        fn = RULES[spec.rule][0]
+        found = fn(call.context, exclude, **spec.params)
+        if spec.effect == "evidence":
+            found = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
+                     for e in found]
+        evidence.extend(found)
+        good.extend(e for e in found if e.kind == "for")
+        bad = [e for e in found if e.kind == "against"]
+        if failed_by is None and spec.fail_at is not None and len(bad) >= spec.fail_at:
+            failed_by = (spec.rule, bad, spec.fail_at)
+    evidence.sort(key=lambda e: (e.turn, e.start))
+    evidence += _context_for(c, call)
+    if failed_by is not None:
+        rule, bad, fail_at = failed_by
+        turns = ", ".join(str(e.turn) for e in bad)
+        return CriterionResult(c.id, name, FAIL, 0.0, c.weight,
+                               f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
+                               f"this criterion at {fail_at}", evidence)
     if good:
-        reason = f"agent said {good[0].text!r} (turn {good[0].turn})"
-        return CriterionResult(c.id, name, PASS, c.weight, c.weight, reason, evidence + context)
+        g = min(good, key=lambda e: (e.turn, e.start))
+        said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
+        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", evidence)
+    bad_ev = [e for e in evidence if e.kind == "against"]
     refused_ev = [e for e in evidence if e.kind == "not_counted"]
-    if bad:
-        reason = f"no qualifying phrase; agent said {bad[0].text!r} (turn {bad[0].turn})"
+    if bad_ev:
+        reason = f"no qualifying phrase; {bad_ev[0].phrase!r}: {bad_ev[0].text!r} (turn {bad_ev[0].turn})"
     elif refused_ev:
-        reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: it matches the exclusion "
-                  f"{refused_ev[0].phrase!r}")
+        reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: {refused_ev[0].phrase!r}")
     elif not transcript.agent_turns():
         reason = "the agent never spoke"
     else:
         reason = "no agent turn contains a qualifying phrase"
-    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, evidence + context)
+    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, evidence)
 
 
-def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
-                     sentiment_backends: dict | None = None) -> Scorecard:
-    """Score every criterion of `rubric` on `transcript` and roll up to a weighted total 0-100."""
-    problems = _problem_evidence(transcript, sentiments, rubric)
-    turn_matches: dict[int, list[str]] = {}
-    if not transcript.turns:
-        results = [CriterionResult(c.id, c.name.get("en") or c.id, NA, None, c.weight, "no speech in the call")
-                   for c in rubric.criteria]
-    else:
-        results = [_criterion(c, transcript, problems, turn_matches) for c in rubric.criteria]
-    applied = [r for r in results if r.status != NA]
-    weight = sum(r.weight for r in applied)
-    total = round(100.0 * sum(r.score or 0.0 for r in applied) / weight, 1) if weight else None
-    flags = [f"low_confidence_turns:{n}" for n in [sum(t.low_confidence for t in transcript.turns)] if n]
+def _critical(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
+    name = c.name.get("en") or c.id
+    ev = [e for e in _phrase_evidence(c, transcript, call) if e.kind != "against"]
+    hits = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "against") if e.kind == "for" else e for e in ev]
+    bad = [e for e in hits if e.kind == "against"]
+    if bad:
+        return CriterionResult(c.id, name, FAIL, None, 0.0, f"critical: agent said {bad[0].text!r} (turn {bad[0].turn})"
+                               " — the whole call fails", hits, critical=True)
+    return CriterionResult(c.id, name, PASS, None, 0.0, "not found", hits, critical=True)
+
+
+def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[CriterionResult],
+           sentiment_backends: dict | None) -> list[str]:
+    flags = [f"critical_failure:{r.id}" for r in critical if r.status == FAIL]
+    if call.escalation_requests:
+        flags.append("escalation:requested")
+    performed = _flat(rubric.escalation.get("performed", {}))
+    if performed and any(find_in_turn(t, performed, tt=call.tokens[i]) for i, t in transcript.agent_turns()):
+        flags.append("escalation:performed")
+    n_low = sum(t.low_confidence for t in transcript.turns)
+    if n_low:
+        flags.append(f"low_confidence_turns:{n_low}")
     if transcript.roles.get("confidence", 1.0) < 0.75:
         flags.append("roles_uncertain")
+    if transcript.turns and (n_low / len(transcript.turns) >= rubric.low_confidence_share or "roles_uncertain" in flags):
+        flags.append("low_confidence")
     for lang, info in sorted((sentiment_backends or {}).items()):
         if str(info.get("reason", "")).startswith("model unavailable"):
             flags.append(f"sentiment_lexicon_fallback:{lang}")
@@ -122,7 +218,37 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
         flags.append("no_speech")
     elif not any(t.speaker == AGENT for t in transcript.turns):
         flags.append("no_agent_speech")
+    return flags
+
+
+def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
+                     sentiment_backends: dict | None = None, prosody: Sequence[Prosody | None] = ()) -> Scorecard:
+    """Score every criterion of `rubric` on `transcript`, roll up to a weighted total 0-100 and a service level,
+    and compute the call's conversation metrics. `prosody` (per turn, optional) feeds the voice rules."""
+    call = _Call(transcript, sentiments, rubric, prosody)
+    if not transcript.turns:
+        results = [CriterionResult(c.id, c.name.get("en") or c.id, NA, None, c.weight, "no speech in the call")
+                   for c in rubric.criteria]
+        critical: list[CriterionResult] = []
+    else:
+        results = [_criterion(c, transcript, call) for c in rubric.criteria]
+        critical = [_critical(c, transcript, call) for c in rubric.critical]
+    turn_matches: dict[int, list[str]] = {}
+    for r in results + critical:
+        for e in r.evidence:
+            if e.kind == "for" or (r.critical and e.kind == "against"):
+                ids = turn_matches.setdefault(e.turn, [])
+                if r.id not in ids:
+                    ids.append(r.id)
+    applied = [r for r in results if r.status != NA]
+    weight = sum(r.weight for r in applied)
+    total = round(100.0 * sum(r.score or 0.0 for r in applied) / weight, 1) if weight else None
+    flags = _flags(transcript, rubric, call, critical, sentiment_backends)
+    if any(r.status == FAIL for r in critical):
+        total = 0.0
+    level = rubric.level_for(total)
     return Scorecard(call_id=transcript.call_id, rubric_id=rubric.id, rubric_version=rubric.version,
-                     criteria=results, total=total, sentiments=list(sentiments),
+                     criteria=results, critical=critical, total=total, sentiments=list(sentiments),
                      turn_matches=dict(sorted(turn_matches.items())),
-                     sentiment_backends=dict(sentiment_backends or {}), flags=flags)
+                     sentiment_backends=dict(sentiment_backends or {}), flags=flags, metrics=call.metrics,
+                     service_level=level.level if level else None, service_label=level.name if level else None)

@@ -7,10 +7,36 @@ from typing import Any
 
 import yaml
 
+from scoring.metrics import DEFAULT_BACKCHANNELS, MetricsOptions
+from scoring.rules import RULES
 from transcribe.errors import InputError
 
-NA_RULES = ("never", "no_customer_problem")
+# na_when: never | no_customer_problem (no complaint cue, no negative sentiment, no long hold) | no_hold |
+# customer_not_upset (no complaint cue, no negative sentiment) | no_escalation_request
+NA_RULES = ("never", "no_customer_problem", "no_hold", "customer_not_upset", "no_escalation_request")
+EFFECTS = ("decide", "evidence")
 LANGS = ("en", "vi")
+DEFAULT_LEVELS = ((1, "disappointing", 0.0), (2, "below expectations", 40.0), (3, "fair", 60.0),
+                  (4, "good", 75.0), (5, "excellent", 90.0), (6, "amazing", 100.0))
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A context rule applied to a criterion: `rule` names a function in `scoring.rules.RULES`.
+    `effect`: "decide" (its evidence for earns the point) or "evidence" (shown, decides nothing);
+    `fail_at`: that many pieces of evidence against fail the criterion (None: never)."""
+
+    rule: str
+    effect: str = "decide"
+    fail_at: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceLevel:
+    level: int
+    name: str
+    min_total: float
 
 
 @dataclass(frozen=True)
@@ -26,10 +52,16 @@ class Criterion:
     against: dict[str, tuple[str, ...]] = field(default_factory=dict)
     na_when: str = "never"
     description: str = ""
+    rules: tuple[RuleSpec, ...] = ()
+    critical: bool = False
+    _flat: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def all_phrases(self, key: str = "phrases") -> tuple[str, ...]:
-        lists: dict[str, tuple[str, ...]] = getattr(self, key)
-        return tuple(p for lang in sorted(lists) for p in lists[lang])
+        """Every language's phrases of `key` (phrases, exclude, against) in one tuple (computed once)."""
+        if key not in self._flat:
+            lists: dict[str, tuple[str, ...]] = getattr(self, key)
+            self._flat[key] = tuple(p for lang in sorted(lists) for p in lists[lang])
+        return self._flat[key]
 
 
 @dataclass(frozen=True)
@@ -41,9 +73,28 @@ class Rubric:
     problem_cues: dict[str, tuple[str, ...]]
     negative_threshold: float
     path: str
+    critical: tuple[Criterion, ...] = ()
+    service_levels: tuple[ServiceLevel, ...] = ()
+    metrics: MetricsOptions = field(default_factory=MetricsOptions)
+    long_hold_seconds: float = 60.0
+    escalation: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    low_confidence_share: float = 0.2
+
+    def needs_audio(self) -> bool:
+        """True when a rule measures the voice (loudness, pitch)."""
+        return any(RULES[r.rule][2] for c in self.criteria for r in c.rules)
+
+    def level_for(self, total: float | None) -> ServiceLevel | None:
+        if total is None or not self.service_levels:
+            return None
+        return [lv for lv in self.service_levels if total >= lv.min_total][-1]
 
     def all_problem_cues(self) -> tuple[str, ...]:
-        return tuple(p for lang in sorted(self.problem_cues) for p in self.problem_cues[lang])
+        return _flatten(self.problem_cues)
+
+
+def _flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(p for lang in sorted(lists) for p in lists[lang])
 
 
 def _plain(node: yaml.Node, lines: dict[tuple, int], where: tuple) -> Any:
@@ -79,6 +130,41 @@ class _Checker:
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             self.fail(where + (key,), f"expected {names}, got {value!r}")
         return value
+
+    def number(self, obj: dict, key: str, where: tuple, default: float, low: float | None = 0.0,
+               high: float | None = None) -> float:
+        value = float(self.get(obj, key, where, (int, float), required=False, default=default))
+        if (low is not None and value < low) or (high is not None and value > high):
+            span = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            self.fail(where + (key,), f"expected a number {span}, got {value:g}")
+        return value
+
+    def known_keys(self, obj: dict, where: tuple, allowed: tuple[str, ...]) -> None:
+        for key in obj:
+            if key not in allowed:
+                self.fail(where + (key,), f"unknown key {key!r}; expected one of {', '.join(allowed)}")
+
+    def rule(self, raw: Any, where: tuple) -> RuleSpec:
+        if not isinstance(raw, dict):
+            self.fail(where, "expected a mapping like {rule: restates_customer, ...}")
+        name = self.get(raw, "rule", where, str)
+        if name not in RULES:
+            self.fail(where + ("rule",), f"unknown rule {name!r}; expected one of {', '.join(sorted(RULES))}")
+        declared = RULES[name][1]
+        self.known_keys(raw, where, ("rule", "effect", "fail_at") + tuple(declared))
+        effect = self.get(raw, "effect", where, str, required=False, default="decide")
+        if effect not in EFFECTS:
+            self.fail(where + ("effect",), f"expected one of {', '.join(EFFECTS)}, got {effect!r}")
+        fail_at = self.get(raw, "fail_at", where, int, required=False, default=None)
+        if fail_at is not None and fail_at < 1:
+            self.fail(where + ("fail_at",), f"expected a whole number of at least 1, got {fail_at!r}")
+        params: dict[str, Any] = {}
+        for key, (kind, default) in declared.items():
+            if kind.startswith("phrases"):
+                params[key] = self.phrase_lists(raw, key, where, required=kind == "phrases")
+            else:
+                params[key] = self.number(raw, key, where, default)
+        return RuleSpec(name, effect, fail_at, params)
 
     def phrase_lists(self, obj: dict, key: str, where: tuple, required: bool) -> dict[str, tuple[str, ...]]:
         raw = self.get(obj, key, where, dict, required=required, default={})
@@ -121,27 +207,85 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
         c.fail(("criteria",), "expected at least one criterion")
     criteria, seen = [], set()
     for i, raw in enumerate(criteria_raw):
-        where = ("criteria", i)
-        if not isinstance(raw, dict):
-            c.fail(where, "expected a mapping with keys id, weight, phrases")
-        cid = c.get(raw, "id", where, str)
-        if cid in seen:
-            c.fail(where + ("id",), f"duplicate criterion id {cid!r}")
-        seen.add(cid)
-        weight = c.get(raw, "weight", where, (int, float))
-        if weight <= 0:
-            c.fail(where + ("weight",), f"expected a positive number, got {weight!r}")
-        name = c.get(raw, "name", where, (dict, str), required=False, default=cid)
-        na_when = c.get(raw, "na_when", where, str, required=False, default="never")
-        if na_when not in NA_RULES:
-            c.fail(where + ("na_when",), f"expected one of {', '.join(NA_RULES)}, got {na_when!r}")
-        criteria.append(Criterion(
-            id=cid, name=name if isinstance(name, dict) else {"en": name, "vi": name}, weight=float(weight),
-            phrases=c.phrase_lists(raw, "phrases", where, required=True),
-            exclude=c.phrase_lists(raw, "exclude", where, required=False),
-            against=c.phrase_lists(raw, "against", where, required=False),
-            na_when=na_when, description=str(raw.get("description", "")).strip()))
-    threshold = c.get(data, "negative_threshold", (), (int, float), required=False, default=0.6)
+        item = _criterion(c, raw, ("criteria", i), seen, critical=False)
+        criteria.append(item)
+    critical = [_criterion(c, raw, ("critical", i), seen, critical=True)
+                for i, raw in enumerate(c.get(data, "critical", (), list, required=False, default=[]))]
+    c.known_keys(data, (), TOP_KEYS)
+    threshold = c.number(data, "negative_threshold", (), 0.6, 0.0, 1.0)
+    metrics_raw = c.get(data, "metrics", (), dict, required=False, default={})
+    c.known_keys(metrics_raw, ("metrics",), ("hold_min_seconds", "long_hold_seconds", "interruption_min_overlap",
+                                             "backchannels"))
+    backchannels = c.phrase_lists(metrics_raw, "backchannels", ("metrics",), required=False)
+    metrics = MetricsOptions(
+        hold_min_seconds=c.number(metrics_raw, "hold_min_seconds", ("metrics",), 20.0),
+        interruption_min_overlap=c.number(metrics_raw, "interruption_min_overlap", ("metrics",), 0.5),
+        backchannels=tuple(p for lang in sorted(backchannels) for p in backchannels[lang]) or DEFAULT_BACKCHANNELS)
+    esc_raw = c.get(data, "escalation", (), dict, required=False, default={})
+    c.known_keys(esc_raw, ("escalation",), ("requested", "performed"))
+    escalation = {k: c.phrase_lists(esc_raw, k, ("escalation",), required=False) for k in ("requested", "performed")}
     return Rubric(id=rid, version=version, name=str(data.get("name", rid)), criteria=tuple(criteria),
                   problem_cues=c.phrase_lists(data, "problem_cues", (), required=False),
-                  negative_threshold=float(threshold), path=path)
+                  negative_threshold=threshold, path=path, critical=tuple(critical),
+                  service_levels=_levels(c, data), metrics=metrics,
+                  long_hold_seconds=c.number(metrics_raw, "long_hold_seconds", ("metrics",), 60.0),
+                  escalation=escalation,
+                  low_confidence_share=c.number(data, "low_confidence_share", (), 0.2, 0.0, 1.0))
+
+
+TOP_KEYS = ("id", "version", "name", "description", "negative_threshold", "problem_cues", "criteria", "critical",
+            "service_levels", "metrics", "escalation", "low_confidence_share")
+CRITERION_KEYS = ("id", "name", "weight", "description", "phrases", "exclude", "against", "na_when", "rules")
+
+
+def _criterion(c: _Checker, raw: Any, where: tuple, seen: set, critical: bool) -> Criterion:
+    if not isinstance(raw, dict):
+        c.fail(where, "expected a mapping with keys id, weight, phrases")
+    c.known_keys(raw, where, CRITERION_KEYS if not critical else ("id", "name", "description", "phrases", "exclude"))
+    cid = c.get(raw, "id", where, str)
+    if cid in seen:
+        c.fail(where + ("id",), f"duplicate criterion id {cid!r}")
+    seen.add(cid)
+    weight = 0.0 if critical else c.get(raw, "weight", where, (int, float))
+    if not critical and weight <= 0:
+        c.fail(where + ("weight",), f"expected a positive number, got {weight!r}")
+    name = c.get(raw, "name", where, (dict, str), required=False, default=cid)
+    na_when = c.get(raw, "na_when", where, str, required=False, default="never")
+    if na_when not in NA_RULES:
+        c.fail(where + ("na_when",), f"expected one of {', '.join(NA_RULES)}, got {na_when!r}")
+    rules = c.get(raw, "rules", where, list, required=False, default=[])
+    return Criterion(
+        id=cid, name=name if isinstance(name, dict) else {"en": name, "vi": name}, weight=float(weight),
+        phrases=c.phrase_lists(raw, "phrases", where, required=True),
+        exclude=c.phrase_lists(raw, "exclude", where, required=False),
+        against=c.phrase_lists(raw, "against", where, required=False),
+        na_when=na_when, description=str(raw.get("description", "")).strip(),
+        rules=tuple(c.rule(r, where + ("rules", k)) for k, r in enumerate(rules)), critical=critical)
+
+
+def _levels(c: _Checker, data: dict) -> tuple[ServiceLevel, ...]:
+    """`service_levels`: a list of {level, name, min}, levels 1, 2, ... with rising minimum totals, the first 0."""
+    raw = c.get(data, "service_levels", (), list, required=False, default=None)
+    if raw is None:
+        return tuple(ServiceLevel(lv, name, m) for lv, name, m in DEFAULT_LEVELS)
+    out: list[ServiceLevel] = []
+    for k, item in enumerate(raw):
+        where = ("service_levels", k)
+        if not isinstance(item, dict):
+            c.fail(where, "expected a mapping like {level: 1, name: disappointing, min: 0}")
+        c.known_keys(item, where, ("level", "name", "min"))
+        level = c.get(item, "level", where, int)
+        if level != k + 1:
+            c.fail(where + ("level",), f"expected level {k + 1} (levels count up from 1), got {level!r}")
+        name = c.get(item, "name", where, str)
+        if "min" not in item:
+            c.fail(where, "missing required key 'min' (the lowest total of this level, 0-100)")
+        low = c.number(item, "min", where, 0.0, 0.0, 100.0)
+        if k == 0 and low != 0:
+            c.fail(where + ("min",), f"expected 0 for the lowest level (every total needs a level), got {low:g}")
+        if out and low <= out[-1].min_total:
+            c.fail(where + ("min",), f"expected more than {out[-1].min_total:g} (the previous level's min), got {low:g}")
+        out.append(ServiceLevel(level, name, low))
+    if not out:
+        c.fail(("service_levels",), "expected at least one level")
+    return tuple(out)

@@ -45,6 +45,7 @@ class CriterionResult:
     weight: float
     reason: str
     evidence: list[Evidence] = field(default_factory=list)
+    critical: bool = False  # a critical item: failing it fails the whole call (weight 0)
 
 
 @dataclass
@@ -61,6 +62,68 @@ class Scorecard:
     turn_matches: dict[int, list[str]]
     sentiment_backends: dict[str, Any]
     flags: list[str] = field(default_factory=list)
+    metrics: "CallMetrics | None" = None
+    critical: list[CriterionResult] = field(default_factory=list)  # critical items (pass/fail, weight 0)
+    service_level: int | None = None  # 1 (disappointing) .. 6 (amazing); thresholds in the rubric file
+    service_label: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """Loudness (RMS, dB relative to full scale) and median pitch (Hz, None when unvoiced) of one turn."""
+
+    loudness_db: float
+    pitch_hz: float | None
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A silence long enough to be a hold: from `start` to `end` (seconds), after turn `after_turn`."""
+
+    start: float
+    end: float
+    after_turn: int
+
+    @property
+    def seconds(self) -> float:
+        return round(self.end - self.start, 3)
+
+
+@dataclass
+class CallMetrics:
+    """Conversation metrics of one call, from turn times (seconds), words and sentiment.
+
+    Ratios are 0..1; `agent_speech_rate`/`customer_speech_rate` are words per minute of that party's
+    talk; sentiment values are polarities (-1..1) of the customer's first and last turns.
+    """
+
+    handling_time: float
+    agent_talk: float
+    customer_talk: float
+    talk_ratio: float | None
+    silence_share: float | None
+    longest_silence: float
+    holds: int
+    hold_time: float
+    longest_hold: float
+    agent_interruptions: int
+    customer_interruptions: int
+    overlap: float
+    first_response_latency: float | None
+    mean_response_latency: float | None
+    agent_speech_rate: float | None
+    customer_speech_rate: float | None
+    customer_sentiment_start: float | None
+    customer_sentiment_end: float | None
+    customer_label_start: str | None
+    customer_label_end: str | None
+    turned_around: bool | None
+    hold_spans: list[Hold] = field(default_factory=list)
+    interruption_turns: list[int] = field(default_factory=list)
+    prosody: list[Prosody | None] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,7 +22,8 @@ def test_builtin_last_rubric_loads():
 
 def test_a_team_copy_is_used(tmp_path):
     mine = tmp_path / "team.yaml"
-    mine.write_text(open(LAST, encoding="utf-8").read().replace('version: "1.0"', 'version: "team-2"'),
+    current = resolve_rubric("last").version
+    mine.write_text(open(LAST, encoding="utf-8").read().replace(f'version: "{current}"', 'version: "team-2"'),
                     encoding="utf-8")
     assert resolve_rubric(str(mine)).version == "team-2"
 

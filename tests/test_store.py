@@ -7,6 +7,7 @@ from qa.migrations import MIGRATIONS
 from qa.pipeline import CallResult, Pipeline
 from qa.settings import Settings
 from qa.store import Store
+from scoring.rubric import resolve_rubric
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"
 
@@ -53,7 +54,7 @@ def test_scorecard_document(result):
     store = Store(":memory:")
     store.save(result, run_id="r1")
     card = store.get_call("en_complaint_good")
-    assert card["rubric_id"] == "last" and card["rubric_version"] == "1.0"
+    assert card["rubric_id"] == "last" and card["rubric_version"] == resolve_rubric("last").version
     assert [c["id"] for c in card["criteria"]] == ["listen", "apologize", "solve", "thank"]
     assert len(card["turns"]) == len(result.transcript.turns)
     for c in card["criteria"]:

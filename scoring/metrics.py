@@ -1,0 +1,166 @@
+"""Conversation metrics from exact turn times (pure functions).
+
+Talk is the union of a party's turn intervals, so one party's overlapping turns are not counted twice.
+Definitions (all in seconds of the original recording unless stated):
+
+- `handling_time`: the recording's duration (or the last turn's end when the duration is unknown);
+- `talk_ratio`: agent talk / (agent talk + customer talk);
+- `silence_share`: time nobody speaks / handling time; `longest_silence`: the longest such stretch,
+  including before the first and after the last word;
+- holds: silences between two turns of at least `hold_min_seconds` (`holds`, `hold_time`, `longest_hold`);
+- interruptions: a turn that starts while the other party is speaking and overlaps it by at least
+  `interruption_min_overlap` seconds; turns made only of backchannels ("uh-huh", "dạ", "vâng") do not count;
+- `overlap`: time both parties speak at once;
+- `first_response_latency`: from the start of the recording to the agent's first turn;
+  `mean_response_latency`: mean gap from the end of a customer turn to the agent turn that follows it
+  (0 when the agent starts before the customer finishes);
+- speech rates: words per minute of that party's talk;
+- customer sentiment: polarity and label of the customer's first and last turns; `turned_around` is True
+  when the customer started negative and did not end negative (None when they did not start negative).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from scoring.phrases import TurnTokens, turn_tokens
+from scoring.types import CallMetrics, Hold, Prosody, Sentiment
+from transcribe.text import fold
+from transcribe.types import AGENT, CUSTOMER, Transcript
+
+DEFAULT_BACKCHANNELS = ("yes", "yeah", "yep", "ok", "okay", "uh", "huh", "uhuh", "mm", "mhm", "hmm", "right", "sure",
+                        "i see", "got it", "alright", "dạ", "vâng", "ừ", "ừm", "ờ", "à", "ạ", "dạ vâng", "vâng ạ",
+                        "dạ rồi")
+
+
+@dataclass(frozen=True)
+class MetricsOptions:
+    """Thresholds of the metrics; set in the rubric file's `metrics` section."""
+
+    hold_min_seconds: float = 20.0
+    interruption_min_overlap: float = 0.5
+    backchannels: tuple[str, ...] = DEFAULT_BACKCHANNELS
+    _words: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        words = frozenset(w for phrase in self.backchannels for w in fold(phrase).split())
+        object.__setattr__(self, "_words", words)
+
+    def is_backchannel(self, tt: TurnTokens) -> bool:
+        """True when every word of the turn is a backchannel word (an empty turn is one too)."""
+        words = self._words
+        if tt.folded:
+            return all(t.key in words for t in tt.tokens)
+        return all(fold(t.key) in words for t in tt.tokens)
+
+
+def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    merged: list[list[float]] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _length(intervals: list[tuple[float, float]]) -> float:
+    return sum(b - a for a, b in intervals)
+
+
+def _intersection(x: list[tuple[float, float]], y: list[tuple[float, float]]) -> float:
+    total, i, j = 0.0, 0, 0
+    while i < len(x) and j < len(y):
+        lo, hi = max(x[i][0], y[j][0]), min(x[i][1], y[j][1])
+        total += max(0.0, hi - lo)
+        if x[i][1] < y[j][1]:
+            i += 1
+        else:
+            j += 1
+    return total
+
+
+def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
+                  options: MetricsOptions) -> list[int]:
+    """Indexes of `by`'s turns that start while the other party is speaking and overlap it by at least
+    `options.interruption_min_overlap` seconds; backchannel-only turns are not interruptions."""
+    turns = transcript.turns
+    out = []
+    for i, t in enumerate(turns):
+        if t.speaker != by or options.is_backchannel(tokens[i]):
+            continue
+        for other in turns:
+            if other.speaker == by or not other.start < t.start < other.end:
+                continue
+            if min(other.end, t.end) - t.start >= options.interruption_min_overlap:
+                out.append(i)
+                break
+    return out
+
+
+def find_holds(transcript: Transcript, options: MetricsOptions) -> list[Hold]:
+    """Silences between turns of at least `options.hold_min_seconds`."""
+    holds, reach, last = [], None, -1
+    for i, t in sorted(enumerate(transcript.turns), key=lambda x: x[1].start):
+        if reach is not None and t.start - reach >= options.hold_min_seconds:
+            holds.append(Hold(round(reach, 3), round(t.start, 3), last))
+        if reach is None or t.end >= reach:
+            reach, last = t.end, i
+    return holds
+
+
+def _words(transcript: Transcript, who: str) -> int:
+    return sum(len(t.words) if t.words else len(t.text.split()) for t in transcript.turns if t.speaker == who)
+
+
+def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment],
+                         options: MetricsOptions | None = None, tokens: Sequence[TurnTokens] | None = None,
+                         prosody: Sequence[Prosody | None] = ()) -> CallMetrics:
+    """All metrics of one call (see the module docstring for the definitions)."""
+    options = options or MetricsOptions()
+    tokens = tokens if tokens is not None else [turn_tokens(t) for t in transcript.turns]
+    turns = transcript.turns
+    agent = _union([(t.start, t.end) for t in turns if t.speaker == AGENT])
+    customer = _union([(t.start, t.end) for t in turns if t.speaker == CUSTOMER])
+    speech = _union(agent + customer)
+    end = max((b for _, b in speech), default=0.0)
+    handling = transcript.duration if transcript.duration and transcript.duration >= end else end
+    gaps = [b[0] - a[1] for a, b in zip(speech, speech[1:])]
+    if speech:
+        gaps += [speech[0][0], handling - speech[-1][1]]
+    agent_talk, customer_talk = _length(agent), _length(customer)
+    talk = agent_talk + customer_talk
+    holds = find_holds(transcript, options)
+    agent_int = interruptions(transcript, tokens, AGENT, options)
+    customer_int = interruptions(transcript, tokens, CUSTOMER, options)
+    first_agent = next((t for t in turns if t.speaker == AGENT), None)
+    latencies = [max(0.0, b.start - a.end) for a, b in zip(turns, turns[1:])
+                 if a.speaker == CUSTOMER and b.speaker == AGENT]
+    cust = [i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sentiments)]
+    first_s = sentiments[cust[0]] if cust else None
+    last_s = sentiments[cust[-1]] if cust else None
+    turned = None
+    if first_s is not None and last_s is not None and first_s.label == "negative" and len(cust) > 1:
+        turned = last_s.label != "negative"
+
+    def rate(words: int, seconds: float) -> float | None:
+        return round(60.0 * words / seconds, 1) if seconds > 0 else None
+
+    return CallMetrics(
+        handling_time=round(handling, 3), agent_talk=round(agent_talk, 3), customer_talk=round(customer_talk, 3),
+        talk_ratio=round(agent_talk / talk, 4) if talk else None,
+        silence_share=round(max(0.0, handling - _length(speech)) / handling, 4) if handling else None,
+        longest_silence=round(max(gaps, default=0.0), 3),
+        holds=len(holds), hold_time=round(sum(h.seconds for h in holds), 3),
+        longest_hold=max((h.seconds for h in holds), default=0.0),
+        agent_interruptions=len(agent_int), customer_interruptions=len(customer_int),
+        overlap=round(_intersection(agent, customer), 3),
+        first_response_latency=round(first_agent.start, 3) if first_agent else None,
+        mean_response_latency=round(sum(latencies) / len(latencies), 3) if latencies else None,
+        agent_speech_rate=rate(_words(transcript, AGENT), agent_talk),
+        customer_speech_rate=rate(_words(transcript, CUSTOMER), customer_talk),
+        customer_sentiment_start=first_s.polarity if first_s else None,
+        customer_sentiment_end=last_s.polarity if last_s else None,
+        customer_label_start=first_s.label if first_s else None,
+        customer_label_end=last_s.label if last_s else None,
+        turned_around=turned, hold_spans=holds, interruption_turns=agent_int, prosody=list(prosody))

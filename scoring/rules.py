@@ -1,0 +1,227 @@
+"""Context rules: named pure functions a rubric file refers to (`rules: [{rule: NAME, ...}]`).
+
+Each rule looks at the whole call — turn order and times, the customer's words, sentiment, metrics,
+prosody — and returns `Evidence`: kind "for" (supports the criterion), "against", or "not_counted" (a
+look-alike the rule refused). How the evidence decides the criterion is set in the rubric file
+(`effect`, `fail_at`; see `scoring.rubric`). `RULES` lists every rule with its parameters; the schema
+validates rubric files against it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from scoring.phrases import TurnTokens, find_in_turn
+from scoring.types import CallMetrics, Evidence, Sentiment
+from transcribe.text import fold
+from transcribe.types import AGENT, CUSTOMER, Transcript
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scoring.rubric_schema import Rubric
+
+# Function words that do not make a restatement. Text with diacritics is checked against the words as
+# written ("số" is content, English "so" is not); text without them against the folded forms.
+_STOP_EN = """a an the and or but so to of in on at for with from by is are was were be been am i you your my me we
+our it its this that these those there here what which who when how do does did have has had not no yes can could
+will would should may might just really very please about as if then than into out up down all any some only also
+still now today again too much many one more okay ok oh well hi hello thank thanks sorry right correct""".split()
+_STOP_VI = """em anh chị tôi mình bạn quý khách ạ dạ vâng à ừ thì là mà và với của cho được không có đã đang sẽ rồi
+vẫn chưa này kia đó đấy nhé nha ơi vậy nên vì để khi nào gì ai đâu sao thế như rất quá lắm cũng còn nữa đi lại ra
+vào một những các cái con người bị hiểu đúng phải xác nhận""".split()
+STOPWORDS = frozenset(_STOP_EN + _STOP_VI)
+STOPWORDS_FOLDED = frozenset(fold(w) for w in STOPWORDS)
+_SUFFIXES = ("ing", "ed", "es", "e", "s")
+_DIGITS = re.compile(r"^\d+$")
+
+
+@lru_cache(maxsize=131072)
+def content_key(key: str, folded: bool) -> str | None:
+    """A word's content key (folded, crudely stemmed), or None for function words and single letters.
+    `folded`: the text carries no diacritics, so stop words are looked up without them."""
+    word = fold(key)
+    if (word in STOPWORDS_FOLDED if folded else key in STOPWORDS) or (len(word) < 2 and not _DIGITS.match(word)):
+        return None
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at: the call, its tokens, sentiment per turn, metrics and the rubric."""
+
+    transcript: Transcript
+    tokens: Sequence[TurnTokens]
+    sentiments: Sequence[Sentiment]
+    metrics: CallMetrics
+    rubric: "Rubric"
+
+    def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
+        t = self.transcript.turns[i]
+        return Evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
+
+
+_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def _phrases(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
+    hit = _FLAT.get(id(lists))
+    if hit is None or hit[0] is not lists:
+        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
+    return hit[1]
+
+
+def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_shared_words: float = 1,
+                      **_: Any) -> list[Evidence]:
+    """An agent turn with a confirmation cue ("so I understand", "em hiểu là", "đúng không ạ") that shares at
+    least `min_shared_words` content words with the customer's earlier turns. A cue without the customer's
+    words ("Dạ, em hiểu.") is shown as not counted."""
+    out: list[Evidence] = []
+    heard: set[str] = set()
+    for i, turn in enumerate(ctx.transcript.turns):
+        tt = ctx.tokens[i]
+        if turn.speaker == CUSTOMER:
+            heard.update(k for k in (content_key(t.key, tt.folded) for t in tt.tokens) if k)
+            continue
+        hits = find_in_turn(turn, _phrases(cues), exclude, tt=tt)
+        if not hits:
+            continue
+        own = {k for m, *_ in hits for k in (content_key(t.key, tt.folded) for t in tt.tokens[m.first:m.last + 1]) if k}
+        words: dict[str, str] = {}
+        for t in tt.tokens:
+            k = content_key(t.key, tt.folded)
+            if k and k in heard and k not in own:
+                words.setdefault(k, tt.text[t.start_char:t.end_char])
+        shared = list(words.values())
+        m, text, start, end = hits[0]
+        if len(shared) >= min_shared_words:
+            out.append(Evidence(i, turn.start, turn.end, turn.text,
+                                f"{m.phrase} + the customer's words: {', '.join(shared[:6])}", "for"))
+        else:
+            out.append(Evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
+                                "not_counted"))
+    return out
+
+
+def interrupts_customer(ctx: Context, exclude: tuple[str, ...], **_: Any) -> list[Evidence]:
+    """Agent turns that cut into the customer's speech (see `scoring.metrics.interruptions`)."""
+    out = []
+    turns = ctx.transcript.turns
+    for i in ctx.metrics.interruption_turns:
+        t = turns[i]
+        other = next(o for o in turns if o.speaker == CUSTOMER and o.start < t.start < o.end)
+        out.append(ctx.turn_evidence(i, f"interrupted the customer ({min(other.end, t.end) - t.start:.1f} s "
+                                        "of overlap)", "against"))
+    return out
+
+
+def customer_end_sentiment(ctx: Context, exclude: tuple[str, ...], threshold: float = 0.6,
+                           **_: Any) -> list[Evidence]:
+    """The customer's last turn: positive (at or above `threshold`) is evidence for, negative against."""
+    turns = ctx.transcript.turns
+    last = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].speaker == CUSTOMER), None)
+    if last is None or last >= len(ctx.sentiments):
+        return []
+    s = ctx.sentiments[last]
+    if s.label == "neutral" or s.score < threshold:
+        return []
+    return [ctx.turn_evidence(last, f"customer ends {s.label} ({s.score:.2f})",
+                              "for" if s.label == "positive" else "against")]
+
+
+def greets_and_introduces(ctx: Context, exclude: tuple[str, ...], greetings: dict, introductions: dict,
+                          within_turns: float = 2, **_: Any) -> list[Evidence]:
+    """The agent opens the call: a greeting and a self-introduction ("my name is", "em là") within the agent's
+    first `within_turns` turns, before the customer states their request."""
+    agent = ctx.transcript.agent_turns()[: int(within_turns)]
+    greet = [(i, h) for i, t in agent for h in find_in_turn(t, _phrases(greetings), exclude, tt=ctx.tokens[i])]
+    intro = [(i, h) for i, t in agent for h in find_in_turn(t, _phrases(introductions), exclude, tt=ctx.tokens[i])]
+    if greet and intro:
+        (gi, (gm, gtext, gs, ge)), (ii, (im, itext, is_, ie)) = greet[0], intro[0]
+        return [Evidence(gi, gs, ge, gtext, gm.phrase, "for"), Evidence(ii, is_, ie, itext, im.phrase, "for")]
+    missing = "a self-introduction" if greet else "a greeting" if intro else "a greeting or a self-introduction"
+    first = agent[0][0] if agent else None
+    return [ctx.turn_evidence(first, f"opening without {missing}", "against")] if first is not None else []
+
+
+def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, reasons: dict, thanks: dict,
+                      **_: Any) -> list[Evidence]:
+    """For every hold: the agent's turn before it asks to hold and says why, the agent's turn after it thanks the
+    customer for waiting. Each missing part is evidence against."""
+    turns = ctx.transcript.turns
+    out: list[Evidence] = []
+    for hold in ctx.metrics.hold_spans:
+        before = next((i for i in range(hold.after_turn, -1, -1) if turns[i].speaker == AGENT), None)
+        after = next((i for i in range(hold.after_turn + 1, len(turns)) if turns[i].speaker == AGENT), None)
+        for part, where, lists in (("asks to hold", before, announce), ("says why", before, reasons),
+                                   ("thanks for waiting", after, thanks)):
+            hits = find_in_turn(turns[where], _phrases(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
+            if hits:
+                m, text, start, end = hits[0]
+                out.append(Evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
+            else:
+                out.append(Evidence(where if where is not None else hold.after_turn, hold.start, hold.end, "",
+                                    f"hold of {hold.seconds:.0f} s: agent never {part.replace('s ', ' ', 1)}",
+                                    "against"))
+    return out
+
+
+def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float = 0.8,
+               max_loudness_rise_db: float = 6.0, max_pitch_rise: float = 0.25, ignore: dict | None = None,
+               **_: Any) -> list[Evidence]:
+    """After the customer gets upset, the agent's turns stay non-negative and — when audio was measured — no
+    louder than `max_loudness_rise_db` and no higher-pitched than `max_pitch_rise` (fraction) above the agent's
+    own level before that point (or in their first turn). Turns with an `ignore` phrase (apologies, empathy,
+    restatements: they carry the customer's negative words, not the agent's mood) are not judged by sentiment."""
+    skip = _phrases(ignore or {})
+    turns, sents, pros = ctx.transcript.turns, ctx.sentiments, ctx.metrics.prosody
+    upset = next((i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sents)
+                  and sents[i].label == "negative" and sents[i].score >= negative_threshold), None)
+    if upset is None:
+        return []
+    agent = [i for i, t in enumerate(turns) if t.speaker == AGENT]
+    base_idx = [i for i in agent if i < upset] or agent[:1]
+    after = [i for i in agent if i > upset]
+
+    def level(idx: list[int], attr: str) -> float | None:
+        vals = sorted(getattr(pros[i], attr) for i in idx if i < len(pros) and pros[i] is not None
+                      and getattr(pros[i], attr) is not None)
+        return vals[len(vals) // 2] if vals else None
+
+    base_db, base_f0 = level(base_idx, "loudness_db"), level(base_idx, "pitch_hz")
+    out: list[Evidence] = []
+    for i in after:
+        s = sents[i] if i < len(sents) else None
+        if skip and find_in_turn(turns[i], skip, tt=ctx.tokens[i]):
+            s = None
+        if s is not None and s.label == "negative" and s.score >= negative_threshold:
+            out.append(ctx.turn_evidence(i, f"agent sentiment negative ({s.score:.2f})", "against"))
+        p = pros[i] if i < len(pros) else None
+        if p is not None and base_db is not None and p.loudness_db - base_db > max_loudness_rise_db:
+            out.append(ctx.turn_evidence(i, f"voice {p.loudness_db - base_db:+.1f} dB louder than before", "against"))
+        if p is not None and p.pitch_hz and base_f0 and p.pitch_hz / base_f0 - 1 > max_pitch_rise:
+            out.append(ctx.turn_evidence(i, f"pitch {100 * (p.pitch_hz / base_f0 - 1):+.0f}% above before", "against"))
+    if not out and after:
+        measured = "sentiment and voice" if base_db is not None else "sentiment (no audio measured)"
+        out.append(ctx.turn_evidence(after[0], f"agent stayed calm after the customer got upset ({measured})", "for"))
+    return out
+
+
+RuleFn = Callable[..., list[Evidence]]
+# name -> (function, {parameter: ("phrases" | "phrases?" (optional) | "number", default)}, needs audio)
+RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
+    "restates_customer": (restates_customer, {"cues": ("phrases", None), "min_shared_words": ("number", 1)}, False),
+    "interrupts_customer": (interrupts_customer, {}, False),
+    "customer_end_sentiment": (customer_end_sentiment, {"threshold": ("number", 0.6)}, False),
+    "greets_and_introduces": (greets_and_introduces, {"greetings": ("phrases", None),
+                                                      "introductions": ("phrases", None),
+                                                      "within_turns": ("number", 2)}, False),
+    "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
+                                              "thanks": ("phrases", None)}, False),
+    "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.8), "max_loudness_rise_db": ("number", 6.0),
+                                "max_pitch_rise": ("number", 0.25), "ignore": ("phrases?", None)}, True),
+}
