@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
@@ -18,16 +18,14 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_GAP = 3
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # NamedTuple, not a dataclass: created for every word of every turn
     key: str
     start_char: int
     end_char: int
     word_index: int | None
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     phrase: str
     first: int  # token index
     last: int   # token index, inclusive
@@ -120,10 +118,27 @@ def _usable(phrase: str, folded: bool) -> bool:
     return len(plain) > 1 or plain == compile_phrase(phrase, False)
 
 
+_Index = dict[str, list[tuple[tuple[str, ...], str]]]
+_BY_IDENTITY: dict[tuple[int, bool], tuple[tuple[str, ...], _Index]] = {}
+
+
+def _index(phrases: tuple[str, ...], folded: bool) -> _Index:
+    """`_build_index`, memoised by the identity of the (immutable) phrase tuple: a rubric's phrase lists
+    are looked up for every turn, and hashing a long tuple each time would cost more than the matching."""
+    entry = _BY_IDENTITY.get((id(phrases), folded))
+    if entry is not None and entry[0] is phrases:
+        return entry[1]
+    index = _build_index(phrases, folded)
+    if len(_BY_IDENTITY) > 4096:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[(id(phrases), folded)] = (phrases, index)  # holding `phrases` keeps its id unique
+    return index
+
+
 @lru_cache(maxsize=4096)
-def _index(phrases: tuple[str, ...], folded: bool) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
     """Phrases by their first word, longest first: matching tries only the phrases that can start at a token."""
-    index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    index: _Index = {}
     for phrase in phrases:
         pattern = compile_phrase(phrase, folded)
         if pattern and pattern[0] != "*" and _usable(phrase, folded):
