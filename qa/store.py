@@ -7,7 +7,9 @@ connection for the store's life (tests, notebooks).
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,6 +22,9 @@ from qa.pipeline import CallResult
 from transcribe.errors import InputError
 
 CALL_TABLES = ("evidence", "criterion_results", "scorecards", "turns", "calls")
+LOCK_TIMEOUT = float(os.environ.get("CALLQA_DB_LOCK_TIMEOUT", "60"))  # seconds to wait for another writer
+
+logger = logging.getLogger("qa")
 
 
 def _now() -> datetime:
@@ -33,8 +38,9 @@ def _js(value: Any) -> str:
 class Store:
     """`Store("calls.duckdb")` or `Store(":memory:")`. Creates and migrates the schema on first use."""
 
-    def __init__(self, path: str = "callqa.duckdb") -> None:
+    def __init__(self, path: str = "callqa.duckdb", *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout
         self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
         if self._memory is None and os.path.dirname(os.path.abspath(path)):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -45,15 +51,28 @@ class Store:
         if self._memory is not None:
             yield self._memory
             return
-        try:
-            con = duckdb.connect(self.path)
-        except duckdb.IOException as exc:
-            raise InputError(self.path, f"cannot open the database ({exc})",
-                             "check the path and that no other program holds a write lock on it") from None
+        con = self._open()
         try:
             yield con
         finally:
             con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting with backoff (up to `lock_timeout` s) while another process holds the file:
+        the batch and the app take turns, one short transaction each."""
+        deadline, delay = time.monotonic() + self.lock_timeout, 0.01
+        while True:
+            try:
+                return duckdb.connect(self.path)
+            except duckdb.IOException as exc:
+                locked = "lock" in str(exc).lower()
+                if not locked or time.monotonic() >= deadline:
+                    fix = (f"another program kept it locked for {self.lock_timeout:g} s; let it finish or set "
+                           "CALLQA_DB_LOCK_TIMEOUT" if locked else "check the path and its permissions")
+                    raise InputError(self.path, f"cannot open the database ({exc})", fix) from None
+                logger.debug("%s is locked by another process; retrying in %.2f s", self.path, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -107,35 +126,40 @@ class Store:
     def save(self, result: CallResult, run_id: str | None = None) -> str:
         """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
         in one transaction: a failure leaves the earlier result intact."""
+        with self.transaction() as con:
+            return self.write_call(con, result, run_id)
+
+    @staticmethod
+    def write_call(con: duckdb.DuckDBPyConnection, result: CallResult, run_id: str | None = None) -> str:
+        """The rows of `save`, inside the caller's transaction (the batch commits several calls at once)."""
         t, card = result.transcript, result.scorecard
         now = _now()
-        with self.transaction() as con:
-            for table in CALL_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE call_id = ?", [t.call_id])
-            con.execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id,
-                         t.duration, _js(t.roles), _js(t.asr), _js(t.extra), run_id, now])
-            rows = []
-            for i, turn in enumerate(t.turns):
-                s = card.sentiments[i] if i < len(card.sentiments) else None
-                rows.append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
-                             turn.confidence, turn.low_confidence,
-                             _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
-                             _js(turn.extra), s.label if s else None, s.score if s else None,
-                             s.polarity if s else None, s.language if s else None, s.backend if s else None,
-                             _js(card.turn_matches.get(i, []))])
-            if rows:
-                con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            con.execute("INSERT INTO scorecards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
-                         _js(result.models), result.code_version, run_id, now])
-            for pos, c in enumerate(card.criteria):
-                con.execute("INSERT INTO criterion_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason])
-                ev = [[t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
-                      for k, e in enumerate(c.evidence)]
-                if ev:
-                    con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ev)
+        for table in CALL_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE call_id = ?", [t.call_id])
+        con.execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id,
+                     t.duration, _js(t.roles), _js(t.asr), _js(t.extra), run_id, now])
+        rows = []
+        for i, turn in enumerate(t.turns):
+            s = card.sentiments[i] if i < len(card.sentiments) else None
+            rows.append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
+                         turn.confidence, turn.low_confidence,
+                         _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
+                         _js(turn.extra), s.label if s else None, s.score if s else None,
+                         s.polarity if s else None, s.language if s else None, s.backend if s else None,
+                         _js(card.turn_matches.get(i, []))])
+        if rows:
+            con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        con.execute("INSERT INTO scorecards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
+                     _js(result.models), result.code_version, run_id, now])
+        for pos, c in enumerate(card.criteria):
+            con.execute("INSERT INTO criterion_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason])
+            ev = [[t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
+                  for k, e in enumerate(c.evidence)]
+            if ev:
+                con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ev)
         return t.call_id
 
     def list_calls(self) -> list[dict[str, Any]]:
