@@ -203,4 +203,6 @@ def check_rubric(path: str) -> None:
 from qa import cli_batch  # noqa: E402,F401  (registers `callqa status`)
 
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    from qa.cli import main as registered  # the module object that cli_batch registered its commands on
+
+    registered()
