@@ -53,11 +53,12 @@ def _connect(address: str | None) -> bool:
 
     if ray.is_initialized():
         return False
+    # Workers import this same code (a source checkout included); on a cluster, install callqa on every node.
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     env: dict[str, Any] = {"env_vars": {"PYTHONPATH": os.pathsep.join(
-        p for p in (root, os.environ.get("PYTHONPATH")) if p)}} if address is None else {}
+        p for p in (root, os.environ.get("PYTHONPATH")) if p)}}
     try:
-        ray.init(address=address, include_dashboard=False, log_to_driver=False, runtime_env=env or None,
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, runtime_env=env,
                  configure_logging=False)
     except Exception as exc:
         raise InputError(address or "local Ray", f"cannot start or join the Ray cluster ({type(exc).__name__}: "

@@ -1,0 +1,108 @@
+"""kill -9 in the middle of a batch, then resume: every call stored exactly once; notes written by another
+process while the batch stores calls are all kept, with no lock error."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from hostile import build_transcripts
+from qa.batch_state import status_counts
+from qa.notes import list_notes
+from qa.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, **kw) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "qa.cli", *args], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)
+
+
+def kill_after(proc: subprocess.Popen, n_lines: int) -> int:
+    seen = 0
+    for line in proc.stdout:
+        seen += line.startswith("ok ")
+        if seen >= n_lines:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    return seen
+
+
+def assert_exactly_once(db: str, folder: Path) -> None:
+    store = Store(db)
+    expected = {}
+    for f in folder.iterdir():
+        data = json.loads(f.read_text())
+        expected[data["call_id"]] = len(data["turns"])
+    with store.connect() as con:
+        got = dict(con.execute("SELECT call_id, count(*) FROM turns GROUP BY call_id").fetchall())
+        n_calls, n_distinct = con.execute("SELECT count(*), count(DISTINCT call_id) FROM calls").fetchone()
+        n_cards = con.execute("SELECT count(*) FROM scorecards").fetchone()[0]
+    assert got == expected and n_calls == n_distinct == n_cards == len(expected)
+    assert status_counts(store) == {"done": len(expected)}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_kill_9_mid_batch_then_resume(tmp_path, workers):
+    folder, db = tmp_path / "in", str(tmp_path / "qa.duckdb")
+    build_transcripts(folder, 300)
+    args = ["score", str(folder), "--db", db, "--sentiment-backend", "lexicon", "--workers", workers]
+    killed = cli(*args)
+    seen = kill_after(killed, 60)
+    assert killed.returncode == -signal.SIGKILL and seen >= 60
+    counts = status_counts(Store(db))
+    assert 0 < counts.get("done", 0) < 300 and counts.get("queued", 0) + counts.get("running", 0) > 0
+    resumed = cli(*args)
+    out, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, err
+    assert f"{300 - counts['done']} call(s) scored, 0 failed, {counts['done']} skipped" in out  # only the rest
+    assert_exactly_once(db, folder)
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from qa.notes import add_note
+    from qa.store import Store
+    store = Store(sys.argv[1])
+    for i in range(int(sys.argv[2])):
+        add_note(store, f"call-{i:05d}", "reviewer", f"note {i}")
+    print("written")
+""")
+
+
+@pytest.mark.slow
+def test_notes_written_while_the_batch_stores_calls(tmp_path):
+    folder, db = tmp_path / "in", str(tmp_path / "qa.duckdb")
+    build_transcripts(folder, 200)
+    Store(db)  # schema first, so both processes start from a migrated file
+    batch = cli("score", str(folder), "--db", db, "--sentiment-backend", "lexicon", "-q")
+    time.sleep(1.5)
+    writer = subprocess.run([sys.executable, "-c", WRITER, db, "150"], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    out, err = batch.communicate(timeout=300)
+    assert writer.returncode == 0 and "written" in writer.stdout, writer.stderr
+    assert batch.returncode == 0, err
+    assert "lock" not in (writer.stderr + err).lower()
+    store = Store(db)
+    notes = list_notes(store)
+    assert [n.text for n in notes] == [f"note {i}" for i in range(150)]
+    with store.connect() as con:
+        first, last = con.execute("SELECT min(scored_at), max(scored_at) FROM calls").fetchone()
+    assert notes[0].created_at < last and notes[-1].created_at > first  # the two processes really overlapped
+    assert_exactly_once(db, folder)
+    # Re-scoring a call keeps its notes: notes are not call rows.
+    with store.connect() as con:
+        con.execute("UPDATE batch_files SET status = 'failed'")
+    cli("score", str(folder), "--db", db, "--sentiment-backend", "lexicon", "-q", "--retry-failed").communicate()
+    assert len(list_notes(store, "call-00003")) == 1
