@@ -23,6 +23,8 @@ def summary_line(o: FileOutcome) -> str:
         return f"FAILED {o.error}"
     if o.status == SKIPPED:
         return f"skip   {o.path}: {o.reason}"
+    if o.result is None:  # ray engine: the call travelled as Parquet
+        return f"ok     {o.call_id:<24} (from {o.path})"
     card = o.result.scorecard
     crit = " ".join(f"{c.id}={SHORT.get(c.status, c.status)}" for c in card.criteria)
     total = "—" if card.total is None else f"{card.total:5.1f}"
