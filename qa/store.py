@@ -162,16 +162,21 @@ class Store:
                 con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ev)
         return t.call_id
 
-    def list_calls(self) -> list[dict[str, Any]]:
-        """One row per stored call, newest first, with its total and per-criterion statuses."""
+    def list_calls(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """One row per stored call, newest first, with its total and per-criterion statuses
+        (`limit`/`offset`: one page of a large store)."""
         with self.connect() as con:
             rows = con.execute("""
-                SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
-                       s.flags, s.scored_at,
-                       (SELECT string_agg(criterion_id || '=' || status, ',' ORDER BY position)
-                          FROM criterion_results r WHERE r.call_id = c.call_id) AS statuses
-                FROM calls c LEFT JOIN scorecards s USING (call_id)
-                ORDER BY s.scored_at DESC, c.call_id""").fetchall()
+                WITH page AS (
+                    SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
+                           s.flags, s.scored_at
+                    FROM calls c LEFT JOIN scorecards s USING (call_id)
+                    ORDER BY s.scored_at DESC, c.call_id LIMIT ? OFFSET ?)
+                SELECT p.*, r.statuses FROM page p LEFT JOIN (
+                    SELECT call_id, string_agg(criterion_id || '=' || status, ',' ORDER BY position) AS statuses
+                    FROM criterion_results WHERE call_id IN (SELECT call_id FROM page) GROUP BY call_id) r
+                  USING (call_id)
+                ORDER BY p.scored_at DESC, p.call_id""", [limit, offset]).fetchall()
         keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
                 "scored_at", "statuses"]
         out = []
