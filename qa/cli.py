@@ -56,19 +56,33 @@ def main(verbose: int) -> None:
               help="Stereo channel that holds the agent (audio.agent_channel).")
 @click.option("--sentiment-backend", type=click.Choice(["auto", "transformers", "lexicon"]), default=None)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-call lines.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Worker processes (or Ray actors), each loading the models once (batch.workers).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default=None, help="batch.engine")
+@click.option("--retry-failed", is_flag=True, help="Score again the files that failed in earlier runs.")
+@click.option("--path-pattern", default=None,
+              help='Call metadata from file paths, e.g. "{agent_id}_{date}_{customer_id}" (batch.path_pattern).')
+@click.option("--results-dir", default=None, help="Ray engine: folder for per-call Parquet (batch.results_dir).")
+@click.option("--ray-address", default=None, help="Ray engine: cluster address (batch.ray_address).")
 def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | None, model: str | None,
           device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
-          agent_channel: str | None, sentiment_backend: str | None, quiet: bool) -> None:
-    """Score recordings and transcript files (files or folders) and store the results in DB."""
+          agent_channel: str | None, sentiment_backend: str | None, quiet: bool, workers: int | None,
+          engine: str | None, retry_failed: bool, path_pattern: str | None, results_dir: str | None,
+          ray_address: str | None) -> None:
+    """Score recordings and transcript files (files or folders) and store the results in DB.
+
+    Resumable: files already scored (same content) are skipped; see `callqa status`."""
     from qa.runner import print_report, run_score
 
     overrides = {"rubric": rubric,
                  "asr": {"model": model, "device": device, "compute_type": compute_type, "language": language,
                          "vad": vad},
-                 "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend}}
+                 "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
+                 "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
+                           "results_dir": results_dir, "ray_address": ray_address}}
     settings = _settings(config, overrides)
     try:
-        report = run_score(list(paths), settings, db, quiet=quiet)
+        report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
     except CallQAError as exc:
         _fail(exc)
     print_report(report, quiet=quiet)
@@ -186,7 +200,7 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
-from qa import cli_rubric  # noqa: E402,F401  (registers rescore and eval rubric on `main`)
+from qa import cli_batch, cli_rubric  # noqa: E402,F401  (register status, rescore and eval rubric on `main`)
 
 if __name__ == "__main__":  # pragma: no cover
     from qa.cli import main as registered  # `python -m qa.cli`: the imported module holds the registered commands

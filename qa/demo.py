@@ -48,7 +48,7 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
         raise click.ClickException(f"{root}: sample calls not found — run from the callqa source folder "
                                    "or set CALLQA_SAMPLES")
     click.echo(f"Scoring the sample recordings in {audio} ...")
-    report = run_score([str(audio)], settings, db, command="demo")
+    report = run_score([str(audio)], settings, db, command="demo", retry_failed=True)
     missing = [o for o in report.failed if o.model_missing]
     if missing:
         click.secho("\nThe speech model is not available on this machine, so the recordings could not be "
@@ -56,9 +56,11 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
         click.secho(f"  {missing[0].error}", fg="yellow", err=True)
         click.secho(f"Scoring the sample calls' reference transcripts instead ({transcripts}).\n",
                     fg="yellow", bold=True, err=True)
-        report = run_score([str(transcripts)], settings, db, command="demo (reference transcripts)")
+        report = run_score([str(transcripts)], settings, db, command="demo (reference transcripts)",
+                           retry_failed=True)
     print_report(report)
-    if not report.done:
+    scored = [o for o in report.done + report.skipped if o.call_id]
+    if not scored:
         return 1
-    click.echo(f"Results are in {db}. Try: callqa show {report.done[0].call_id} --db {db} --json")
+    click.echo(f"Results are in {db}. Try: callqa show {scored[0].call_id} --db {db} --json")
     return launch_app(db, port, address) if open_app else 0

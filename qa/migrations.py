@@ -69,3 +69,24 @@ def _metrics_and_levels(con: Any) -> None:
     con.execute("ALTER TABLE scorecards ADD COLUMN service_level INTEGER")
     con.execute("ALTER TABLE scorecards ADD COLUMN service_label TEXT")
     con.execute("ALTER TABLE criterion_results ADD COLUMN critical BOOLEAN DEFAULT FALSE")
+
+
+@migration(4, "batch file statuses, batch run summaries, notes")
+def _batch(con: Any) -> None:
+    # One row per input file: its content hash is the key of the call it holds (a changed file is a new call).
+    con.execute("""
+        CREATE TABLE batch_files (
+            path TEXT PRIMARY KEY, sha256 TEXT, size BIGINT, mtime_ns BIGINT, call_id TEXT,
+            status TEXT NOT NULL, reason TEXT, attempts INTEGER, run_id TEXT, agent_id TEXT, call_date TEXT,
+            customer_id TEXT, meta TEXT, audio_seconds DOUBLE, updated_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE batch_runs (
+            run_id TEXT PRIMARY KEY, engine TEXT, workers INTEGER, n_files INTEGER, n_done INTEGER,
+            n_failed INTEGER, n_skipped INTEGER, audio_seconds DOUBLE, wall_seconds DOUBLE,
+            finished_at TIMESTAMP)""")
+    # Notes on calls (reviewers, the app). Not a call table: re-scoring a call keeps its notes.
+    con.execute("CREATE SEQUENCE note_ids START 1")
+    con.execute("""
+        CREATE TABLE notes (
+            note_id BIGINT PRIMARY KEY DEFAULT nextval('note_ids'), call_id TEXT NOT NULL, author TEXT NOT NULL,
+            text TEXT NOT NULL, created_at TIMESTAMP)""")

@@ -6,8 +6,9 @@ from typing import Any
 
 import click
 
-from qa.batch import BatchReport, FileOutcome, discover, score_files
-from qa.pipeline import Pipeline
+from qa.batch import BatchReport, FileOutcome, discover, run_batch
+from qa.batch_types import SKIPPED
+from qa.lock import RunLock
 from qa.settings import Settings
 from qa.store import Store
 
@@ -20,6 +21,10 @@ def summary_line(o: FileOutcome) -> str:
         return f"FAILED {o.path}: a model is not available (details below)"
     if o.error:
         return f"FAILED {o.error}"
+    if o.status == SKIPPED:
+        return f"skip   {o.path}: {o.reason}"
+    if o.result is None:  # ray engine: the call travelled as Parquet
+        return f"ok     {o.call_id:<24} (from {o.path})"
     card = o.result.scorecard
     crit = " ".join(f"{c.id}={SHORT.get(c.status, c.status)}" for c in card.criteria)
     total = "—" if card.total is None else f"{card.total:5.1f}"
@@ -28,10 +33,20 @@ def summary_line(o: FileOutcome) -> str:
 
 
 def run_score(paths: list[str], settings: Settings, db: str, quiet: bool = False,
-              command: str = "score") -> BatchReport:
-    """Score `paths` into `db` with a progress bar on stderr and one summary line per call on stdout."""
+              command: str = "score", retry_failed: bool = False) -> BatchReport:
+    """Score `paths` into `db` with a progress bar on stderr and one summary line per call on stdout.
+    Holds the database's batch lock for the whole run, so two runs never overlap."""
+    if settings.batch.engine == "ray" and not settings.batch.results_dir:
+        from qa.engine_ray import default_results_dir
+
+        settings.batch.results_dir = default_results_dir(db)
+    with RunLock(db):
+        return _run(paths, settings, db, quiet, command, retry_failed)
+
+
+def _run(paths: list[str], settings: Settings, db: str, quiet: bool, command: str,
+         retry_failed: bool) -> BatchReport:
     files = discover(paths)
-    pipeline = Pipeline(settings)
     store = Store(db)
     from tqdm import tqdm
 
@@ -43,14 +58,17 @@ def run_score(paths: list[str], settings: Settings, db: str, quiet: bool = False
             bar.write(summary_line(outcome), file=sys.stdout)
 
     try:
-        return score_files(files, pipeline, store, command=command, on_file=on_file)
+        return run_batch(files, settings, store, command=command, retry_failed=retry_failed, on_file=on_file)
     finally:
         bar.close()
 
 
 def print_report(report: BatchReport, quiet: bool = False) -> None:
-    """Totals, then every failed file with its reason (on stderr)."""
-    click.echo(f"{len(report.done)} call(s) scored, {len(report.failed)} failed (run {report.run_id})")
+    """Totals and the run summary, then every failed file with its reason (on stderr)."""
+    click.echo(f"{len(report.done)} call(s) scored, {len(report.failed)} failed, {len(report.skipped)} skipped "
+               f"(run {report.run_id})")
+    if report.summary and not quiet:
+        click.echo(report.summary.line())
     if not report.failed:
         return
     click.echo("Failed files:", err=True)

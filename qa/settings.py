@@ -4,6 +4,7 @@
     diarization: {model, device, num_speakers, min_speakers, max_speakers}
     audio:       {agent_channel: left|right, turn_gap}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
+    batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models pull` stores models (default: the Hugging Face cache)
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from qa.batchconf import BatchSettings
 from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
 from transcribe.diarize import DiarizationSettings
@@ -42,6 +44,7 @@ class Settings:
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     sentiment: SentimentSettings = field(default_factory=SentimentSettings)
+    batch: BatchSettings = field(default_factory=BatchSettings)
     rubric: str = "last"
     models_dir: str | None = None
 
@@ -50,7 +53,7 @@ class Settings:
 
 
 SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
-            "sentiment": SentimentSettings}
+            "sentiment": SentimentSettings, "batch": BatchSettings}
 
 
 def _build(cls: type, values: dict[str, Any], where: str, source: str) -> Any:

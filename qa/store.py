@@ -7,7 +7,9 @@ connection for the store's life (tests, notebooks).
 from __future__ import annotations
 
 import json
+import logging
 import os
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,10 +22,68 @@ from qa.pipeline import CallResult
 from transcribe.errors import InputError
 
 CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
+LOCK_TIMEOUT = float(os.environ.get("CALLQA_DB_LOCK_TIMEOUT", "60"))  # seconds to wait for another writer
+
+logger = logging.getLogger("qa")
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
+    "calls": None, "turns": None,
+    "scorecards": ("call_id", "rubric_id", "rubric_version", "total", "flags", "models", "code_version", "run_id",
+                   "scored_at", "service_level", "service_label"),
+    "call_metrics": ("call_id",) + tuple(n for n, _ in METRIC_COLUMNS),
+    "criterion_results": ("call_id", "criterion_id", "position", "name", "status", "score", "weight", "reason",
+                          "critical"),
+    "evidence": None,
+}
+
+
+def _call_rows(result: CallResult, run_id: str | None, now: datetime) -> dict[str, list[list[Any]]]:
+    """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None)."""
+    t, card = result.transcript, result.scorecard
+    rows: dict[str, list[list[Any]]] = {
+        "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
+                   _js(t.roles), _js(t.asr), _js(t.extra), run_id, now]],
+        "turns": [],
+        "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
+                        _js(result.models), result.code_version, run_id, now, card.service_level,
+                        card.service_label]],
+        "call_metrics": [], "criterion_results": [], "evidence": []}
+    for i, turn in enumerate(t.turns):
+        s = card.sentiments[i] if i < len(card.sentiments) else None
+        rows["turns"].append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
+                              turn.confidence, turn.low_confidence,
+                              _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
+                              _js(turn.extra), s.label if s else None, s.score if s else None,
+                              s.polarity if s else None, s.language if s else None, s.backend if s else None,
+                              _js(card.turn_matches.get(i, []))])
+    if card.metrics is not None:
+        m = card.metrics.to_dict()
+        rows["call_metrics"].append([t.call_id, *(_js(m[n]) if isinstance(m[n], list) else m[n]
+                                                  for n, _ in METRIC_COLUMNS)])
+    for pos, c in enumerate(card.criteria + card.critical):
+        rows["criterion_results"].append([t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason,
+                                          c.critical])
+        rows["evidence"].extend([t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
+                                for k, e in enumerate(c.evidence))
+    return rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...] | None, rows: list[list[Any]],
+            chunk: int = 500) -> None:
+    """INSERT `rows` with one multi-row VALUES statement per `chunk` rows."""
+    if not rows:
+        return
+    cols = f" ({', '.join(columns)})" if columns else ""
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        con.execute(f"INSERT INTO {table}{cols} VALUES " + ", ".join([one] * len(part)),
+                    [v for row in part for v in row])
 
 
 def _js(value: Any) -> str:
@@ -33,8 +93,9 @@ def _js(value: Any) -> str:
 class Store:
     """`Store("calls.duckdb")` or `Store(":memory:")`. Creates and migrates the schema on first use."""
 
-    def __init__(self, path: str = "callqa.duckdb") -> None:
+    def __init__(self, path: str = "callqa.duckdb", *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout
         self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
         if self._memory is None and os.path.dirname(os.path.abspath(path)):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -45,15 +106,28 @@ class Store:
         if self._memory is not None:
             yield self._memory
             return
-        try:
-            con = duckdb.connect(self.path)
-        except duckdb.IOException as exc:
-            raise InputError(self.path, f"cannot open the database ({exc})",
-                             "check the path and that no other program holds a write lock on it") from None
+        con = self._open()
         try:
             yield con
         finally:
             con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting with backoff (up to `lock_timeout` s) while another process holds the file:
+        the batch and the app take turns, one short transaction each."""
+        deadline, delay = time.monotonic() + self.lock_timeout, 0.01
+        while True:
+            try:
+                return duckdb.connect(self.path)
+            except duckdb.IOException as exc:
+                locked = "lock" in str(exc).lower()
+                if not locked or time.monotonic() >= deadline:
+                    fix = (f"another program kept it locked for {self.lock_timeout:g} s; let it finish or set "
+                           "CALLQA_DB_LOCK_TIMEOUT" if locked else "check the path and its permissions")
+                    raise InputError(self.path, f"cannot open the database ({exc})", fix) from None
+                logger.debug("%s is locked by another process; retrying in %.2f s", self.path, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)  # poll often: the batch leaves short gaps between commits
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -107,56 +181,51 @@ class Store:
     def save(self, result: CallResult, run_id: str | None = None) -> str:
         """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
         in one transaction: a failure leaves the earlier result intact."""
-        t, card = result.transcript, result.scorecard
-        now = _now()
         with self.transaction() as con:
-            for table in CALL_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE call_id = ?", [t.call_id])
-            con.execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id,
-                         t.duration, _js(t.roles), _js(t.asr), _js(t.extra), run_id, now])
-            rows = []
-            for i, turn in enumerate(t.turns):
-                s = card.sentiments[i] if i < len(card.sentiments) else None
-                rows.append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
-                             turn.confidence, turn.low_confidence,
-                             _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
-                             _js(turn.extra), s.label if s else None, s.score if s else None,
-                             s.polarity if s else None, s.language if s else None, s.backend if s else None,
-                             _js(card.turn_matches.get(i, []))])
-            if rows:
-                con.executemany("INSERT INTO turns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            con.execute("INSERT INTO scorecards (call_id, rubric_id, rubric_version, total, flags, models, code_version,"
-                        " run_id, scored_at, service_level, service_label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
-                         _js(result.models), result.code_version, run_id, now, card.service_level, card.service_label])
-            if card.metrics is not None:
-                m = card.metrics.to_dict()
-                names = [n for n, _ in METRIC_COLUMNS]
-                values = [_js(m[n]) if isinstance(m[n], list) else m[n] for n in names]
-                con.execute(f"INSERT INTO call_metrics (call_id, {', '.join(names)}) VALUES "
-                            f"({', '.join('?' * (len(names) + 1))})", [t.call_id, *values])
-            for pos, c in enumerate(card.criteria + card.critical):
-                con.execute("INSERT INTO criterion_results (call_id, criterion_id, position, name, status, score, "
-                            "weight, reason, critical) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            [t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason, c.critical])
-                ev = [[t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
-                      for k, e in enumerate(c.evidence)]
-                if ev:
-                    con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", ev)
-        return t.call_id
+            return self.write_call(con, result, run_id)
 
-    def list_calls(self) -> list[dict[str, Any]]:
-        """One row per stored call, newest first, with its total and per-criterion statuses."""
+    @staticmethod
+    def write_call(con: duckdb.DuckDBPyConnection, result: CallResult, run_id: str | None = None) -> str:
+        """The rows of `save`, inside the caller's transaction."""
+        Store.write_calls(con, [result], run_id)
+        return result.transcript.call_id
+
+    @staticmethod
+    def write_calls(con: duckdb.DuckDBPyConnection, results: list[CallResult], run_id: str | None = None) -> None:
+        """Store several calls inside the caller's transaction (the batch commits a group at once), replacing
+        earlier rows of the same calls. One multi-row INSERT per table: DuckDB's per-statement cost, not the
+        data, dominates small writes, and short writes leave the database free for the app between commits."""
+        if not results:
+            return
+        ids = list(dict.fromkeys(r.transcript.call_id for r in results))
+        marks = ", ".join("?" * len(ids))
+        if con.execute(f"SELECT count(*) FROM calls WHERE call_id IN ({marks})", ids).fetchone()[0]:
+            for table in CALL_TABLES:  # a re-score replaces every row of the call
+                con.execute(f"DELETE FROM {table} WHERE call_id IN ({marks})", ids)
+        tables: dict[str, list[list[Any]]] = {name: [] for name in ROW_COLUMNS}
+        now = _now()
+        for result in {r.transcript.call_id: r for r in results}.values():  # the last result of a call wins
+            for name, rows in _call_rows(result, run_id, now).items():
+                tables[name].extend(rows)
+        for name, rows in tables.items():
+            _insert(con, name, ROW_COLUMNS[name], rows)
+
+    def list_calls(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """One row per stored call, newest first, with its total and per-criterion statuses
+        (`limit`/`offset`: one page of a large store)."""
         with self.connect() as con:
             rows = con.execute("""
-                SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
-                       s.flags, s.scored_at,
-                       (SELECT string_agg(criterion_id || '=' || status, ',' ORDER BY position)
-                          FROM criterion_results r WHERE r.call_id = c.call_id AND NOT coalesce(r.critical, false))
-                         AS statuses
-                FROM calls c LEFT JOIN scorecards s USING (call_id)
-                ORDER BY s.scored_at DESC, c.call_id""").fetchall()
+                WITH page AS (
+                    SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
+                           s.flags, s.scored_at
+                    FROM calls c LEFT JOIN scorecards s USING (call_id)
+                    ORDER BY s.scored_at DESC, c.call_id LIMIT ? OFFSET ?)
+                SELECT p.*, r.statuses FROM page p LEFT JOIN (
+                    SELECT call_id, string_agg(criterion_id || '=' || status, ',' ORDER BY position) AS statuses
+                    FROM criterion_results WHERE call_id IN (SELECT call_id FROM page)
+                      AND NOT coalesce(critical, false) GROUP BY call_id) r
+                  USING (call_id)
+                ORDER BY p.scored_at DESC, p.call_id""", [limit, offset]).fetchall()
         keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
                 "scored_at", "statuses"]
         out = []
