@@ -113,7 +113,7 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
     weight = sum(r.weight for r in applied)
     total = round(100.0 * sum(r.score or 0.0 for r in applied) / weight, 1) if weight else None
     flags = [f"low_confidence_turns:{n}" for n in [sum(t.low_confidence for t in transcript.turns)] if n]
-    if transcript.roles.get("confidence", 1.0) < 0.75:
+    if transcript.roles.get("review", transcript.roles.get("confidence", 1.0) < 0.75):
         flags.append("roles_uncertain")
     for lang, info in sorted((sentiment_backends or {}).items()):
         if str(info.get("reason", "")).startswith("model unavailable"):

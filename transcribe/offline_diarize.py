@@ -182,13 +182,19 @@ class OfflineDiarizer:
 
     backend = "offline"
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Any, fallback_reason: str | None = None) -> None:
         self.settings = settings
+        self.fallback_reason = fallback_reason
 
     def describe(self) -> dict[str, Any]:
         s = self.settings
-        return {"backend": "offline", "model": "callqa offline (MFCC + spectral clustering + GMM resegmentation)",
-                "num_speakers": s.num_speakers, "min_speakers": s.min_speakers, "max_speakers": s.max_speakers}
+        info: dict[str, Any] = {"backend": "offline",
+                                "model": "callqa offline (MFCC + spectral clustering + GMM resegmentation)",
+                                "num_speakers": s.num_speakers, "min_speakers": s.min_speakers,
+                                "max_speakers": s.max_speakers}
+        if self.fallback_reason:
+            info["fallback_reason"] = f"pyannote unavailable: {self.fallback_reason}"
+        return info
 
     def __call__(self, samples: np.ndarray, sample_rate: int = 16000,
                  progress: Callable[[float], None] | None = None) -> list[tuple[float, float, str]]:
