@@ -50,22 +50,26 @@ def main(verbose: int) -> None:
 @click.option("--model", default=None, help="Whisper model: size alias, hub id or local folder (asr.model).")
 @click.option("--device", default=None, help="auto, cpu or cuda (asr.device).")
 @click.option("--compute-type", default=None, help="auto, int8, float16, ... (asr.compute_type).")
-@click.option("--language", type=click.Choice(["auto", "vi", "en"]), default=None, help="asr.language")
+@click.option("--language", type=click.Choice(["auto", "vi", "en", "segment"]), default=None, help="asr.language")
 @click.option("--vad/--no-vad", default=None, help="Voice activity filter before recognition (asr.vad).")
-@click.option("--agent-channel", type=click.Choice(["left", "right"]), default=None,
+@click.option("--agent-channel", type=click.Choice(["left", "right", "auto"]), default=None,
               help="Stereo channel that holds the agent (audio.agent_channel).")
 @click.option("--sentiment-backend", type=click.Choice(["auto", "transformers", "lexicon"]), default=None)
+@click.option("--diarization-backend", type=click.Choice(["auto", "pyannote", "offline"]), default=None,
+              help="Mono diarization (diarization.backend).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-call lines.")
 def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | None, model: str | None,
           device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
-          agent_channel: str | None, sentiment_backend: str | None, quiet: bool) -> None:
+          agent_channel: str | None, sentiment_backend: str | None, diarization_backend: str | None,
+          quiet: bool) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB."""
     from qa.runner import print_report, run_score
 
     overrides = {"rubric": rubric,
                  "asr": {"model": model, "device": device, "compute_type": compute_type, "language": language,
                          "vad": vad},
-                 "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend}}
+                 "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
+                 "diarization": {"backend": diarization_backend}}
     settings = _settings(config, overrides)
     try:
         report = run_score(list(paths), settings, db, quiet=quiet)
@@ -182,5 +186,9 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+from qa import cli_speech  # noqa: E402,F401  (registers eval diarization|asr|roles, roles swap, models convert)
+
+if __name__ == "__main__":  # pragma: no cover - `python -m qa.cli`: run the imported module, where
+    from qa.cli import main as registered_main  # cli_speech registered its commands
+
+    registered_main()
