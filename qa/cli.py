@@ -40,6 +40,9 @@ def main(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")  # in-memory audio is used
 
 
 @main.command()

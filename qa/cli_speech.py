@@ -27,8 +27,9 @@ def _diarizer(settings):
 @click.argument("audio", nargs=-1, required=True)
 @config_option
 @backend_option
+@click.option("--mix", is_flag=True, help="Mix stereo recordings down and diarize them like mono ones.")
 @json_option
-def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backend: str | None,
+def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backend: str | None, mix: bool,
                      as_json: bool) -> None:
     """Diarization error rate per recording and overall (collar 0.25 s either side, overlap scored).
     Stereo recordings are scored by their channels, mono ones by the configured diarizer."""
@@ -39,7 +40,7 @@ def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backe
         diarizer = _diarizer(settings)
         pairs = []
         for path in audio:
-            hyp, method, seconds = hypothesis_segments(path, diarizer)
+            hyp, method, seconds = hypothesis_segments(path, diarizer, mix=mix)
             pairs.append((os.path.basename(path), rttm_segments(ref, path), hyp, method, seconds))
         rows, overall = der_rows(pairs)
     except CallQAError as exc:

@@ -96,27 +96,32 @@ def der_rows(pairs: Sequence[tuple[str, Segments, Segments, str, float]], collar
     total reference speech, the standard aggregate)."""
     from pyannote.metrics.diarization import DiarizationErrorRate
 
+    import warnings
+
     metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
     rows = []
     for name, ref, hyp, method, seconds in pairs:
-        d = metric(_annotation(ref, name), _annotation(hyp, name), detailed=True)
+        with warnings.catch_warnings():  # no UEM: scored over the union of reference and hypothesis (standard)
+            warnings.filterwarnings("ignore", message=".*'uem' was approximated")
+            d = metric(_annotation(ref, name), _annotation(hyp, name), detailed=True)
         rows.append(DerRow(name, round(d["diarization error rate"], 4), round(d["missed detection"], 3),
                            round(d["false alarm"], 3), round(d["confusion"], 3), round(d["total"], 3), method,
                            round(seconds, 3)))
     return rows, round(abs(metric), 4) if rows else 0.0
 
 
-def hypothesis_segments(path: str, diarizer: Any) -> tuple[Segments, str, float]:
-    """Who spoke when in a recording: a stereo file by its channels' speech, a mono file by `diarizer`.
-    Returns (segments, method, seconds spent)."""
+def hypothesis_segments(path: str, diarizer: Any, mix: bool = False) -> tuple[Segments, str, float]:
+    """Who spoke when in a recording: a stereo file by its channels' speech (or, with `mix`, mixed down and
+    diarized), a mono file by `diarizer`. Returns (segments, method, seconds spent)."""
     from transcribe.audio import decode
     from transcribe.speakers import CHANNEL_NAMES, channel_segments
 
     audio = decode(path)
     t0 = time.perf_counter()
-    if audio.is_stereo:
+    if audio.is_stereo and not mix:
         return channel_segments(audio.channels, CHANNEL_NAMES), "stereo channels", time.perf_counter() - t0
-    segments = diarizer(audio.channels[0])
+    samples = audio.channels[0] if len(audio.channels) == 1 else (audio.channels[0] + audio.channels[1]) / 2
+    segments = diarizer(samples)
     return segments, diarizer.describe()["backend"], time.perf_counter() - t0
 
 
