@@ -40,6 +40,9 @@ def main(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")  # in-memory audio is used
 
 
 @main.command()
@@ -50,11 +53,13 @@ def main(verbose: int) -> None:
 @click.option("--model", default=None, help="Whisper model: size alias, hub id or local folder (asr.model).")
 @click.option("--device", default=None, help="auto, cpu or cuda (asr.device).")
 @click.option("--compute-type", default=None, help="auto, int8, float16, ... (asr.compute_type).")
-@click.option("--language", type=click.Choice(["auto", "vi", "en"]), default=None, help="asr.language")
+@click.option("--language", type=click.Choice(["auto", "vi", "en", "segment"]), default=None, help="asr.language")
 @click.option("--vad/--no-vad", default=None, help="Voice activity filter before recognition (asr.vad).")
-@click.option("--agent-channel", type=click.Choice(["left", "right"]), default=None,
+@click.option("--agent-channel", type=click.Choice(["left", "right", "auto"]), default=None,
               help="Stereo channel that holds the agent (audio.agent_channel).")
 @click.option("--sentiment-backend", type=click.Choice(["auto", "transformers", "lexicon"]), default=None)
+@click.option("--diarization-backend", type=click.Choice(["auto", "pyannote", "offline"]), default=None,
+              help="Mono diarization (diarization.backend).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-call lines.")
 @click.option("--workers", type=click.IntRange(1), default=None,
               help="Worker processes (or Ray actors), each loading the models once (batch.workers).")
@@ -66,9 +71,9 @@ def main(verbose: int) -> None:
 @click.option("--ray-address", default=None, help="Ray engine: cluster address (batch.ray_address).")
 def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | None, model: str | None,
           device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
-          agent_channel: str | None, sentiment_backend: str | None, quiet: bool, workers: int | None,
-          engine: str | None, retry_failed: bool, path_pattern: str | None, results_dir: str | None,
-          ray_address: str | None) -> None:
+          agent_channel: str | None, sentiment_backend: str | None, diarization_backend: str | None,
+          quiet: bool, workers: int | None, engine: str | None, retry_failed: bool, path_pattern: str | None,
+          results_dir: str | None, ray_address: str | None) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
     Resumable: files already scored (same content) are skipped; see `callqa status`."""
@@ -78,6 +83,7 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                  "asr": {"model": model, "device": device, "compute_type": compute_type, "language": language,
                          "vad": vad},
                  "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
+                 "diarization": {"backend": diarization_backend},
                  "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
                            "results_dir": results_dir, "ray_address": ray_address}}
     settings = _settings(config, overrides)
@@ -200,7 +206,7 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
-from qa import cli_batch, cli_rubric  # noqa: E402,F401  (register status, rescore and eval rubric on `main`)
+from qa import cli_batch, cli_rubric, cli_speech  # noqa: E402,F401  (register their commands on `main`)
 
 if __name__ == "__main__":  # pragma: no cover
     from qa.cli import main as registered  # `python -m qa.cli`: the imported module holds the registered commands

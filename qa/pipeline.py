@@ -17,14 +17,15 @@ from qa.settings import Settings
 from scoring.rubric import resolve_rubric, score_transcript
 from scoring.sentiment import SentimentScorer
 from scoring.types import Scorecard
-from transcribe.align import LabeledWord, assign_speakers, words_to_turns
+from transcribe.align import LabeledWord, words_to_turns
 from transcribe.asr import Recognizer
 from transcribe.audio import AUDIO_EXTENSIONS, decode, speech_regions
-from transcribe.diarize import Diarizer
+from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 from transcribe.formats import load_transcript
 from transcribe.roles import decide_agent
-from transcribe.types import AGENT, CUSTOMER, Transcript
+from transcribe.speakers import CHANNEL_NAMES, decide_turn_roles, label_mono_words, roles_record
+from transcribe.types import AGENT, CUSTOMER, ROLES, Transcript
 
 logger = logging.getLogger("qa")
 
@@ -80,9 +81,10 @@ class Pipeline:
 
     @property
     def diarizer(self) -> Diarizer:
+        """pyannote or the offline diarizer, as `diarization.backend` says (its `describe()` tells which)."""
         if self._diarizer is None:
-            self._diarizer = self._load("diarization", lambda: Diarizer(self.settings.diarization,
-                                                                        cache_dir=self.settings.models_dir))
+            self._diarizer = self._load("diarization", lambda: make_diarizer(self.settings.diarization,
+                                                                             cache_dir=self.settings.models_dir))
         return self._diarizer
 
     # -- stages ---------------------------------------------------------------------------------------
@@ -91,65 +93,93 @@ class Pipeline:
         s = self.settings
         audio = decode(path)
         recognizer = self.recognizer
-        labeled: list[LabeledWord] = []
         languages: Counter[str] = Counter()
+        extra_asr: dict[str, Any] = {}
         if audio.is_stereo:
-            agent_ch = 0 if s.audio.agent_channel == "left" else 1
-            for ch, samples in enumerate(audio.channels):
-                if progress:
-                    progress(f"asr channel {ch + 1}/2", 0.0)
-                if not speech_regions(samples):
-                    continue
-                res = recognizer.transcribe(samples)
-                languages[res.language] += len(res.words)
-                role = AGENT if ch == agent_ch else CUSTOMER
-                labeled.extend(LabeledWord(role, w, ch) for w in res.words)
-            roles = self._check_channel_roles(labeled, agent_ch)
+            labeled, roles = self._stereo(audio, recognizer, languages, extra_asr, progress)
         else:
-            samples = audio.channels[0]
-            res = recognizer.transcribe(samples) if speech_regions(samples) else None
-            roles = {"method": "none", "confidence": 0.0, "evidence": ["no speech"]}
-            if res and res.words:
-                languages[res.language] += len(res.words)
-                if progress:
-                    progress("diarization", 0.0)
-                segments = self.diarizer(samples)
-                labels = assign_speakers(res.words, segments)
-                texts: dict[str, list[str]] = {}
-                for lb, w in zip(labels, res.words):
-                    texts.setdefault(lb or "unknown", []).append(w.text)
-                first = next((lb for lb in labels if lb), None)
-                decision = decide_agent(texts, first)
-                roles = {"method": "diarization+cues", "agent_label": decision.agent,
-                         "confidence": decision.confidence, "evidence": list(decision.evidence)}
-                labeled = [LabeledWord(AGENT if (lb or "unknown") == decision.agent else CUSTOMER, w)
-                           for lb, w in zip(labels, res.words)]
+            labeled, roles = self._mono(audio.channels[0], recognizer, languages, extra_asr, progress)
         turns = words_to_turns(labeled, max_gap=s.audio.turn_gap, low_confidence=s.asr.low_confidence)
-        language = s.asr.language if s.asr.language != "auto" else (languages.most_common(1)[0][0] if languages else "en")
+        language = s.asr.language if s.asr.language in ("vi", "en") else (
+            languages.most_common(1)[0][0] if languages else "en")
         notes = {"notes": audio.notes} if audio.notes else {}
         return Transcript(call_id=audio.sha256[:16], language=language, turns=turns, duration=round(audio.duration, 3),
                           source="audio", source_path=path, audio_path=os.path.abspath(path), sha256=audio.sha256,
                           asr={**recognizer.describe(), "source_rate": audio.source_rate,
-                               "source_channels": audio.source_channels, **notes},
+                               "source_channels": audio.source_channels, **extra_asr, **notes},
                           roles=roles)
 
-    @staticmethod
-    def _check_channel_roles(labeled: list[LabeledWord], agent_ch: int) -> dict[str, Any]:
+    def _stereo(self, audio: Any, recognizer: Recognizer, languages: Counter[str], extra_asr: dict[str, Any],
+                progress: Progress | None) -> tuple[list[LabeledWord], dict[str, Any]]:
+        s = self.settings
+        words_by_channel: dict[int, list[Any]] = {}
+        for ch, samples in enumerate(audio.channels):
+            if progress:
+                progress(f"asr channel {ch + 1}/2", 0.0)
+            if not speech_regions(samples):
+                continue
+            lang = (s.asr.channel_languages or {}).get(CHANNEL_NAMES[ch])
+            res = recognizer.transcribe(samples, language=lang)
+            languages[res.language] += len(res.words)
+            extra_asr.setdefault("channels", {})[CHANNEL_NAMES[ch]] = {
+                "language": res.language, "pieces": res.pieces, "dropped_segments": res.dropped}
+            words_by_channel[ch] = res.words
+        if s.audio.agent_channel == "auto":
+            texts = {CHANNEL_NAMES[ch]: [w.text for w in ws] for ch, ws in words_by_channel.items()}
+            starts = [(ws[0].start, CHANNEL_NAMES[ch]) for ch, ws in words_by_channel.items() if ws]
+            if texts:
+                decision = decide_agent(texts, min(starts)[1] if starts else None, opener=s.roles.opener)
+                agent_ch = CHANNEL_NAMES.index(decision.agent)
+                roles = roles_record(decision, "channel+cues", s.roles, agent_channel=decision.agent)
+            else:
+                agent_ch, roles = 0, {"method": "none", "confidence": 0.0, "evidence": ["no speech"]}
+        else:
+            agent_ch = CHANNEL_NAMES.index(s.audio.agent_channel)
+            roles = self._check_channel_roles(words_by_channel, agent_ch)
+        labeled = [LabeledWord(AGENT if ch == agent_ch else CUSTOMER, w, ch)
+                   for ch, ws in words_by_channel.items() for w in ws]
+        return labeled, roles
+
+    def _mono(self, samples: Any, recognizer: Recognizer, languages: Counter[str], extra_asr: dict[str, Any],
+              progress: Progress | None) -> tuple[list[LabeledWord], dict[str, Any]]:
+        res = recognizer.transcribe(samples) if speech_regions(samples) else None
+        if not (res and res.words):
+            return [], {"method": "none", "confidence": 0.0, "evidence": ["no speech"]}
+        languages[res.language] += len(res.words)
+        extra_asr.update(pieces=res.pieces, dropped_segments=res.dropped)
+        if progress:
+            progress("diarization", 0.0)
+        diarizer = self.diarizer
+        segments = diarizer(samples)
+        labeled, decision = label_mono_words(res.words, segments, self.settings.roles)
+        info = diarizer.describe()
+        return labeled, roles_record(decision, "diarization+cues", self.settings.roles, diarization=info,
+                                     speakers=len({lb for *_, lb in segments}))
+
+    def _check_channel_roles(self, words_by_channel: dict[int, list[Any]], agent_ch: int) -> dict[str, Any]:
         """Roles come from the channel setting; greeting cues check it, and a confident disagreement
         lowers the confidence so the call is flagged for review."""
-        texts: dict[str, list[str]] = {}
-        for lw in labeled:
-            texts.setdefault(str(lw.channel), []).append(lw.word.text)
-        roles: dict[str, Any] = {"method": "channel", "agent_channel": "left" if agent_ch == 0 else "right",
-                                 "confidence": 1.0, "evidence": ["audio.agent_channel setting"]}
+        roles: dict[str, Any] = {"method": "channel", "agent_channel": CHANNEL_NAMES[agent_ch],
+                                 "confidence": 1.0, "evidence": ["audio.agent_channel setting"], "review": False}
+        texts = {str(ch): [w.text for w in ws] for ch, ws in words_by_channel.items() if ws}
         if len(texts) == 2:
-            first = str(min(labeled, key=lambda lw: lw.word.start).channel)
-            cue = decide_agent(texts, first)
+            first = str(min((ws[0].start, ch) for ch, ws in words_by_channel.items() if ws)[1])
+            cue = decide_agent(texts, first, opener=self.settings.roles.opener)
             if cue.agent != str(agent_ch) and cue.confidence >= 0.8:
-                roles.update(confidence=round(1.0 - cue.confidence, 3),
+                roles.update(confidence=round(1.0 - cue.confidence, 3), review=True,
                              evidence=[f"greeting cues point to the other channel ({', '.join(cue.evidence)}); "
                                        "check audio.agent_channel"])
         return roles
+
+    def import_transcript(self, path: str) -> Transcript:
+        """A transcript file; turns labelled other than agent/customer get their roles decided here."""
+        transcript = load_transcript(path)
+        if any(t.speaker not in ROLES for t in transcript.turns):
+            turns, decision = decide_turn_roles(transcript.turns, self.settings.roles)
+            transcript.turns = turns
+            transcript.roles = roles_record(decision, "transcript labels+cues", self.settings.roles,
+                                            labels=sorted({t.extra["label"] for t in turns}))
+        return transcript
 
     def score(self, transcript: Transcript) -> CallResult:
         """Sentiment and rubric for a transcript."""
@@ -163,8 +193,8 @@ class Pipeline:
                                              "path": self.rubric.path}}
         if transcript.source == "audio":
             models["asr"] = transcript.asr
-            if transcript.roles.get("method", "").startswith("diarization") and self._diarizer is not None:
-                models["diarization"] = self._diarizer.describe()
+            if "diarization" in transcript.roles:
+                models["diarization"] = transcript.roles["diarization"]
         return CallResult(transcript, card, models,
                           timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1})
 
@@ -189,7 +219,7 @@ class Pipeline:
         """Score one file: a transcript JSON or a recording."""
         t0 = time.perf_counter()
         if is_transcript_file(path):
-            transcript = load_transcript(path)
+            transcript = self.import_transcript(path)
         elif is_audio_file(path):
             try:
                 transcript = self.transcribe(path, progress)

@@ -1,8 +1,9 @@
 """Settings: one YAML file with a section per stage; unknown keys are errors, never ignored.
 
     asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
-    diarization: {model, device, num_speakers, min_speakers, max_speakers}
-    audio:       {agent_channel: left|right, turn_gap}
+    diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
+    audio:       {agent_channel: left|right|auto, turn_gap}
+    roles:       {opener: agent|customer|unknown, review_below}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb}
     rubric:      last | path/to/rubric.yaml
@@ -22,20 +23,22 @@ from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
 from transcribe.diarize import DiarizationSettings
 from transcribe.errors import InputError
+from transcribe.roles import RoleSettings
 
-CHANNELS = ("left", "right")
+CHANNELS = ("left", "right", "auto")
 
 
 @dataclass
 class AudioSettings:
-    """`agent_channel`: which stereo channel is the agent; `turn_gap`: longest pause (s) inside one turn."""
+    """`agent_channel`: which stereo channel is the agent (auto: decided by greeting cues, like mono);
+    `turn_gap`: longest pause (s) inside one turn."""
 
     agent_channel: str = "left"
     turn_gap: float = 1.5
 
     def __post_init__(self) -> None:
         if self.agent_channel not in CHANNELS:
-            raise ValueError(f"audio.agent_channel must be left or right, not {self.agent_channel!r}")
+            raise ValueError(f"audio.agent_channel must be left, right or auto, not {self.agent_channel!r}")
 
 
 @dataclass
@@ -45,6 +48,7 @@ class Settings:
     audio: AudioSettings = field(default_factory=AudioSettings)
     sentiment: SentimentSettings = field(default_factory=SentimentSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
+    roles: RoleSettings = field(default_factory=RoleSettings)
     rubric: str = "last"
     models_dir: str | None = None
 
@@ -53,7 +57,7 @@ class Settings:
 
 
 SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
-            "sentiment": SentimentSettings, "batch": BatchSettings}
+            "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings}
 
 
 def _build(cls: type, values: dict[str, Any], where: str, source: str) -> Any:

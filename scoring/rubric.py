@@ -207,7 +207,7 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     n_low = sum(t.low_confidence for t in transcript.turns)
     if n_low:
         flags.append(f"low_confidence_turns:{n_low}")
-    if transcript.roles.get("confidence", 1.0) < 0.75:
+    if transcript.roles.get("review", transcript.roles.get("confidence", 1.0) < 0.75):
         flags.append("roles_uncertain")
     if transcript.turns and (n_low / len(transcript.turns) >= rubric.low_confidence_share or "roles_uncertain" in flags):
         flags.append("low_confidence")

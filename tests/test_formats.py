@@ -41,7 +41,7 @@ def test_agent_id_is_optional(tmp_path):
     (lambda d: d.pop("turns"), "missing field 'turns'"),
     (lambda d: d.update(language="fr"), "field 'language' must be one of vi, en"),
     (lambda d: d["turns"][1].pop("end"), "turns[1]: missing field 'end'"),
-    (lambda d: d["turns"][0].update(speaker="bot"), "turns[0].speaker must be one of agent, customer"),
+    (lambda d: d["turns"][0].update(speaker=""), "turns[0].speaker must be a non-empty string"),
     (lambda d: d["turns"][0].update(start=-1), "turns[0].start must be a non-negative number"),
     (lambda d: d["turns"][0].update(start=3.0), "turns[0]: end (2.0) is before start (3.0)"),
     (lambda d: d["turns"][0].update(text=5), "turns[0].text must be a string"),

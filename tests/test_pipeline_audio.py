@@ -100,6 +100,8 @@ def test_mono_call_goes_through_diarization(pipeline, samples, tiny_pyannote):
     assert t.roles["method"] == "diarization+cues"
     assert 0.5 <= t.roles["confidence"] <= 1.0
     assert result.models["diarization"]["model_path"] == tiny_pyannote
+    assert result.models["diarization"]["backend"] == "pyannote"  # diarization.backend auto, model present
+    assert t.roles["diarization"]["backend"] == "pyannote"
     assert_scorecard_well_formed(result.scorecard, t)
 
 

@@ -77,8 +77,17 @@ def _whisper_tokenizer():
     return tok, langs
 
 
-def build_tiny_whisper(root: str | os.PathLike, quantization: str = "int8") -> str:
+WHISPER_SIZES = {  # (d_model, layers, heads, ffn): "tiny" for tests; the others are OpenAI's sizes (benchmarks)
+    "test": (64, 2, 2, 128), "tiny": (384, 4, 6, 1536), "small": (768, 12, 12, 3072),
+    "large-v3-turbo": (1280, 32, 20, 5120),
+}
+
+
+def build_tiny_whisper(root: str | os.PathLike, quantization: str = "int8", size: str = "test") -> str:
     """Build a tiny random multilingual Whisper under `root` and convert it with CTranslate2.
+
+    `size` picks real Whisper dimensions with random weights (benchmarks): see WHISPER_SIZES
+    (large-v3-turbo keeps 32 encoder layers and 4 decoder layers).
 
     Returns the CTranslate2 folder (what `asr.model` points at). The intermediate transformers model
     is kept in `<root>/tiny-whisper-hf`.
@@ -91,9 +100,11 @@ def build_tiny_whisper(root: str | os.PathLike, quantization: str = "int8") -> s
     root = Path(root)
     hf_dir, ct2_dir = root / "tiny-whisper-hf", root / "tiny-whisper-ct2"
     tok, langs = _whisper_tokenizer()
-    cfg = WhisperConfig(vocab_size=VOCAB_SIZE, num_mel_bins=80, d_model=64, encoder_layers=2, decoder_layers=2,
-                        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=128,
-                        decoder_ffn_dim=128, max_source_positions=1500, max_target_positions=448,
+    d_model, layers, heads, ffn = WHISPER_SIZES[size]
+    cfg = WhisperConfig(vocab_size=VOCAB_SIZE, num_mel_bins=80, d_model=d_model, encoder_layers=layers,
+                        decoder_layers=4 if size == "large-v3-turbo" else layers,
+                        encoder_attention_heads=heads, decoder_attention_heads=heads, encoder_ffn_dim=ffn,
+                        decoder_ffn_dim=ffn, max_source_positions=1500, max_target_positions=448,
                         pad_token_id=EOT, bos_token_id=EOT, eos_token_id=EOT, decoder_start_token_id=SOT,
                         suppress_tokens=[], begin_suppress_tokens=[220, EOT])
     torch.manual_seed(0)

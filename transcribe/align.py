@@ -73,6 +73,8 @@ def words_to_turns(words: Sequence[LabeledWord], max_gap: float = 1.5, low_confi
 def _turn(group: list[LabeledWord], low_confidence: float) -> Turn:
     ws = [lw.word for lw in group]
     confidence = sum(w.probability for w in ws) / len(ws)
+    flags = sorted({w.flag for w in ws if w.flag})
     return Turn(speaker=group[0].speaker, start=min(w.start for w in ws), end=max(w.end for w in ws),
                 text=" ".join(w.text for w in ws), words=ws, channel=group[0].channel,
-                confidence=round(confidence, 4), low_confidence=confidence < low_confidence)
+                confidence=round(confidence, 4), low_confidence=confidence < low_confidence or bool(flags),
+                extra={"asr_flags": flags} if flags else {})

@@ -7,6 +7,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
 from transcribe.types import Word
@@ -24,7 +25,7 @@ WHISPER_ALIASES = {
     "large-v3-turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
     "turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
 }
-LANGUAGES = ("auto", "vi", "en")
+LANGUAGES = ("auto", "vi", "en", "segment")  # segment: detect per speech segment (code-switched calls)
 
 
 @dataclass
@@ -43,10 +44,26 @@ class AsrSettings:
     hotwords: str | None = None
     cpu_threads: int = 0
     low_confidence: float = 0.5  # turns whose mean word probability is below this are flagged
+    channel_languages: dict[str, str] | None = None  # stereo: {left: vi, right: auto}, overrides `language`
+    no_speech_threshold: float = 0.6     # hallucination guard (see transcribe.asr_guard)
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    max_repeats: int = 4
+    chunk_seconds: float = 600.0         # longer calls are recognised in pieces cut at silences
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
             raise ValueError(f"asr.language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
+        for side, lang in (self.channel_languages or {}).items():
+            if side not in ("left", "right") or lang not in LANGUAGES:
+                raise ValueError(f"asr.channel_languages takes left/right: one of {', '.join(LANGUAGES)}; "
+                                 f"got {side}: {lang!r}")
+        if self.chunk_seconds < 30:
+            raise ValueError(f"asr.chunk_seconds must be at least 30, not {self.chunk_seconds!r}")
+
+    def guard(self) -> GuardSettings:
+        return GuardSettings(self.no_speech_threshold, self.log_prob_threshold, self.compression_ratio_threshold,
+                             self.max_repeats)
         if isinstance(self.temperature, (int, float)):
             self.temperature = [float(self.temperature)]
 
@@ -58,11 +75,14 @@ class AsrSettings:
 
 @dataclass
 class ChannelResult:
-    """Words recognised on one channel plus the detected language."""
+    """Words recognised on one channel plus the detected language (per piece in `pieces`:
+    (start, end, language)); `dropped` counts segments the hallucination guard removed."""
 
     words: list[Word]
     language: str
     language_probability: float
+    pieces: list[tuple[float, float, str]] = field(default_factory=list)
+    dropped: int = 0
 
 
 def _pick_device(device: str) -> str:
@@ -109,45 +129,85 @@ class Recognizer:
 
     def transcribe(self, samples: np.ndarray, language: str | None = None,
                    progress: Callable[[float], None] | None = None) -> ChannelResult:
-        """Recognise one 16 kHz channel. Word times are clamped inside the channel's duration."""
+        """Recognise one 16 kHz channel. Word times are original-recording seconds, inside the channel.
+
+        Calls longer than `chunk_seconds` (and every call in `segment` language mode, at <= 30 s) are cut
+        at silences and recognised piece by piece, so memory stays bounded on 1-2 hour calls."""
         s = self.settings
         lang = language or s.language
         duration = len(samples) / 16000.0
+        if lang == "segment" or duration > s.chunk_seconds:
+            from transcribe.audio import speech_regions
+
+            pieces = plan_chunks(speech_regions(samples), duration, 30.0 if lang == "segment" else s.chunk_seconds)
+        else:
+            pieces = [(0.0, duration)]
+        words: list[Word] = []
+        detected: list[tuple[float, float, str, float, int]] = []
+        dropped = 0
+        for start, end in pieces:
+            piece = samples[int(start * 16000):int(end * 16000)]
+            got, info, n_dropped = self._piece(piece, None if lang in ("auto", "segment") else lang, start, end)
+            words.extend(got)
+            dropped += n_dropped
+            detected.append((start, end, info.language, float(info.language_probability), len(got)))
+            if progress and duration:
+                progress(min(1.0, end / duration))
+        counts: dict[str, int] = {}
+        for *_, code, _, n in detected:
+            counts[code] = counts.get(code, 0) + n
+        best = max(counts, key=lambda c: counts[c]) if counts else (detected[0][2] if detected else "en")
+        prob = max((p for *_, code, p, _ in detected if code == best), default=0.0)
+        return ChannelResult(words=_monotonic(words), language=best, language_probability=prob,
+                             pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped)
+
+    def _piece(self, samples: np.ndarray, language: str | None, offset: float, end: float) -> tuple[list[Word], Any, int]:
+        s = self.settings
+        guard = s.guard()
         try:
             segments, info = self.model.transcribe(
-                samples, language=None if lang == "auto" else lang, task="transcribe",
+                samples, language=language, task="transcribe",
                 beam_size=s.beam_size, temperature=list(s.temperature), word_timestamps=True,
                 vad_filter=s.vad, condition_on_previous_text=s.condition_on_previous_text,
-                initial_prompt=s.initial_prompt, hotwords=s.hotwords)
+                initial_prompt=s.initial_prompt, hotwords=s.hotwords,
+                no_speech_threshold=s.no_speech_threshold, log_prob_threshold=s.log_prob_threshold,
+                compression_ratio_threshold=s.compression_ratio_threshold)
             words: list[Word] = []
+            dropped = 0
             for seg in segments:
-                words.extend(_segment_words(seg, duration))
-                if progress and duration:
-                    progress(min(1.0, seg.end / duration))
+                verdict, reason = judge_segment(seg.text, seg.no_speech_prob, seg.avg_logprob,
+                                                seg.compression_ratio, guard)
+                if verdict == DROP:
+                    dropped += 1
+                    logger.debug("dropped segment %.2f-%.2f (%s): %r", seg.start + offset, seg.end + offset,
+                                 reason, seg.text)
+                    continue
+                words.extend(_segment_words(seg, offset, end, reason if verdict == SUSPECT else None))
         except CallQAError:
             raise
         except Exception as exc:
             raise CallQAError(None, f"speech recognition failed ({type(exc).__name__}: {exc})") from exc
-        return ChannelResult(words=_monotonic(words), language=info.language,
-                             language_probability=float(info.language_probability))
+        return words, info, dropped
 
 
-def _segment_words(seg: Any, duration: float) -> list[Word]:
-    """Words of one faster-whisper segment (the segment itself when it carries no word times)."""
+def _segment_words(seg: Any, offset: float, end: float, flag: str | None = None) -> list[Word]:
+    """Words of one faster-whisper segment (the segment itself when it carries no word times), shifted by
+    `offset` seconds and clamped inside [offset, end]."""
     raw = seg.words or []
     if not raw and seg.text.strip():
-        return [Word(_clamp(seg.start, duration), _clamp(seg.end, duration), seg.text.strip(),
-                     float(np.exp(seg.avg_logprob)))]
+        return [Word(_clamp(seg.start + offset, offset, end), _clamp(seg.end + offset, offset, end),
+                     seg.text.strip(), float(np.exp(seg.avg_logprob)), flag)]
     out = []
     for w in raw:
         text = w.word.strip()
         if text:
-            out.append(Word(_clamp(w.start, duration), _clamp(w.end, duration), text, float(w.probability)))
+            out.append(Word(_clamp(w.start + offset, offset, end), _clamp(w.end + offset, offset, end), text,
+                            float(w.probability), flag))
     return out
 
 
-def _clamp(t: float, duration: float) -> float:
-    return round(min(max(float(t), 0.0), duration), 3)
+def _clamp(t: float, low: float, high: float) -> float:
+    return round(min(max(float(t), low), high), 3)
 
 
 def _monotonic(words: list[Word]) -> list[Word]:
@@ -157,6 +217,6 @@ def _monotonic(words: list[Word]) -> list[Word]:
     for w in words:
         start = max(w.start, last)
         end = max(w.end, start)
-        out.append(Word(start, end, w.text, w.probability))
+        out.append(Word(start, end, w.text, w.probability, w.flag))
         last = start
     return out

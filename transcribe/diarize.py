@@ -19,17 +19,33 @@ from transcribe.hub import resolve
 logger = logging.getLogger("transcribe")
 
 DEFAULT_DIARIZATION_MODEL = "pyannote/speaker-diarization-community-1"
+BACKENDS = ("auto", "pyannote", "offline")
 
 
 @dataclass
 class DiarizationSettings:
-    """pyannote settings: two speakers by default (agent and customer)."""
+    """Mono diarization settings: two speakers by default (agent and customer).
 
+    `backend`: "pyannote" (the model or an error), "offline" (callqa's weight-free diarizer) or "auto"
+    (pyannote when its model is available locally, else offline — recorded on every result).
+    """
+
+    backend: str = "auto"
     model: str = DEFAULT_DIARIZATION_MODEL
     device: str = "auto"
     num_speakers: int | None = 2
     min_speakers: int | None = None
     max_speakers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"diarization.backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
+        for key in ("num_speakers", "min_speakers", "max_speakers"):
+            value = getattr(self, key)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ValueError(f"diarization.{key} must be a whole number >= 1 or null, not {value!r}")
+        if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
+            raise ValueError("diarization.min_speakers is larger than diarization.max_speakers")
 
 
 def _quiet_imports() -> None:
@@ -39,6 +55,8 @@ def _quiet_imports() -> None:
 
 class Diarizer:
     """A pyannote SpeakerDiarization pipeline loaded once."""
+
+    backend = "pyannote"
 
     def __init__(self, settings: DiarizationSettings, *, allow_download: bool = False,
                  cache_dir: str | None = None) -> None:
@@ -67,7 +85,7 @@ class Diarizer:
         self.pipeline = pipeline
 
     def describe(self) -> dict[str, Any]:
-        return {"model": self.settings.model, "model_path": self.model_path,
+        return {"backend": "pyannote", "model": self.settings.model, "model_path": self.model_path,
                 "num_speakers": self.settings.num_speakers, "min_speakers": self.settings.min_speakers,
                 "max_speakers": self.settings.max_speakers}
 
@@ -101,3 +119,19 @@ class Diarizer:
             if end > start:
                 segments.append((round(start, 3), round(end, 3), str(label)))
         return sorted(segments)
+
+
+def make_diarizer(settings: DiarizationSettings, *, cache_dir: str | None = None) -> Any:
+    """The diarizer `settings.backend` asks for. With "auto", a pyannote model that cannot be loaded gives
+    the offline diarizer, whose `describe()` then says why (never silently)."""
+    from transcribe.offline_diarize import OfflineDiarizer
+
+    if settings.backend == "offline":
+        return OfflineDiarizer(settings)
+    try:
+        return Diarizer(settings, cache_dir=cache_dir)
+    except ModelUnavailable as exc:
+        if settings.backend == "pyannote":
+            raise
+        logger.warning("diarization: %s; using the offline diarizer (diarization.backend: auto)", exc.problem)
+        return OfflineDiarizer(settings, fallback_reason=exc.problem)

@@ -2,8 +2,9 @@
 
 JSON shape (other fields are allowed and kept):
     {"call_id": str, "language": "vi"|"en", "agent_id": str?,
-     "turns": [{"speaker": "agent"|"customer", "start": s, "end": s, "text": str}]}
-Turns keep the file's order, so evidence turn indexes point into the file as written.
+     "turns": [{"speaker": "agent"|"customer"|any label, "start": s, "end": s, "text": str}]}
+Turns with other speaker labels ("spk_0", "A", …) keep them here; the pipeline then decides which label is
+the agent (`transcribe.speakers.decide_turn_roles`). Turns keep the file's order, so evidence turn indexes point into the file as written.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from transcribe.types import ROLES, Transcript, Turn
 TRANSCRIPT_LANGUAGES = ("vi", "en")
 TURN_FIELDS = ("speaker", "start", "end", "text")
 SHAPE = ('{"call_id": str, "language": "vi"|"en", "agent_id": str (optional), "turns": '
-         '[{"speaker": "agent"|"customer", "start": seconds, "end": seconds, "text": str}]}')
+         '[{"speaker": "agent"|"customer"|"spk_0"|…, "start": seconds, "end": seconds, "text": str}]}')
 
 
 def load_transcript(path: str | os.PathLike) -> Transcript:
@@ -68,13 +69,14 @@ def transcript_from_dict(data: Any, path: str = "<transcript>") -> Transcript:
         _need(isinstance(raw, dict), path, f"{where} must be an object")
         for key in TURN_FIELDS:
             _need(key in raw, path, f"{where}: missing field {key!r}")
-        _need(raw["speaker"] in ROLES, path,
-              f"{where}.speaker must be one of {', '.join(ROLES)}, not {raw['speaker']!r}")
+        _need(isinstance(raw["speaker"], str) and raw["speaker"].strip() != "", path,
+              f"{where}.speaker must be a non-empty string ({', '.join(ROLES)} or a speaker label such as "
+              f"'spk_0'), not {raw['speaker']!r}")
         start, end = _seconds(raw["start"], path, f"{where}.start"), _seconds(raw["end"], path, f"{where}.end")
         _need(end >= start, path, f"{where}: end ({end}) is before start ({start})")
         _need(isinstance(raw["text"], str), path, f"{where}.text must be a string")
         extra = {k: v for k, v in raw.items() if k not in TURN_FIELDS}
-        out.append(Turn(speaker=raw["speaker"], start=start, end=end, text=raw["text"].strip(), extra=extra))
+        out.append(Turn(speaker=raw["speaker"].strip(), start=start, end=end, text=raw["text"].strip(), extra=extra))
     extra = {k: v for k, v in data.items() if k not in ("call_id", "language", "agent_id", "turns")}
     audio_path = None
     if isinstance(extra.get("audio"), str):

@@ -1,7 +1,15 @@
-"""Decide which speaker is the agent, with a confidence (pure functions)."""
+"""Decide which speaker is the agent, with a confidence (pure functions).
+
+Evidence, in Vietnamese and English: service cues an agent says ("cảm ơn anh chị đã gọi", "em có thể giúp gì",
+"thank you for calling", "how can I help"), self-introduction ("my name is …", "em tên là …", "this is … from"),
+customer cues that point the other way ("tôi muốn", "my order"), and who opened the call (weighted by
+`RoleSettings.opener`: the agent usually answers an inbound call). A hint (a stereo channel setting)
+is weighed like strong evidence. Low confidence marks the call for review.
+"""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -10,11 +18,37 @@ from transcribe.text import fold
 # Service cues an agent says and a customer rarely does (matched on folded text: no case, no diacritics).
 AGENT_CUES = [
     "thank you for calling", "thanks for calling", "how can i help", "how may i help", "how can i assist",
-    "my name is", "this is", "speaking", "is there anything else", "have a nice day", "please hold",
+    "what can i do for you", "is there anything else", "have a nice day", "have a great day", "please hold",
+    "let me check", "i will transfer", "for calling",
     "cam on anh chi da goi", "cam on anh da goi", "cam on chi da goi", "cam on quy khach", "em co the giup gi",
-    "em co the ho tro gi", "toi co the giup gi", "xin chao quy khach", "em la", "tong dai", "chuc anh",
-    "chuc chi", "chuc quy khach", "anh chi vui long", "vui long cho",
+    "em co the ho tro gi", "toi co the giup gi", "xin chao quy khach", "tong dai", "chuc anh", "chuc chi",
+    "chuc quy khach", "anh chi vui long", "vui long cho", "em kiem tra", "de em kiem tra", "em xin phep",
+    "em ho tro", "em giup",
 ]
+# Self-introduction: "my name is Linda", "this is Linda from", "em tên là Lan", "em là Lan ở tổng đài".
+INTRO = re.compile(r"\b(my name is|this is \w+ (from|at|with)|speaking|em ten la|toi ten la|em la \w+ (o|tu|cua))\b")
+# What a caller says about their own problem or request.
+CUSTOMER_CUES = [
+    "my order", "my account", "i want to", "i would like to", "i need to", "i called", "i am calling",
+    "i m calling", "i have a problem", "i was charged", "refund", "don hang cua toi", "tai khoan cua toi",
+    "toi muon", "toi can", "toi goi", "toi bi", "cho toi hoi", "sao lau vay",
+]
+OPENERS = ("agent", "customer", "unknown")
+
+
+@dataclass
+class RoleSettings:
+    """`opener`: who usually speaks first (agent for inbound calls, customer for some outbound systems,
+    unknown to ignore it); `review_below`: a role decision less confident than this flags the call."""
+
+    opener: str = "agent"
+    review_below: float = 0.75
+
+    def __post_init__(self) -> None:
+        if self.opener not in OPENERS:
+            raise ValueError(f"roles.opener must be one of {', '.join(OPENERS)}, not {self.opener!r}")
+        if not 0.5 <= float(self.review_below) <= 1.0:
+            raise ValueError(f"roles.review_below must be between 0.5 and 1, not {self.review_below!r}")
 
 
 @dataclass(frozen=True)
@@ -26,21 +60,48 @@ class RoleDecision:
     evidence: tuple[str, ...]
 
 
-def decide_agent(texts: dict[str, Sequence[str]], first_speaker: str | None) -> RoleDecision:
-    """Pick the agent among speaker labels from their utterances' service cues and who opened the call."""
+def _cues(folded: str, cues: Sequence[str]) -> list[str]:
+    padded = f" {folded} "
+    return [c for c in cues if f" {c} " in padded]
+
+
+def label_scores(texts: dict[str, Sequence[str]], first_speaker: str | None, opener: str = "agent",
+                 hint: str | None = None) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Agent-likeness score and evidence per label."""
+    scores: dict[str, float] = {}
+    hits: dict[str, list[str]] = {}
+    for label in texts:
+        utterances = [fold(t) for t in texts[label]]
+        folded = " ".join(utterances)
+        found = [f"cue: {c}" for c in _cues(folded, AGENT_CUES)]
+        found += [f"introduces self: {m.group(1)}" for m in [INTRO.search(folded)] if m]
+        against = _cues(folded, CUSTOMER_CUES)
+        score = 2.0 * len(found) - 1.0 * len(against)
+        if label == first_speaker and opener != "unknown":
+            score += 1.0 if opener == "agent" else -1.0
+            found.append("opened the call" if opener == "agent" else "did not open the call")
+        if hint is not None and label == hint:
+            score += 3.0
+            found.append("agent hint (setting)")
+        scores[label], hits[label] = score, found + [f"customer cue: {c}" for c in against]
+    return scores, hits
+
+
+def decide_agent(texts: dict[str, Sequence[str]], first_speaker: str | None, *, opener: str = "agent",
+                 hint: str | None = None) -> RoleDecision:
+    """Pick the agent among speaker labels from their utterances' cues, who opened the call and a hint.
+
+    Confidence is a logistic of the score margin between the best and the runner-up label (0.5 when
+    nothing tells them apart; one label alone gets 0.5 too)."""
     labels = sorted(texts)
     if not labels:
         raise ValueError("no speakers to choose from")
-    scores: dict[str, float] = {}
-    hits: dict[str, list[str]] = {}
-    for label in labels:
-        folded = " ".join(fold(t) for t in texts[label])
-        found = [c for c in AGENT_CUES if f" {c} " in f" {folded} "]
-        hits[label] = found
-        scores[label] = 2.0 * len(found) + (1.0 if label == first_speaker else 0.0)
-    ranked = sorted(labels, key=lambda lb: (-scores[lb], lb != first_speaker, lb))
+    scores, hits = label_scores(texts, first_speaker, opener, hint)
+    prefer_first = opener != "customer"
+    ranked = sorted(labels, key=lambda lb: (-scores[lb], (lb != first_speaker) == prefer_first, lb))
     agent = ranked[0]
-    margin = scores[agent] - (scores[ranked[1]] if len(ranked) > 1 else 0.0)
-    confidence = 1.0 / (1.0 + math.exp(-margin)) if len(ranked) > 1 else 0.5
-    evidence = tuple([f"cue: {c}" for c in hits[agent]] + (["opened the call"] if agent == first_speaker else []))
-    return RoleDecision(agent=agent, confidence=round(confidence, 3), evidence=evidence)
+    if len(ranked) == 1:
+        return RoleDecision(agent=agent, confidence=0.5, evidence=tuple(hits[agent] + ["only one speaker"]))
+    margin = scores[agent] - scores[ranked[1]]
+    confidence = 1.0 / (1.0 + math.exp(-margin))
+    return RoleDecision(agent=agent, confidence=round(confidence, 3), evidence=tuple(hits[agent]))

@@ -11,12 +11,16 @@ ROLES = (AGENT, CUSTOMER)
 
 @dataclass(frozen=True)
 class Word:
-    """One recognised word with its time span and recogniser confidence (0..1)."""
+    """One recognised word with its time span and recogniser confidence (0..1).
+
+    `flag` says why the recogniser's text around it is doubtful (repetition, compression ratio, low
+    log-probability), None when it is not."""
 
     start: float
     end: float
     text: str
     probability: float = 1.0
+    flag: str | None = None
 
 
 @dataclass
