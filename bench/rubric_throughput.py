@@ -6,8 +6,8 @@ Scores the transcript JSON files in CALLS_DIR (default: sample_calls/transcripts
 `score_transcript` (phrase matching, context rules, metrics, totals). Sentiment is computed once beforehand
 with the lexicon and is not part of the timing. Single process, single thread.
 
-Status: issue 4 asks for >= 20,000 agent turns/s; this measures 4,700-8,000 on the sample calls
-(7,300-11,200 on the shorter turns of the Harper Valley Bank calls) on a busy 2-core machine. Profiling shows the time goes to one `find` call per phrase list per
+Status: issue 4 asks for >= 20,000 agent turns/s; this measures 6,900-8,700 on the sample calls
+(10,500 on the shorter turns of the Harper Valley Bank calls) on a busy 2-core machine. Profiling shows the time goes to one `find` call per phrase list per
 turn (criteria phrases, exclusions, against, rule cues, critical items, cues): the next step is one pass per
 turn over a single index of every phrase list of the rubric, selecting non-overlapping matches per list.
 """

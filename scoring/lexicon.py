@@ -40,7 +40,7 @@ NEGATORS = {"en": ["not", "no", "never", "don't", "didn't", "isn't", "wasn't", "
 INTENSIFIERS = {"en": ["very", "really", "so", "extremely", "totally", "completely", "absolutely", "too"],
                 "vi": ["rất", "quá", "lắm", "cực kỳ", "vô cùng", "thật sự", "hết sức"]}
 
-_ALL = {name: [p for lang in ("en", "vi") for p in table[lang]]
+_ALL = {name: tuple(p for lang in ("en", "vi") for p in table[lang])
         for name, table in (("pos", POSITIVE), ("neg", NEGATIVE), ("not", NEGATORS), ("int", INTENSIFIERS))}
 
 
