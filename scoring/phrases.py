@@ -93,6 +93,18 @@ def turn_tokens(turn: Turn) -> TurnTokens:
     return TurnTokens(text, folded, tuple(tokens), frozenset(seq), seq)
 
 
+_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
+
+
+def flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """All languages' phrases of a {language: phrases} mapping in one tuple, memoised per (long-lived,
+    rubric-owned) mapping, so the tuple's identity is stable and `find`'s index cache hits."""
+    hit = _FLAT.get(id(lists))
+    if hit is None or hit[0] is not lists:
+        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
+    return hit[1]
+
+
 def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int) -> int | None:
     """Index of the last token matched when `pattern[p:]` matches from token `i`, else None."""
     if p == len(pattern):

@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrases import TurnTokens, find_in_turn, turn_tokens
+from scoring.phrases import TurnTokens, find_in_turn, flatten, turn_tokens
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
 from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
@@ -78,17 +78,6 @@ def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentim
     return out
 
 
-_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
-
-
-def _flat(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
-    hit = _FLAT.get(id(lists))
-    if hit is None or hit[0] is not lists:
-        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
-    return hit[1]
-
-
 class _Call:
     """Per-call facts shared by the criteria, computed once."""
 
@@ -100,7 +89,7 @@ class _Call:
         long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
                       for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
         self.problems = sorted(self.upset + long_holds, key=lambda e: (e.start, e.turn))
-        self.escalation_requests = _customer_hits(transcript, self.tokens, _flat(rubric.escalation.get("requested", {})))
+        self.escalation_requests = _customer_hits(transcript, self.tokens, flatten(rubric.escalation.get("requested", {})))
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 
 
@@ -201,7 +190,7 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     flags = [f"critical_failure:{r.id}" for r in critical if r.status == FAIL]
     if call.escalation_requests:
         flags.append("escalation:requested")
-    performed = _flat(rubric.escalation.get("performed", {}))
+    performed = flatten(rubric.escalation.get("performed", {}))
     if performed and any(find_in_turn(t, performed, tt=call.tokens[i]) for i, t in transcript.agent_turns()):
         flags.append("escalation:performed")
     n_low = sum(t.low_confidence for t in transcript.turns)

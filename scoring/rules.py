@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, find_in_turn
+from scoring.phrases import TurnTokens, find_in_turn, flatten
 from scoring.types import CallMetrics, Evidence, Sentiment
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -64,17 +64,6 @@ class Context:
         return Evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
 
 
-_FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
-
-
-def _phrases(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    """All languages' phrases in one tuple; memoised per (long-lived, rubric-owned) mapping."""
-    hit = _FLAT.get(id(lists))
-    if hit is None or hit[0] is not lists:
-        hit = _FLAT[id(lists)] = (lists, tuple(p for lang in sorted(lists) for p in lists[lang]))
-    return hit[1]
-
-
 def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_shared_words: float = 1,
                       **_: Any) -> list[Evidence]:
     """An agent turn with a confirmation cue ("so I understand", "em hiểu là", "đúng không ạ") that shares at
@@ -87,7 +76,7 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
         if turn.speaker == CUSTOMER:
             heard.update(k for k in (content_key(t.key, tt.folded) for t in tt.tokens) if k)
             continue
-        hits = find_in_turn(turn, _phrases(cues), exclude, tt=tt)
+        hits = find_in_turn(turn, flatten(cues), exclude, tt=tt)
         if not hits:
             continue
         own = {k for m, *_ in hits for k in (content_key(t.key, tt.folded) for t in tt.tokens[m.first:m.last + 1]) if k}
@@ -138,8 +127,8 @@ def greets_and_introduces(ctx: Context, exclude: tuple[str, ...], greetings: dic
     """The agent opens the call: a greeting and a self-introduction ("my name is", "em là") within the agent's
     first `within_turns` turns, before the customer states their request."""
     agent = ctx.transcript.agent_turns()[: int(within_turns)]
-    greet = [(i, h) for i, t in agent for h in find_in_turn(t, _phrases(greetings), exclude, tt=ctx.tokens[i])]
-    intro = [(i, h) for i, t in agent for h in find_in_turn(t, _phrases(introductions), exclude, tt=ctx.tokens[i])]
+    greet = [(i, h) for i, t in agent for h in find_in_turn(t, flatten(greetings), exclude, tt=ctx.tokens[i])]
+    intro = [(i, h) for i, t in agent for h in find_in_turn(t, flatten(introductions), exclude, tt=ctx.tokens[i])]
     if greet and intro:
         (gi, (gm, gtext, gs, ge)), (ii, (im, itext, is_, ie)) = greet[0], intro[0]
         return [Evidence(gi, gs, ge, gtext, gm.phrase, "for"), Evidence(ii, is_, ie, itext, im.phrase, "for")]
@@ -159,7 +148,7 @@ def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, re
         after = next((i for i in range(hold.after_turn + 1, len(turns)) if turns[i].speaker == AGENT), None)
         for part, where, lists in (("asks to hold", before, announce), ("says why", before, reasons),
                                    ("thanks for waiting", after, thanks)):
-            hits = find_in_turn(turns[where], _phrases(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
+            hits = find_in_turn(turns[where], flatten(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
             if hits:
                 m, text, start, end = hits[0]
                 out.append(Evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
@@ -177,7 +166,7 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     louder than `max_loudness_rise_db` and no higher-pitched than `max_pitch_rise` (fraction) above the agent's
     own level before that point (or in their first turn). Turns with an `ignore` phrase (apologies, empathy,
     restatements: they carry the customer's negative words, not the agent's mood) are not judged by sentiment."""
-    skip = _phrases(ignore or {})
+    skip = flatten(ignore or {})
     turns, sents, pros = ctx.transcript.turns, ctx.sentiments, ctx.metrics.prosody
     upset = next((i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sents)
                   and sents[i].label == "negative" and sents[i].score >= negative_threshold), None)
