@@ -19,7 +19,7 @@ from scoring.sentiment import SentimentScorer
 from scoring.types import Scorecard
 from transcribe.align import LabeledWord, words_to_turns
 from transcribe.asr import Recognizer
-from transcribe.audio import AUDIO_EXTENSIONS, decode, speech_regions
+from transcribe.audio import AUDIO_EXTENSIONS, Audio, decode, speech_regions
 from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 from transcribe.formats import load_transcript
@@ -88,10 +88,10 @@ class Pipeline:
         return self._diarizer
 
     # -- stages ---------------------------------------------------------------------------------------
-    def transcribe(self, path: str, progress: Progress | None = None) -> Transcript:
-        """Decode, (diarize,) recognise and align one recording into a `Transcript` with roles."""
+    def transcribe(self, path: str, progress: Progress | None = None, audio: Audio | None = None) -> Transcript:
+        """Decode (unless `audio` is given), (diarize,) recognise and align one recording into a `Transcript`."""
         s = self.settings
-        audio = decode(path)
+        audio = audio if audio is not None else decode(path)
         recognizer = self.recognizer
         languages: Counter[str] = Counter()
         extra_asr: dict[str, Any] = {}
@@ -181,12 +181,12 @@ class Pipeline:
                                             labels=sorted({t.extra["label"] for t in turns}))
         return transcript
 
-    def score(self, transcript: Transcript) -> CallResult:
-        """Sentiment and rubric for a transcript."""
+    def score(self, transcript: Transcript, audio: Audio | None = None) -> CallResult:
+        """Sentiment and rubric for a transcript (`audio`: the decoded recording, when the caller has it)."""
         t0 = time.perf_counter()
         sentiments = self.sentiment.score(transcript.turns, transcript.language)
         t1 = time.perf_counter()
-        prosody = self._prosody(transcript) if self.rubric.needs_audio() else []
+        prosody = self._prosody(transcript, audio) if self.rubric.needs_audio() else []
         card = score_transcript(transcript, sentiments, self.rubric, self.sentiment.describe(), prosody)
         models: dict[str, Any] = {"sentiment": self.sentiment.describe(),
                                   "rubric": {"id": self.rubric.id, "version": self.rubric.version,
@@ -198,31 +198,36 @@ class Pipeline:
         return CallResult(transcript, card, models,
                           timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1})
 
-    def _prosody(self, transcript: Transcript) -> list:
+    def _prosody(self, transcript: Transcript, audio: Audio | None = None) -> list:
         """Loudness and pitch per turn from the call's recording, when it has one that can be read (the voice
         rules then use them); an unreadable recording is logged and the rules fall back to sentiment."""
         from scoring.prosody import turn_prosody
 
         path = transcript.audio_path
-        if not path or not os.path.isfile(path):
-            return []
-        try:
-            audio = decode(path)
-        except CallQAError as exc:
-            logger.warning("%s: no voice measures (%s)", path, exc.message)
-            return []
-        agent_ch = 0 if self.settings.audio.agent_channel == "left" else 1
+        if audio is None:
+            if not path or not os.path.isfile(path):
+                return []
+            try:
+                audio = decode(path)
+            except CallQAError as exc:
+                logger.warning("%s: no voice measures (%s)", path, exc.message)
+                return []
+        # the channel the call's roles settled on (audio.agent_channel may be "auto")
+        channel = transcript.roles.get("agent_channel", self.settings.audio.agent_channel)
+        agent_ch = 1 if channel == "right" else 0
         return turn_prosody(audio.channels, audio.sample_rate, transcript.turns,
                             {AGENT: agent_ch, CUSTOMER: 1 - agent_ch})
 
     def process(self, path: str, progress: Progress | None = None) -> CallResult:
         """Score one file: a transcript JSON or a recording."""
         t0 = time.perf_counter()
+        audio: Audio | None = None
         if is_transcript_file(path):
             transcript = self.import_transcript(path)
         elif is_audio_file(path):
             try:
-                transcript = self.transcribe(path, progress)
+                audio = decode(path)  # once: the voice rules reuse it
+                transcript = self.transcribe(path, progress, audio)
             except ModelUnavailable:
                 raise  # names the model and the setting; the caller knows the file
             except CallQAError as exc:
@@ -233,6 +238,6 @@ class Pipeline:
             raise InputError(path, "is neither a transcript (.json) nor a recording",
                              f"give .json or one of {', '.join(AUDIO_EXTENSIONS)}")
         t1 = time.perf_counter()
-        result = self.score(transcript)
+        result = self.score(transcript, audio)
         result.timings["transcribe"] = t1 - t0
         return result

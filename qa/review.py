@@ -46,6 +46,8 @@ def swap_roles(store: Store, pipeline: Pipeline, call_id: str, by: str | None = 
                              "previous": previous}
     if "diarization" in previous:
         roles["diarization"] = previous["diarization"]
+    if previous.get("agent_channel") in ("left", "right"):  # stereo: the agent is now on the other channel
+        roles["agent_channel"] = "right" if previous["agent_channel"] == "left" else "left"
     transcript.roles = roles
     result = pipeline.score(transcript)
     store.save(result)

@@ -22,7 +22,7 @@ from qa.batchconf import BatchSettings
 from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
 from transcribe.diarize import DiarizationSettings
-from transcribe.errors import InputError
+from transcribe.errors import InputError, yaml_error
 from transcribe.roles import RoleSettings
 
 CHANNELS = ("left", "right", "auto")
@@ -117,7 +117,5 @@ def load_settings(path: str | None = None, overrides: dict[str, Any] | None = No
         except OSError as exc:
             raise InputError(path, f"cannot read settings file ({exc.strerror})", "check --config") from None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = f"line {mark.line + 1}: " if mark else ""
-            raise InputError(path, f"{line}not valid YAML ({getattr(exc, 'problem', exc)})") from None
+            raise yaml_error(path, exc) from None
     return settings_from_dict(merge(data, overrides or {}), source)

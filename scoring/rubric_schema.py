@@ -9,7 +9,7 @@ import yaml
 
 from scoring.metrics import DEFAULT_BACKCHANNELS, MetricsOptions
 from scoring.rules import RULES
-from transcribe.errors import InputError
+from transcribe.errors import InputError, yaml_error
 
 # na_when: never | no_customer_problem (no complaint cue, no negative sentiment, no long hold) | no_hold |
 # customer_not_upset (no complaint cue, no negative sentiment) | no_escalation_request
@@ -189,10 +189,7 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
     try:
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark else ""
-        raise InputError(path, f"{line}not valid YAML ({getattr(exc, 'problem', exc)})",
-                         "fix the YAML syntax (indentation, quotes, colons)") from None
+        raise yaml_error(path, exc) from None
     if node is None:
         raise InputError(path, "rubric file is empty", "start from rubrics/last.yaml")
     lines: dict[tuple, int] = {}

@@ -29,3 +29,10 @@ class ModelUnavailable(CallQAError):
         self.model = model
         self.setting = setting
         super().__init__(None, problem, fix)
+
+
+def yaml_error(path: str, exc: Exception, fix: str = "fix the YAML syntax (indentation, quotes, colons)") -> InputError:
+    """An `InputError` for a YAML file that does not parse, with the line where the parser stopped."""
+    mark = getattr(exc, "problem_mark", None)
+    line = f"line {mark.line + 1}: " if mark else ""
+    return InputError(path, f"{line}not valid YAML ({getattr(exc, 'problem', exc)})", fix)
