@@ -96,6 +96,20 @@ STRINGS: dict[str, dict[str, str]] = {
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 
 
+def _merge_parts() -> None:
+    """Add each app area's strings (qa/i18n_*.py); a key defined twice is a programming error."""
+    from qa import i18n_app, i18n_auth, i18n_calibration, i18n_queue, i18n_review
+
+    for part in (i18n_app, i18n_auth, i18n_queue, i18n_review, i18n_calibration):
+        for lang, table in part.STRINGS.items():
+            clash = set(STRINGS[lang]) & set(table)
+            assert not clash, f"{part.__name__} redefines {sorted(clash)}"
+            STRINGS[lang].update(table)
+
+
+_merge_parts()
+
+
 def criterion_name(criterion_id: str, stored_name: str, lang: str) -> str:
     """A criterion's name in `lang` for the built-in criteria; a team's own criteria keep their stored name."""
     key = f"crit_{criterion_id}"

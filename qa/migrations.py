@@ -90,3 +90,59 @@ def _batch(con: Any) -> None:
         CREATE TABLE notes (
             note_id BIGINT PRIMARY KEY DEFAULT nextval('note_ids'), call_id TEXT NOT NULL, author TEXT NOT NULL,
             text TEXT NOT NULL, created_at TIMESTAMP)""")
+
+
+@migration(5, "users, teams, agents, sign-in sessions")
+def _users(con: Any) -> None:
+    # role: admin | supervisor | agent. An agent user is linked to the agent_id its calls carry.
+    con.execute("""
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, agent_id TEXT,
+            display_name TEXT, active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMP,
+            password_changed_at TIMESTAMP)""")
+    # A supervisor with rows here sees only the calls of agents in these teams; none: every team.
+    con.execute("CREATE TABLE user_teams (username TEXT NOT NULL, team TEXT NOT NULL, PRIMARY KEY (username, team))")
+    con.execute("CREATE TABLE agents (agent_id TEXT PRIMARY KEY, name TEXT, team TEXT)")
+    # Only a hash of the session token is stored: a copy of the database does not sign anyone in.
+    con.execute("""
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL)""")
+
+
+@migration(6, "assessments, overrides, audit events, coaching notes, calibration")
+def _reviews(con: Any) -> None:
+    # One assessment per call: Draft -> Shared -> Acknowledged | Disputed -> Final. Every change is an event.
+    con.execute("""
+        CREATE TABLE assessments (
+            call_id TEXT PRIMARY KEY, state TEXT NOT NULL, reviewer TEXT, created_at TIMESTAMP,
+            updated_at TIMESTAMP)""")
+    con.execute("CREATE SEQUENCE assessment_event_ids START 1")
+    con.execute("""
+        CREATE TABLE assessment_events (
+            event_id BIGINT PRIMARY KEY DEFAULT nextval('assessment_event_ids'), call_id TEXT NOT NULL,
+            actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, comment TEXT,
+            created_at TIMESTAMP NOT NULL)""")
+    # A supervisor's override sits beside the automatic result (kept in criterion_results, and copied here as
+    # auto_status at the time of the override). Rows are never updated: the newest row of a criterion is in force;
+    # status NULL withdraws an override.
+    con.execute("CREATE SEQUENCE override_ids START 1")
+    con.execute("""
+        CREATE TABLE overrides (
+            override_id BIGINT PRIMARY KEY DEFAULT nextval('override_ids'), call_id TEXT NOT NULL,
+            criterion_id TEXT NOT NULL, auto_status TEXT, status TEXT, reason TEXT NOT NULL, author TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL)""")
+    # Coaching notes: on the whole call (turn_idx NULL) or on one turn; kind 'coaching' is shown to the agent
+    # once the assessment is shared, kind 'private' only to supervisors.
+    con.execute("ALTER TABLE notes ADD COLUMN turn_idx INTEGER")
+    con.execute("ALTER TABLE notes ADD COLUMN kind TEXT DEFAULT 'coaching'")
+    con.execute("CREATE SEQUENCE calibration_ids START 1")
+    con.execute("""
+        CREATE TABLE calibration_sessions (
+            session_id BIGINT PRIMARY KEY DEFAULT nextval('calibration_ids'), call_id TEXT NOT NULL,
+            title TEXT, created_by TEXT NOT NULL, created_at TIMESTAMP NOT NULL, closed_at TIMESTAMP)""")
+    # Blind ratings: a rater sees others' ratings only after submitting (or once the session is closed).
+    con.execute("""
+        CREATE TABLE calibration_ratings (
+            session_id BIGINT NOT NULL, rater TEXT NOT NULL, criterion_id TEXT NOT NULL, status TEXT NOT NULL,
+            rated_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, rater, criterion_id))""")

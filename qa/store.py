@@ -210,22 +210,25 @@ class Store:
         for name, rows in tables.items():
             _insert(con, name, ROW_COLUMNS[name], rows)
 
-    def list_calls(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    def list_calls(self, limit: int | None = None, offset: int = 0,
+                   scope: tuple[str, list[Any]] = ("TRUE", [])) -> list[dict[str, Any]]:
         """One row per stored call, newest first, with its total and per-criterion statuses
-        (`limit`/`offset`: one page of a large store)."""
+        (`limit`/`offset`: one page of a large store; `scope`: a condition on `c.agent_id` from
+        `qa.access.call_scope`, for the calls one person may see)."""
+        cond, params = scope
         with self.connect() as con:
             rows = con.execute("""
                 WITH page AS (
                     SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
                            s.flags, s.scored_at
-                    FROM calls c LEFT JOIN scorecards s USING (call_id)
+                    FROM calls c LEFT JOIN scorecards s USING (call_id) WHERE {cond}
                     ORDER BY s.scored_at DESC, c.call_id LIMIT ? OFFSET ?)
                 SELECT p.*, r.statuses FROM page p LEFT JOIN (
                     SELECT call_id, string_agg(criterion_id || '=' || status, ',' ORDER BY position) AS statuses
                     FROM criterion_results WHERE call_id IN (SELECT call_id FROM page)
                       AND NOT coalesce(critical, false) GROUP BY call_id) r
                   USING (call_id)
-                ORDER BY p.scored_at DESC, p.call_id""", [limit, offset]).fetchall()
+                ORDER BY p.scored_at DESC, p.call_id""".format(cond=cond), [*params, limit, offset]).fetchall()
         keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
                 "scored_at", "statuses"]
         out = []

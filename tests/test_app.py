@@ -1,43 +1,23 @@
-"""The Streamlit reviewer app, driven by Streamlit's AppTest."""
-from pathlib import Path
-
+"""The Streamlit reviewer app shell, driven by Streamlit's AppTest: sign-in, language, the calls page."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from qa.pipeline import Pipeline
-from qa.settings import Settings
-from qa.store import Store
-
-ROOT = Path(__file__).resolve().parent.parent
+from apphelp import PASSWORD, run_app, sample_store
 
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("app") / "app.duckdb"
-    settings = Settings()
-    settings.sentiment.backend = "lexicon"
-    pipeline, store = Pipeline(settings), Store(str(path))
-    for f in sorted((ROOT / "sample_calls" / "transcripts").glob("*.json")):
-        store.save(pipeline.process(str(f)))
-    return str(path)
+    return sample_store(tmp_path_factory.mktemp("app") / "app.duckdb")
 
 
-def app(db, *args):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    import sys
-    old = sys.argv
-    sys.argv = ["app.py", "--db", db]
-    try:
-        at.run()
-    finally:
-        sys.argv = old
-    return at
-
-
-def test_list_and_call_view_in_english(db):
-    at = app(db)
+def test_sign_in_form_then_calls(db):
+    at = run_app(db)
     assert not at.exception
-    assert at.title[0].value.startswith("callqa")
+    assert not at.dataframe, "nothing is shown before signing in"
+    at.text_input(key="sign_in_user").input("sup")
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click()
+    at = run_app(db, at=at)
+    assert not at.exception
     assert len(at.dataframe) == 1
     header = at.header[0].value
     assert "Call" in header and "/100" in header
@@ -46,30 +26,53 @@ def test_list_and_call_view_in_english(db):
     assert at.get("audio"), "the call's recording is linked from its transcript"
 
 
+def test_wrong_password_is_refused(db):
+    at = run_app(db)
+    at.text_input(key="sign_in_user").input("sup")
+    at.text_input(key="sign_in_password").input("not the password")
+    at.button[0].click()
+    at = run_app(db, at=at)
+    assert not at.dataframe
+    assert "Wrong user name or password" in at.error[0].value
+
+
 def test_vietnamese_ui(db):
-    at = app(db)
-    at.sidebar.radio[0].set_value("vi")
-    import sys
-    sys.argv = ["app.py", "--db", db]
-    at.run()
+    at = run_app(db, "sup")
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
     assert not at.exception
     assert at.title[0].value == "callqa — đánh giá chất lượng cuộc gọi"
     assert any("Cuộc gọi" in h.value for h in at.header)
 
 
 def test_open_a_failing_call_shows_its_evidence(db):
-    at = app(db)
-    at.selectbox[0].set_value("vi_complaint_bad")
-    import sys
-    sys.argv = ["app.py", "--db", db]
-    at.run()
+    at = run_app(db, "sup", query={"call": "vi_complaint_bad"})
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Xin lỗi, chị nói lại" in text  # the refused look-alike is shown as evidence
     assert "gọi lại sau" in text
 
 
+def test_agent_sees_only_their_calls_even_by_url(db):
+    at = run_app(db, "lan")
+    assert not at.exception
+    shown = set(at.selectbox[0].options)
+    assert shown == {"vi_complaint_good", "vi_request"}
+    at = run_app(db, "lan", query={"call": "en_complaint_bad"})  # agent_tom's call, asked for by URL
+    assert not at.exception
+    assert not at.header, "no call header for another agent's call"
+    assert "not found" in at.error[0].value
+
+
+def test_expired_session_asks_to_sign_in_again(db):
+    at = run_app(db)
+    at.session_state["callqa_token"] = "forged-or-expired"
+    at = run_app(db, at=at)
+    assert not at.dataframe
+    assert "expired" in at.info[0].value
+
+
 def test_missing_database_message(tmp_path):
-    at = app(str(tmp_path / "none.duckdb"))
+    at = run_app(str(tmp_path / "none.duckdb"))
     assert not at.exception
     assert "callqa score" in at.error[0].value

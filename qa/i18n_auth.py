@@ -1,0 +1,8 @@
+"""UI strings of users and teams administration, in English and Vietnamese (merged into qa.i18n.STRINGS)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+    },
+    "vi": {
+    },
+}

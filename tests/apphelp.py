@@ -1,0 +1,59 @@
+"""Helpers for AppTest tests of the reviewer app: a store with the sample calls and users, signed-in runs."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from qa.auth import add_user, sign_in
+from qa.pipeline import Pipeline
+from qa.settings import Settings
+from qa.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+# user -> (role, agent_id, supervisor teams)
+USERS = {
+    "admin": ("admin", None, ()),
+    "sup": ("supervisor", None, ()),
+    "lan": ("agent", "agent_lan", ()),
+    "tom": ("agent", "agent_tom", ()),
+}
+
+
+def sample_store(path: Path) -> str:
+    """A DuckDB file with the 7 sample calls (reference transcripts, lexicon sentiment) and USERS."""
+    settings = Settings()
+    settings.sentiment.backend = "lexicon"
+    pipeline, store = Pipeline(settings), Store(str(path))
+    for f in sorted((ROOT / "sample_calls" / "transcripts").glob("*.json")):
+        store.save(pipeline.process(str(f)))
+    for name, (role, agent_id, teams) in USERS.items():
+        add_user(store, name, PASSWORD, role, agent_id=agent_id, teams=teams)
+    return str(path)
+
+
+def token_for(db: str, username: str) -> str:
+    token = sign_in(Store(db), username, PASSWORD)
+    assert token, username
+    return token
+
+
+def run_app(db: str, user: str | None = None, *, query: dict[str, str] | None = None,
+            at: AppTest | None = None) -> AppTest:
+    """Run app.py against `db` (signed in as `user` when given), with URL query parameters `query`.
+    Pass `at` to re-run an existing session after interacting with its widgets."""
+    if at is None:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        if user:
+            at.session_state["callqa_token"] = token_for(db, user)
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+    old = sys.argv
+    sys.argv = ["app.py", "--db", db]
+    try:
+        at.run()
+    finally:
+        sys.argv = old
+    return at

@@ -1,0 +1,53 @@
+"""What every page gets: the store, the signed-in viewer, the UI language and translated text."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+import streamlit as st
+
+from qa.access import Viewer
+from qa.i18n import t
+from qa.store import Store
+
+TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
+
+
+def db_path() -> str:
+    """`--db` after `streamlit run app.py --`, else $CALLQA_DB, else callqa.duckdb."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--db", default=os.environ.get("CALLQA_DB", "callqa.duckdb"))
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    return args.db
+
+
+@st.cache_resource
+def get_store(path: str) -> Store:
+    return Store(path)
+
+
+@dataclass(frozen=True)
+class Context:
+    """A page's inputs: `store` (all data goes through `qa` functions over it), `viewer` (who is signed in),
+    `lang` (en or vi)."""
+
+    store: Store
+    viewer: Viewer
+    lang: str
+
+    def t(self, key: str, **kwargs: object) -> str:
+        return t(key, self.lang, **kwargs)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page in the sidebar: `key` (also its `?page=` URL parameter), `title` (i18n key), the roles that may
+    open it, and `render(ctx)`."""
+
+    key: str
+    title: str
+    roles: tuple[str, ...]
+    render: Callable[[Context], None]
