@@ -11,7 +11,7 @@ import streamlit as st
 
 from qa.auth import session_viewer
 from qa.i18n import LANGUAGES, t
-from ui.common import TOKEN_KEY, Context, db_path, get_store
+from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, get_store
 from ui.login import render_sign_in, render_signed_in
 from ui.pages import pages_for
 
@@ -38,9 +38,14 @@ def main() -> None:
     render_signed_in(store, viewer, lang)
     pages = pages_for(viewer.role)
     keys = [p.key for p in pages]
-    asked = st.query_params.get("page")
-    key = st.sidebar.radio(t("menu", lang), keys, index=keys.index(asked) if asked in keys else 0,
-                           format_func=lambda k: t(next(p.title for p in pages if p.key == k), lang), key="ui_page")
+    goto = st.session_state.pop(GOTO_KEY, None)  # ui.common.go() from the previous run
+    asked = goto or (None if "ui_page" in st.session_state else st.query_params.get("page"))
+    if asked in keys:
+        st.session_state["ui_page"] = asked
+    elif st.session_state.get("ui_page") not in keys:
+        st.session_state["ui_page"] = keys[0]
+    key = st.sidebar.radio(t("menu", lang), keys, key="ui_page",
+                           format_func=lambda k: t(next(p.title for p in pages if p.key == k), lang))
     if st.query_params.get("page") != key:
         st.query_params["page"] = key
     next(p for p in pages if p.key == key).render(Context(store, viewer, lang))

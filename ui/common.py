@@ -14,6 +14,7 @@ from qa.i18n import t
 from qa.store import Store
 
 TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
+GOTO_KEY = "ui_goto"  # page to open on the next run (see go())
 
 
 def db_path() -> str:
@@ -51,3 +52,12 @@ class Page:
     title: str
     roles: tuple[str, ...]
     render: Callable[[Context], None]
+
+
+def go(page: str, **params: str) -> None:
+    """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)`.
+    Parameters not given are removed (except `page`)."""
+    st.session_state[GOTO_KEY] = page
+    st.query_params.clear()
+    st.query_params.update({"page": page, **params})
+    st.rerun()
