@@ -83,7 +83,8 @@ def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str |
                 from transcribe.audio import decode
 
                 recognizer = recognizer or Recognizer(settings.asr, cache_dir=settings.models_dir)
-                words = [w for ch in decode(path).channels for w in recognizer.transcribe(ch).words]
+                with decode(path) as audio:
+                    words = [w for ch in audio.channels for w in recognizer.transcribe(ch).words]
                 hyp = " ".join(w.text for w in sorted(words, key=lambda w: w.start))
             r = error_rates(reference_text(ref_path), hyp)
             totals.rows.append({"file": os.path.basename(path), **r.__dict__})

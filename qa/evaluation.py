@@ -113,16 +113,20 @@ def der_rows(pairs: Sequence[tuple[str, Segments, Segments, str, float]], collar
 def hypothesis_segments(path: str, diarizer: Any, mix: bool = False) -> tuple[Segments, str, float]:
     """Who spoke when in a recording: a stereo file by its channels' speech (or, with `mix`, mixed down and
     diarized), a mono file by `diarizer`. Returns (segments, method, seconds spent)."""
-    from transcribe.audio import decode
+    from transcribe.audio import decode, mix_down
     from transcribe.speakers import CHANNEL_NAMES, channel_segments
 
-    audio = decode(path)
-    t0 = time.perf_counter()
-    if audio.is_stereo and not mix:
-        return channel_segments(audio.channels, CHANNEL_NAMES), "stereo channels", time.perf_counter() - t0
-    samples = audio.channels[0] if len(audio.channels) == 1 else (audio.channels[0] + audio.channels[1]) / 2
-    segments = diarizer(samples)
-    return segments, diarizer.describe()["backend"], time.perf_counter() - t0
+    with decode(path) as audio:
+        t0 = time.perf_counter()
+        if audio.is_stereo and not mix:
+            return channel_segments(audio.channels, CHANNEL_NAMES), "stereo channels", time.perf_counter() - t0
+        samples = mix_down(audio)
+        try:
+            segments = diarizer(samples)
+        finally:
+            if samples is not audio.channels[0] and hasattr(samples, "close"):
+                samples.close()
+        return segments, diarizer.describe()["backend"], time.perf_counter() - t0
 
 
 # -- word and character error rates -------------------------------------------------------------------

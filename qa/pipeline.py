@@ -88,10 +88,20 @@ class Pipeline:
         return self._diarizer
 
     # -- stages ---------------------------------------------------------------------------------------
+    def decode(self, path: str) -> Audio:
+        """Decode a recording; one longer than `audio.spool_after` goes to private temporary files in
+        `audio.spool_dir` (the caller closes the `Audio`, which removes them)."""
+        return decode(path, spool_after=self.settings.audio.spool_after, spool_dir=self.settings.audio.spool_dir)
+
     def transcribe(self, path: str, progress: Progress | None = None, audio: Audio | None = None) -> Transcript:
         """Decode (unless `audio` is given), (diarize,) recognise and align one recording into a `Transcript`."""
+        if audio is None:
+            with self.decode(path) as own:
+                return self._transcribe(path, own, progress)
+        return self._transcribe(path, audio, progress)
+
+    def _transcribe(self, path: str, audio: Audio, progress: Progress | None) -> Transcript:
         s = self.settings
-        audio = audio if audio is not None else decode(path)
         recognizer = self.recognizer
         languages: Counter[str] = Counter()
         extra_asr: dict[str, Any] = {}
@@ -116,10 +126,11 @@ class Pipeline:
         for ch, samples in enumerate(audio.channels):
             if progress:
                 progress(f"asr channel {ch + 1}/2", 0.0)
-            if not speech_regions(samples):
+            regions = speech_regions(samples)
+            if not regions:
                 continue
             lang = (s.asr.channel_languages or {}).get(CHANNEL_NAMES[ch])
-            res = recognizer.transcribe(samples, language=lang)
+            res = recognizer.transcribe(samples, language=lang, regions=regions)
             languages[res.language] += len(res.words)
             extra_asr.setdefault("channels", {})[CHANNEL_NAMES[ch]] = {
                 "language": res.language, "pieces": res.pieces, "dropped_segments": res.dropped}
@@ -142,7 +153,8 @@ class Pipeline:
 
     def _mono(self, samples: Any, recognizer: Recognizer, languages: Counter[str], extra_asr: dict[str, Any],
               progress: Progress | None) -> tuple[list[LabeledWord], dict[str, Any]]:
-        res = recognizer.transcribe(samples) if speech_regions(samples) else None
+        regions = speech_regions(samples)
+        res = recognizer.transcribe(samples, regions=regions) if regions else None
         if not (res and res.words):
             return [], {"method": "none", "confidence": 0.0, "evidence": ["no speech"]}
         languages[res.language] += len(res.words)
@@ -204,30 +216,35 @@ class Pipeline:
         from scoring.prosody import turn_prosody
 
         path = transcript.audio_path
-        if audio is None:
-            if not path or not os.path.isfile(path):
-                return []
-            try:
-                audio = decode(path)
-            except CallQAError as exc:
-                logger.warning("%s: no voice measures (%s)", path, exc.message)
-                return []
         # the channel the call's roles settled on (audio.agent_channel may be "auto")
         channel = transcript.roles.get("agent_channel", self.settings.audio.agent_channel)
         agent_ch = 1 if channel == "right" else 0
-        return turn_prosody(audio.channels, audio.sample_rate, transcript.turns,
-                            {AGENT: agent_ch, CUSTOMER: 1 - agent_ch})
+        channel_of = {AGENT: agent_ch, CUSTOMER: 1 - agent_ch}
+        if audio is not None:  # reads only the turns' slices (a spooled recording stays on disk)
+            return turn_prosody(audio.channels, audio.sample_rate, transcript.turns, channel_of)
+        if not path or not os.path.isfile(path):
+            return []
+        try:
+            own = self.decode(path)
+        except CallQAError as exc:
+            logger.warning("%s: no voice measures (%s)", path, exc.message)
+            return []
+        with own:
+            return turn_prosody(own.channels, own.sample_rate, transcript.turns, channel_of)
 
     def process(self, path: str, progress: Progress | None = None) -> CallResult:
         """Score one file: a transcript JSON or a recording."""
         t0 = time.perf_counter()
-        audio: Audio | None = None
         if is_transcript_file(path):
             transcript = self.import_transcript(path)
+            t1 = time.perf_counter()
+            result = self.score(transcript)
         elif is_audio_file(path):
-            try:
-                audio = decode(path)  # once: the voice rules reuse it
-                transcript = self.transcribe(path, progress, audio)
+            try:  # decoded once (the voice rules reuse it); a long call's temporary files go when it is done
+                with self.decode(path) as audio:
+                    transcript = self.transcribe(path, progress, audio)
+                    t1 = time.perf_counter()
+                    result = self.score(transcript, audio)
             except ModelUnavailable:
                 raise  # names the model and the setting; the caller knows the file
             except CallQAError as exc:
@@ -237,7 +254,6 @@ class Pipeline:
         else:
             raise InputError(path, "is neither a transcript (.json) nor a recording",
                              f"give .json or one of {', '.join(AUDIO_EXTENSIONS)}")
-        t1 = time.perf_counter()
-        result = self.score(transcript, audio)
         result.timings["transcribe"] = t1 - t0
         return result
+

@@ -74,7 +74,9 @@ def _measure_voice(transcript: Transcript) -> list[Prosody | None]:
         logger.warning("%s: no voice measures (%s)", transcript.audio_path, exc.message)
         return []
     agent_ch = 1 if transcript.roles.get("agent_channel") == "right" else 0
-    return turn_prosody(audio.channels, audio.sample_rate, transcript.turns, {AGENT: agent_ch, CUSTOMER: 1 - agent_ch})
+    with audio:  # a long recording's temporary files go at once
+        return turn_prosody(audio.channels, audio.sample_rate, transcript.turns,
+                            {AGENT: agent_ch, CUSTOMER: 1 - agent_ch})
 
 
 def rescore(store: Store, rubric: Rubric, call_ids: list[str] | None = None) -> list[Rescored]:

@@ -2,7 +2,7 @@
 
     asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
     diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
-    audio:       {agent_channel: left|right|auto, turn_gap}
+    audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir}
     roles:       {opener: agent|customer|unknown, review_below}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb}
@@ -31,14 +31,22 @@ CHANNELS = ("left", "right", "auto")
 @dataclass
 class AudioSettings:
     """`agent_channel`: which stereo channel is the agent (auto: decided by greeting cues, like mono);
-    `turn_gap`: longest pause (s) inside one turn."""
+    `turn_gap`: longest pause (s) inside one turn; `spool_after`: recordings longer than this many seconds
+    are decoded into private temporary files in `spool_dir` (default: the system's, $TMPDIR) instead of
+    memory (null: never)."""
 
     agent_channel: str = "left"
     turn_gap: float = 1.5
+    spool_after: float | None = 600.0
+    spool_dir: str | None = None
 
     def __post_init__(self) -> None:
         if self.agent_channel not in CHANNELS:
             raise ValueError(f"audio.agent_channel must be left, right or auto, not {self.agent_channel!r}")
+        if self.spool_after is not None and (isinstance(self.spool_after, bool)
+                                             or not isinstance(self.spool_after, (int, float))
+                                             or self.spool_after < 0):
+            raise ValueError(f"audio.spool_after must be a number of seconds >= 0 or null, not {self.spool_after!r}")
 
 
 @dataclass

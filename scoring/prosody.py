@@ -1,11 +1,12 @@
 """Voice measures per turn with librosa: loudness (RMS in dB relative to full scale) and median pitch (YIN).
 
 Used by the `agent_calm` rule: a voice that gets much louder or higher after the customer is upset.
-Pure given the samples (16 kHz float32 of the channel that carries the turn's speaker).
+Pure given the samples (16 kHz float32 of the channel that carries the turn's speaker). Only each turn's
+slice is read, so a long call's spooled channels (`transcribe.spool`) are never loaded whole.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -16,7 +17,7 @@ FMIN, FMAX = 70.0, 400.0
 FRAME = 1024
 
 
-def turn_prosody(channels: Sequence[np.ndarray], sample_rate: int, turns: Sequence[Turn],
+def turn_prosody(channels: Sequence[Any], sample_rate: int, turns: Sequence[Turn],
                  channel_of: dict[str, int] | None = None) -> list[Prosody | None]:
     """Per turn: loudness and median voiced pitch over the turn's time span, from the channel of its speaker
     (`channel_of` maps "agent"/"customer" to a channel index; mono uses channel 0). None for turns shorter than

@@ -10,6 +10,7 @@ import numpy as np
 from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.spool import Samples
 from transcribe.types import Word
 
 logger = logging.getLogger("transcribe")
@@ -127,19 +128,25 @@ class Recognizer:
         info.update(model_path=self.model_path, device=self.device, compute_type=self.compute_type)
         return info
 
-    def transcribe(self, samples: np.ndarray, language: str | None = None,
-                   progress: Callable[[float], None] | None = None) -> ChannelResult:
-        """Recognise one 16 kHz channel. Word times are original-recording seconds, inside the channel.
+    def transcribe(self, samples: Samples, language: str | None = None,
+                   progress: Callable[[float], None] | None = None,
+                   regions: list[tuple[float, float]] | None = None) -> ChannelResult:
+        """Recognise one 16 kHz channel (an array or a long call's `SpooledChannel`). Word times are
+        original-recording seconds, inside the channel.
 
         Calls longer than `chunk_seconds` (and every call in `segment` language mode, at <= 30 s) are cut
-        at silences and recognised piece by piece, so memory stays bounded on 1-2 hour calls."""
+        at silences and recognised piece by piece — only the piece being recognised is read into memory —
+        so memory stays bounded on 1-2 hour calls. `regions`: the channel's `speech_regions`, when the
+        caller has measured them already."""
         s = self.settings
         lang = language or s.language
         duration = len(samples) / 16000.0
         if lang == "segment" or duration > s.chunk_seconds:
-            from transcribe.audio import speech_regions
+            if regions is None:
+                from transcribe.audio import speech_regions
 
-            pieces = plan_chunks(speech_regions(samples), duration, 30.0 if lang == "segment" else s.chunk_seconds)
+                regions = speech_regions(samples)
+            pieces = plan_chunks(regions, duration, 30.0 if lang == "segment" else s.chunk_seconds)
         else:
             pieces = [(0.0, duration)]
         words: list[Word] = []

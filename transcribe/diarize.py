@@ -1,7 +1,9 @@
 """Who spoke when on a mono recording, with pyannote.audio 4 `SpeakerDiarization`.
 
 The pipeline is named by a hub id or a local folder (`diarization.model`), resolved without network,
-fed in-memory audio (never a path: torchcodec is not needed) and run with telemetry off.
+fed in-memory audio (never a path: torchcodec is not needed) and run with telemetry off. A long recording's
+spooled channel is handed over as a memory map of its temporary file (no copy): pyannote reads it window by
+window, and the pages it has read count in the process's RSS until the OS drops them.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import numpy as np
 
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.spool import Samples, SpooledChannel
 
 logger = logging.getLogger("transcribe")
 
@@ -89,7 +92,7 @@ class Diarizer:
                 "num_speakers": self.settings.num_speakers, "min_speakers": self.settings.min_speakers,
                 "max_speakers": self.settings.max_speakers}
 
-    def __call__(self, samples: np.ndarray, sample_rate: int = 16000,
+    def __call__(self, samples: Samples, sample_rate: int = 16000,
                  progress: Callable[[float], None] | None = None) -> list[tuple[float, float, str]]:
         """Exclusive (non-overlapping) speaker segments as (start, end, label), sorted by start."""
         import torch
@@ -101,7 +104,8 @@ class Diarizer:
                      total: int | None = None) -> None:
                 if completed is not None and total:
                     progress(completed / total)
-        waveform = torch.from_numpy(np.ascontiguousarray(samples, dtype=np.float32)).unsqueeze(0)
+        array = samples.memmap() if isinstance(samples, SpooledChannel) else np.ascontiguousarray(samples, np.float32)
+        waveform = torch.from_numpy(array).unsqueeze(0)
         kwargs: dict[str, Any] = {"hook": hook}
         if s.num_speakers:
             kwargs["num_speakers"] = s.num_speakers
