@@ -5,6 +5,11 @@
 The recordings are mostly silent stereo 8 kHz files (cheap to write); with --tone a 440 Hz burst every
 other second on the agent channel makes the speech model run (slow with random weights). A tiny random
 Whisper is built in a temporary folder and loaded through the product's own code.
+
+With the default settings the 5 min call is decoded into memory and the 2 h call (past `audio.spool_after`,
+600 s) into private temporary files read block by block (in the system's temporary folder), so the ratio
+compares the two paths. Peak RSS counts pages of the process only: the temporary file's pages are the OS's
+(page cache, or RAM when the temporary folder is a tmpfs).
 """
 from __future__ import annotations
 

@@ -128,13 +128,20 @@ class _Sink:
         self._flush()
 
     def _flush(self) -> None:
-        if not self.blocks or self.writer is None:
+        """Write the held blocks, about a second at a time, letting go of each group once written."""
+        if self.writer is None:
             return
-        block = np.concatenate(self.blocks, axis=1) if len(self.blocks) > 1 else self.blocks[0]
-        self.blocks, self.pending_samples = [], 0
-        if self.n_out == 2 and self.same:
-            self.same = bool(np.allclose(block[0], block[1], atol=1e-4))
-        self.writer.write(block)
+        todo, self.blocks, self.pending_samples = self.blocks[::-1], [], 0
+        while todo:
+            group = [todo.pop()]
+            size = group[0].shape[1]
+            while todo and size < FLUSH_SAMPLES:
+                group.append(todo.pop())
+                size += group[-1].shape[1]
+            block = np.concatenate(group, axis=1) if len(group) > 1 else group[0]
+            if self.n_out == 2 and self.same:
+                self.same = bool(np.allclose(block[0], block[1], atol=1e-4))
+            self.writer.write(block)
 
     def channels(self) -> tuple[list[Samples], bool]:
         """(channels, whether a stereo recording's two channels are identical)."""

@@ -10,8 +10,9 @@
    likelihood smoothed over `smooth` seconds, repeated twice — sharper boundaries than the windows.
 5. Exclusive (non-overlapping) segments, short islands merged into their neighbours.
 
-Features are computed block by block, so a long (spooled) recording is never read whole: memory is the
-per-frame features (under 1 KB per 20 ms frame). Fast on CPU (well under 0.05× real time); accuracy measured by `callqa eval diarization` (README).
+Features are computed block by block, so a long (spooled) recording is never read whole; what grows with
+the call is the per-frame features (~110 MB per hour of call, measured). Fast on CPU (well under 0.05× real
+time); accuracy measured by `callqa eval diarization` (README).
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ logger = logging.getLogger("transcribe")
 HOP_S = 0.02  # frame step (20 ms)
 ONE_SPEAKER_SILHOUETTE = 0.25
 BLOCK_FRAMES = 4096  # spectrum frames per block (~80 s of audio)
-MAX_WINDOWS = 4000  # windows clustered at most (~17 min of speech); longer calls cluster every k-th window
+MAX_WINDOWS = 2000  # windows clustered at most (~8 min of speech); longer calls cluster every k-th window
+MAX_FIT_FRAMES = 100_000  # frames a speaker's mixture is fitted on at most (~33 min of their speech)
 
 
 MAX_FLATNESS = 0.45  # telephone-band spectral flatness: speech ~0.01-0.07, white noise ~0.55
@@ -38,7 +40,7 @@ def _frames(samples: Samples, sr: int, block_frames: int = BLOCK_FRAMES) -> tupl
 
     The spectrum is taken `block_frames` frames at a time (centred frames, zero padding at the ends: the
     frames of one whole-signal STFT), so only a block of samples is ever in memory; the per-frame features
-    of the whole call (mel energies, then MFCCs: under 1 KB per 20 ms frame) are then finished together."""
+    of the whole call (mel energies in dB, then MFCCs) are then finished block by block too."""
     import librosa
 
     hop = int(sr * HOP_S)
@@ -46,19 +48,28 @@ def _frames(samples: Samples, sr: int, block_frames: int = BLOCK_FRAMES) -> tupl
     freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)
     in_band = (freqs >= 100) & (freqs <= 3800)
     n_frames = 1 + len(samples) // hop
-    mels, flats, rmss = [], [], []
+    dbs, flats, rmss = [], [], []
+    top = np.float32(-np.inf)
     for f0 in range(0, n_frames, block_frames):
         f1 = min(n_frames, f0 + block_frames)
         seg = read_padded(samples, f0 * hop - n_fft // 2, (f1 - 1) * hop - n_fft // 2 + n_fft)
         power = np.abs(librosa.stft(seg, n_fft=n_fft, hop_length=hop, center=False)) ** 2
-        mels.append(librosa.feature.melspectrogram(S=power, sr=sr, n_mels=40, fmin=60, fmax=min(4000, sr // 2)))
+        mel = librosa.feature.melspectrogram(S=power, sr=sr, n_mels=40, fmin=60, fmax=min(4000, sr // 2))
+        db = 10.0 * np.log10(np.maximum(1e-10, mel))  # librosa.power_to_db(mel) up to its top_db floor
+        top = max(top, db.max())
+        dbs.append(db)
         band = power[in_band] + 1e-12
         flats.append(np.exp(np.log(band).mean(0)) / band.mean(0))
         rmss.append(librosa.feature.rms(y=seg, frame_length=n_fft, hop_length=hop, center=False)[0])
-    mel, flatness, rms = np.concatenate(mels, axis=1), np.concatenate(flats), np.concatenate(rmss)
-    mfcc = librosa.feature.mfcc(S=librosa.power_to_db(mel), n_mfcc=21)
-    n = min(mfcc.shape[1], rms.shape[0])
-    return mfcc[1:, :n].T.astype(np.float64), 20 * np.log10(np.maximum(rms[:n], 1e-10)), flatness[:n]
+    mfcc = np.empty((n_frames, 20))
+    floor, pos = top - np.float32(80.0), 0  # power_to_db's floor: 80 dB below the call's loudest
+    for i, db in enumerate(dbs):  # then the cepstrum, block by block, letting go of each block
+        block = librosa.feature.mfcc(S=np.maximum(db, floor), n_mfcc=21)[1:].T
+        mfcc[pos:pos + len(block)] = block
+        pos += len(block)
+        dbs[i] = None
+    rms = np.concatenate(rmss)
+    return mfcc, 20 * np.log10(np.maximum(rms, 1e-10)), np.concatenate(flats)
 
 
 def _speech_mask(db: np.ndarray, flatness: np.ndarray, top_db: float, floor_db: float) -> np.ndarray:
@@ -115,9 +126,12 @@ def _cluster(x: np.ndarray, k_min: int, k_max: int) -> np.ndarray:
 
     x = (x - x.mean(0)) / (x.std(0) + 1e-8)
     best, best_score = np.zeros(len(x), dtype=int), ONE_SPEAKER_SILHOUETTE if k_min <= 1 else -np.inf
-    for k in range(max(2, k_min), min(k_max, len(x) - 1) + 1):
+    counts = range(max(2, k_min), min(k_max, len(x) - 1) + 1)
+    for k in counts:
         labels = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=max(5, len(x) // 10),
                                     random_state=0).fit_predict(x)
+        if k_min >= 2 and len(counts) == 1:  # a fixed count: nothing to compare, no silhouette needed
+            return labels
         score = silhouette_score(x, labels) if len(set(labels)) > 1 else -1.0
         if score > best_score:
             best, best_score = labels, score
@@ -130,7 +144,11 @@ def _resegment(mfcc: np.ndarray, speech: np.ndarray, labels: np.ndarray, n: int,
     from scipy.ndimage import uniform_filter1d
     from sklearn.mixture import GaussianMixture
 
-    x = (mfcc - mfcc[speech].mean(0)) / (mfcc[speech].std(0) + 1e-8)
+    voiced = mfcc[speech]
+    mean, std = voiced.mean(0), voiced.std(0)
+    del voiced
+    x = mfcc - mean
+    x /= std + 1e-8
     for _ in range(iterations):
         present = [k for k in range(n) if (labels[speech] == k).sum() >= 50]
         if len(present) < 2:
@@ -138,9 +156,13 @@ def _resegment(mfcc: np.ndarray, speech: np.ndarray, labels: np.ndarray, n: int,
         ll = np.full((len(x), n), -np.inf)
         for k in present:
             data = x[speech & (labels == k)]
+            data = data[::-(-len(data) // MAX_FIT_FRAMES)]  # a long call: fit on an even subset
             gmm = GaussianMixture(n_components=min(8, len(data) // 25), covariance_type="diag",
                                   reg_covar=1e-3, random_state=0, max_iter=50).fit(data)
-            ll[:, k] = uniform_filter1d(gmm.score_samples(x), size=smooth, mode="nearest")
+            del data
+            scores = np.concatenate([gmm.score_samples(x[a:a + BLOCK_FRAMES])
+                                     for a in range(0, len(x), BLOCK_FRAMES)])
+            ll[:, k] = uniform_filter1d(scores, size=smooth, mode="nearest")
         new = labels.copy()
         new[speech] = ll[speech].argmax(1)
         if np.array_equal(new, labels):
@@ -152,8 +174,10 @@ def _resegment(mfcc: np.ndarray, speech: np.ndarray, labels: np.ndarray, n: int,
 def diarize_offline(samples: Samples, sample_rate: int = 16000, *, num_speakers: int | None = 2,
                     min_speakers: int | None = None, max_speakers: int | None = None, window: float = 1.5,
                     hop: float = 0.25, smooth: float = 0.5, min_segment: float = 0.3, top_db: float = 40.0,
-                    floor_db: float = -55.0, resegment: bool = True) -> list[tuple[float, float, str]]:
-    """Exclusive speaker segments (start, end, "SPEAKER_k") of one channel; [] when there is no speech."""
+                    floor_db: float = -55.0, resegment: bool = True,
+                    max_windows: int = MAX_WINDOWS) -> list[tuple[float, float, str]]:
+    """Exclusive speaker segments (start, end, "SPEAKER_k") of one channel (an array or a spooled channel,
+    read block by block); [] when there is no speech. At most `max_windows` windows are clustered."""
     if not isinstance(samples, SpooledChannel):  # a spooled channel is read block by block instead
         samples = np.ascontiguousarray(samples, dtype=np.float32)
     if len(samples) < sample_rate * 0.1:
@@ -164,8 +188,8 @@ def diarize_offline(samples: Samples, sample_rate: int = 16000, *, num_speakers:
         return []
     win, step = max(1, int(window / HOP_S)), max(1, int(hop / HOP_S))
     feats, starts = _window_features(mfcc, speech, win, step)
-    if len(feats) > MAX_WINDOWS:  # a long call: cluster an even subset (the neighbour graph stays small);
-        every = -(-len(feats) // MAX_WINDOWS)  # resegmentation then labels every frame
+    if len(feats) > max_windows:  # a long call: cluster an even subset (the neighbour graph stays small);
+        every = -(-len(feats) // max_windows)  # resegmentation then labels every frame
         feats, starts = feats[::every], starts[::every]
     k_min = num_speakers or min_speakers or 1
     k_max = num_speakers or max_speakers or max(k_min, 2)
