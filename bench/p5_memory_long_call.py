@@ -1,10 +1,13 @@
 """P5: peak RSS of scoring a 2 h call ÷ a 5 min call, each in its own `callqa score` process (target ≤ 1.5).
 
-    python bench/p5_memory_long_call.py [--long-min 120] [--short-min 5] [--tone]
+    python bench/p5_memory_long_call.py [--long-min 120] [--short-min 5] [--tone | --speech]
 
 The recordings are mostly silent stereo 8 kHz files (cheap to write); with --tone a 440 Hz burst every
-other second on the agent channel makes the speech model run (slow with random weights). A tiny random
-Whisper is built in a temporary folder and loaded through the product's own code.
+other second on the agent channel makes the speech model run (slow with random weights; its voice filter
+drops the tone, so no words come out); with --speech the calls are the two-party sample call
+`en_complaint_good.wav` repeated with 5 s pauses, recognised greedily (beam 1, one temperature, as the
+tests do), so words, turns and voice measures are produced all along the call. A tiny random Whisper is
+built in a temporary folder and loaded through the product's own code.
 
 With the default settings the 5 min call is decoded into memory and the 2 h call (past `audio.spool_after`,
 600 s) into private temporary files read block by block (in the system's temporary folder), so the ratio
@@ -27,6 +30,23 @@ import numpy as np
 from _common import ROOT
 
 from tiny_models import build_tiny_whisper
+
+
+SPEECH = ROOT / "sample_calls" / "audio" / "en_complaint_good.wav"  # 43 s, stereo 8 kHz 16-bit
+
+
+def write_speech(path: Path, minutes: float) -> None:
+    with wave.open(str(SPEECH), "rb") as r:
+        rate, call = r.getframerate(), r.readframes(r.getnframes())
+    call += bytes(4 * rate * 5)  # 5 s of silence (2 channels x 2 bytes)
+    total = int(minutes * 60 * rate) * 4
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        while total > 0:
+            w.writeframes(call[:total])
+            total -= len(call)
 
 
 def write(path: Path, minutes: float, tone: bool, rate: int = 8000) -> None:
@@ -54,20 +74,28 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--long-min", type=float, default=120)
     ap.add_argument("--short-min", type=float, default=5)
-    ap.add_argument("--tone", action="store_true")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--tone", action="store_true")
+    mode.add_argument("--speech", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         whisper = build_tiny_whisper(Path(tmp) / "whisper")
         rss = {}
         for name, minutes in (("short", args.short_min), ("long", args.long_min)):
             f = Path(tmp) / f"{name}.wav"
-            write(f, minutes, args.tone)
             cmd = [sys.executable, "-m", "qa.cli", "score", str(f), "--db", f"{tmp}/{name}.duckdb", "-q",
                    "--model", whisper, "--sentiment-backend", "lexicon"]
+            if args.speech:
+                write_speech(f, minutes)
+                config = Path(tmp) / "greedy.yaml"
+                config.write_text("asr: {beam_size: 1, temperature: [0.0]}\n", encoding="utf-8")
+                cmd += ["--config", str(config)]
+            else:
+                write(f, minutes, args.tone)
             rss[name] = peak_rss_mb(cmd)
             print(f"  {minutes:g} min: peak RSS {rss[name][0]:.0f} MB, {rss[name][1]:.1f} s")
     print(f"P5 peak RSS {args.long_min:g} min ÷ {args.short_min:g} min = {rss['long'][0] / rss['short'][0]:.2f} "
-          f"(target <= 1.5){' [tone]' if args.tone else ' [silent]'}")
+          f"(target <= 1.5) [{'tone' if args.tone else 'speech' if args.speech else 'silent'}]")
 
 
 if __name__ == "__main__":

@@ -191,7 +191,7 @@ def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
         if isinstance(exc, CallQAError) or not isinstance(exc, Exception):
             raise
         # av.error.* and friends: the bytes are not decodable audio (from the start, or from some point on)
-        where = f" after {sink.samples / SAMPLE_RATE:.1f} s (damaged or cut off there)" if sink.samples else ""
+        where = f" after {sink.samples / SAMPLE_RATE:.1f} s: damaged or cut off there" if sink.samples else ""
         raise InputError(path, f"cannot be decoded as audio{where} ({type(exc).__name__}: {exc})",
                          f"check that it is a complete {ACCEPTED}") from exc
     return src_rate, src_channels

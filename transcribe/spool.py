@@ -158,7 +158,3 @@ class SpoolWriter:
             fh.close()
         self._files = []
 
-
-def is_spooled(samples: Any) -> bool:
-    return isinstance(samples, SpooledChannel)
-
