@@ -23,8 +23,10 @@ def app_path() -> Path:
     return Path(__file__).resolve().parent.parent / "app.py"
 
 
-def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
-    """Run `streamlit run app.py -- --db DB` listening on `address` only.
+def launch_app(db: str, port: int = 8501, address: str = "localhost", *, session_idle_minutes: float | None = None,
+               session_max_hours: float | None = None) -> int:
+    """Run `streamlit run app.py -- --db DB` listening on `address` only (with the session limits, when
+    given, after `--` too; else the app reads $CALLQA_SESSION_IDLE_MINUTES / $CALLQA_SESSION_MAX_HOURS).
 
     Usage statistics are off, and an explicit address also stops Streamlit from looking up the
     machine's external IP over the network: callqa makes no network calls at run time."""
@@ -32,6 +34,10 @@ def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
            "--server.address", address, "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none",
            "--", "--db", os.path.abspath(db)]
+    if session_idle_minutes is not None:
+        cmd += ["--session-idle-minutes", str(session_idle_minutes)]
+    if session_max_hours is not None:
+        cmd += ["--session-max-hours", str(session_max_hours)]
     click.echo(f"Starting the reviewer app on http://{address}:{port} (Ctrl+C to stop)")
     try:
         return subprocess.call(cmd)
