@@ -1,5 +1,5 @@
 """`callqa demo`: score the bundled sample calls, falling back to their reference transcripts — loudly —
-when the speech model is not available, then start the reviewer app."""
+when the speech model is not available, make demo accounts (qa.demo_users), then start the reviewer app."""
 from __future__ import annotations
 
 import os
@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from qa.demo_users import announce_demo_users, link_sample_agents
 from qa.runner import print_report, run_score
 from qa.settings import Settings
+from qa.store import Store
 
 
 def samples_dir() -> Path:
@@ -69,4 +71,7 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
     if not scored:
         return 1
     click.echo(f"Results are in {db}. Try: callqa show {scored[0].call_id} --db {db} --json")
+    store = Store(db)
+    link_sample_agents(store, transcripts)
+    announce_demo_users(store, db)
     return launch_app(db, port, address) if open_app else 0
