@@ -30,7 +30,7 @@ def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
     machine's external IP over the network: callqa makes no network calls at run time."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
            "--server.address", address, "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none",
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
            "--", "--db", os.path.abspath(db)]
     click.echo(f"Starting the reviewer app on http://{address}:{port} (Ctrl+C to stop)")
     try:
