@@ -211,6 +211,11 @@ def submit_ratings(store: Store, viewer: Viewer, session_id: int, statuses: dict
                         [[session_id, viewer.username, cid, statuses[cid], now] for cid in wanted])
 
 
+def may_close(session: CalibrationSession, viewer: Viewer) -> bool:
+    """The session is open and `viewer` started it or is an admin."""
+    return session.is_open and (viewer.username == session.created_by or viewer.role == "admin")
+
+
 def close_session(store: Store, viewer: Viewer, session_id: int) -> None:
     """Close the session (its creator or an admin): no more ratings, and every reviewer sees the results."""
     session = get_session(store, viewer, session_id)

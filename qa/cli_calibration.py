@@ -26,7 +26,7 @@ def eval_scorer(db: str, since: datetime | None, username: str | None) -> None:
     kappa, overrides in force."""
     from qa.access import Viewer
     from qa.auth import get_user
-    from qa.scorer_agreement import scorer_agreement
+    from qa.scorer_agreement import ALL, scorer_agreement
     from qa.store import Store
 
     if not os.path.exists(db):
@@ -49,6 +49,7 @@ def eval_scorer(db: str, since: datetime | None, username: str | None) -> None:
     click.echo(f"{'criterion':<20} {'n':>5} {'agree':>6} {'%':>7} {'kappa':>7} {'overrides':>9}")
     for row in (*report.criteria, report.overall):
         pct = None if row.percent is None else row.percent * 100
-        click.echo(f"{row.criterion_id:<20} {row.n:>5} {row.agreed:>6} {_num(pct, '.1f'):>7} {_num(row.kappa, '.3f'):>7}"
+        name = "(all criteria)" if row.criterion_id == ALL else row.criterion_id
+        click.echo(f"{name:<20} {row.n:>5} {row.agreed:>6} {_num(pct, '.1f'):>7} {_num(row.kappa, '.3f'):>7}"
                    f" {row.overrides:>9}")
     click.echo("kappa — : undefined (the automatic result and the supervisors used one same status throughout)")

@@ -215,8 +215,10 @@ def test_eval_scorer_cli(store, tmp_path):
     assert lines["listen"][1:5] == ["5", "4", "80.0", format(cohen_kappa_score(
         ["fail", "pass", "pass", "fail", "pass"], ["pass", "pass", "pass", "fail", "pass"]), ".3f")]
     assert lines["abusive_language"][4] == "—"
-    assert lines["*"][1:3] == ["25", "23"]
+    assert lines["(all"][2:4] == ["25", "23"]
     result = runner.invoke(main, ["eval", "scorer", "--db", store.path, "--user", "north", "--since", "2020-01-01"])
     assert "reviewed calls: 2" in result.output
+    result = runner.invoke(main, ["eval", "scorer", "--db", store.path, "--user", "lan"])  # an agent
+    assert result.exit_code != 0 and "supervisor" in result.output
     result = runner.invoke(main, ["eval", "scorer", "--db", str(tmp_path / "missing.duckdb")])
     assert result.exit_code != 0 and "no such database" in result.output
