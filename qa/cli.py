@@ -213,7 +213,8 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
-from qa import cli_batch, cli_rubric, cli_speech, cli_users  # noqa: E402,F401  (register their commands on `main`)
+# register their commands on `main`
+from qa import cli_batch, cli_calibration, cli_rubric, cli_speech, cli_users, cli_voices  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     from qa.cli import main as registered  # `python -m qa.cli`: the imported module holds the registered commands

@@ -34,7 +34,7 @@ def launch_app(db: str, port: int = 8501, address: str = "localhost", *, session
     machine's external IP over the network: callqa makes no network calls at run time."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_path()), "--server.port", str(port),
            "--server.address", address, "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none",
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
            "--", "--db", os.path.abspath(db)]
     if session_idle_minutes is not None:
         cmd += ["--session-idle-minutes", str(session_idle_minutes)]

@@ -1,7 +1,7 @@
 """The app's pages and who may open them (the rules on data live in `qa`; this only picks the menu)."""
 from __future__ import annotations
 
-from ui import admin, calls
+from ui import admin, calibration, calls
 from ui.common import Page
 
 ALL = ("admin", "supervisor", "agent")
@@ -9,6 +9,7 @@ REVIEWERS = ("admin", "supervisor")
 
 PAGES: list[Page] = [
     Page("calls", "page_calls", ALL, calls.render),
+    Page("calibration", "cal_page", REVIEWERS, calibration.render),
     Page("admin", "adm_page", ("admin",), admin.render),
 ]
 
