@@ -12,6 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "adm_team": "Team",
         "adm_active": "Active",
         "adm_all_teams": "all teams",
+        "adm_choose_teams": "Choose teams",
         "adm_add": "Add a user",
         "adm_agent_id_help": "Agents only: the agent_id their calls carry.",
         "adm_teams_help": "Supervisors: see only these teams' calls (none: every team). Agents: their one team.",
@@ -50,6 +51,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "adm_team": "Nhóm",
         "adm_active": "Đang hoạt động",
         "adm_all_teams": "mọi nhóm",
+        "adm_choose_teams": "Chọn nhóm",
         "adm_add": "Thêm người dùng",
         "adm_agent_id_help": "Chỉ dành cho nhân viên: mã nhân viên (agent_id) ghi trên các cuộc gọi của họ.",
         "adm_teams_help": "Giám sát: chỉ xem cuộc gọi của các nhóm này (để trống: mọi nhóm). Nhân viên: "

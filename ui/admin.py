@@ -60,7 +60,8 @@ def _add_user(ctx: Context, teams: list[str]) -> None:
         role = st.selectbox(ctx.t("adm_role"), ROLES, index=ROLES.index("agent"), key="adm_new_role",
                             format_func=lambda r: _role(ctx, r))
         agent_id = st.text_input(ctx.t("adm_agent_id"), key="adm_new_agent", help=ctx.t("adm_agent_id_help"))
-        chosen = st.multiselect(ctx.t("adm_teams"), teams, key="adm_new_teams", help=ctx.t("adm_teams_help"))
+        chosen = st.multiselect(ctx.t("adm_teams"), teams, key="adm_new_teams", help=ctx.t("adm_teams_help"),
+                                placeholder=ctx.t("adm_choose_teams"))
         password = st.text_input(ctx.t("password"), type="password", key="adm_new_password")
         again = st.text_input(ctx.t("adm_password_again"), type="password", key="adm_new_password2")
         submitted = st.form_submit_button(ctx.t("adm_add_button"), key="adm_add_submit")
@@ -105,7 +106,8 @@ def _change_user(ctx: Context, users: list[User], teams: list[str]) -> None:
                  ctx.t("adm_password_set", user=user.username))
     if user.role == "supervisor":
         chosen = st.multiselect(ctx.t("adm_teams"), sorted({*teams, *user.teams}), default=list(user.teams),
-                                key=f"adm_teams:{user.username}", help=ctx.t("adm_sup_teams_help"))
+                                key=f"adm_teams:{user.username}", help=ctx.t("adm_sup_teams_help"),
+                                placeholder=ctx.t("adm_all_teams"))
         if st.button(ctx.t("adm_save_teams"), key="adm_teams_save"):
             _act(ctx, lambda: set_teams_as(ctx.store, ctx.viewer, user.username, tuple(chosen)),
                  ctx.t("adm_teams_saved", user=user.username,
