@@ -68,30 +68,36 @@ def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), p
         raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
     p, g = period_sql(period), GROUP_SQL[group]
     base, params = calls_sql(viewer, filt, team=group == "team")
-    with_metrics, _ = calls_sql(viewer, filt, team=group == "team", join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
+    with_metrics, _ = calls_sql(viewer, filt, team=group == "team",
+                                join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
     with store.connect() as con:
+        # the service levels the stored scorecards use (the rubric's scale, not call data: every viewer gets the
+        # same columns), then one count per level in the main query
+        levels = con.execute("SELECT service_level, any_value(service_label) FROM scorecards "
+                             "WHERE service_level IS NOT NULL GROUP BY ALL ORDER BY 1").fetchall()
+        per_level = "".join(f", count_if(s.service_level = {int(level)})" for level, _ in levels)
         main = con.execute(f"""
             SELECT {p} AS period, {g} AS grp, count(*), avg(s.total), avg(m.handling_time), avg(m.silence_share),
-                   avg(m.agent_interruptions), count(m.turned_around), avg(CAST(m.turned_around AS INTEGER)),
-                   histogram(s.service_level) FILTER (WHERE s.service_level IS NOT NULL)
-            {with_metrics}
-            GROUP BY ALL ORDER BY period, grp""", params).fetchall()
+                   avg(m.agent_interruptions), count(m.turned_around), avg(CAST(m.turned_around AS INTEGER)){per_level}
+            {with_metrics} GROUP BY ALL ORDER BY period, grp""", params).fetchall()
         passes = con.execute(f"""
             WITH k AS (SELECT c.call_id, {p} AS period, {g} AS grp {base})
-            SELECT k.period, k.grp, e.criterion_id, count_if(e.status = 'pass'), count_if(e.status IN ('pass', 'fail'))
+            SELECT k.period, k.grp, e.criterion_id, count_if(e.status = 'pass'), count_if(e.status IN ('pass', 'fail')),
+                   min(e.position)
             FROM k JOIN ({effective_results()}) e ON e.call_id = k.call_id GROUP BY ALL""", params).fetchall()
-        levels = dict(con.execute(f"SELECT s.service_level, any_value(s.service_label) {base} "
-                                  "AND s.service_level IS NOT NULL GROUP BY ALL", params).fetchall())
-        ids = sorted({cid for _, _, cid, _, _ in passes})
-        criteria = con.execute("SELECT criterion_id, any_value(name) FROM criterion_results WHERE criterion_id = "
-                               "ANY(?::VARCHAR[]) GROUP BY ALL ORDER BY min(position), criterion_id", [ids]).fetchall()
+        position: dict[str, int] = {}
+        for _, _, cid, _, _, pos in passes:
+            position[cid] = min(pos, position.get(cid, pos))
+        ids = sorted(position, key=lambda cid: (position[cid], cid))
+        names = dict(con.execute("SELECT criterion_id, any_value(name) FROM criterion_results "
+                                 "WHERE criterion_id = ANY(?::VARCHAR[]) GROUP BY ALL", [ids]).fetchall())
     by_key: dict[tuple[Any, str], DashRow] = {}
-    for per, grp, n, total, aht, silence, interrupts, neg, turned, histogram in main:
+    for per, grp, n, total, aht, silence, interrupts, neg, turned, *counts in main:
         by_key[(per, grp)] = DashRow(per, grp, n, total, aht, silence, interrupts, neg, turned,
-                                     levels=dict(histogram or {}))
-    for per, grp, cid, n_pass, n_rated in passes:
+                                     levels={level: k for (level, _), k in zip(levels, counts)})
+    for per, grp, cid, n_pass, n_rated, _ in passes:
         by_key[(per, grp)].pass_rates[cid] = n_pass / n_rated if n_rated else None
-    return Dashboard(list(by_key.values()), [(cid, name) for cid, name in criteria], sorted(levels.items()))
+    return Dashboard(list(by_key.values()), [(cid, names[cid]) for cid in ids], levels)
 
 
 def _r(value: float | None, digits: int, scale: float = 1.0) -> float | None:

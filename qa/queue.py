@@ -36,12 +36,10 @@ FLAG_KINDS = f"list_transform({FLAG_LIST}, lambda x: split_part(x, ':', 1))"
 SCORED = "FROM calls c JOIN scorecards s ON s.call_id = c.call_id"
 TEAM_JOIN = " LEFT JOIN agents ag ON ag.agent_id = c.agent_id"
 STATE_JOIN = " LEFT JOIN assessments a ON a.call_id = c.call_id"
-ROW_SELECT = f"""
-    SELECT c.call_id AS call_id, c.call_date AS call_date, c.agent_id AS agent_id, ag.name AS agent_name,
-           ag.team AS team, c.language AS language, c.duration AS duration, s.total AS total,
-           s.service_level AS service_level, s.service_label AS service_label, {FLAG_LIST} AS flags,
-           coalesce(a.state, 'unreviewed') AS review_state, s.scored_at AS scored_at"""
-ORDER_SQL = {"newest": "call_date DESC, scored_at DESC, call_id", "lowest": "total ASC NULLS LAST, call_id"}
+# A queue row's columns, in QueueRow's order but `failed`, over a page `p` of call ids joined to c, s, ag, a.
+ROW_COLUMNS = f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, s.total, s.service_level,
+    s.service_label, {FLAG_LIST}, f.failed, coalesce(a.state, 'unreviewed')"""
+ORDER_SQL = {"newest": "c.call_date DESC, s.scored_at DESC, c.call_id", "lowest": "s.total ASC NULLS LAST, c.call_id"}
 
 
 def effective_results(where: str = "TRUE") -> str:
@@ -74,7 +72,7 @@ class QueueFilter:
     review_states: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueueRow:
     """One scored call in the queue. `failed`: ids of the criteria it fails (in rubric order)."""
 
@@ -172,26 +170,19 @@ def calls_sql(viewer: Viewer, filt: QueueFilter, *, team: bool = False, state: b
     return f"{joins} WHERE ({scope}) AND ({cond})", [*scope_params, *params]
 
 
-def _row(d: dict[str, Any]) -> QueueRow:
-    return QueueRow(call_id=d["call_id"], call_date=d["call_date"], agent_id=d["agent_id"],
-                    agent_name=d["agent_name"], team=d["team"], language=d["language"], duration=d["duration"],
-                    total=d["total"], service_level=d["service_level"], service_label=d["service_label"],
-                    flags=tuple(d["flags"]), failed=tuple(d["failed"] or ()), review_state=d["review_state"])
-
-
-def _fetch(con: Any, base: str, params: list[Any], order: str, limit: int | None = None,
-           offset: int = 0) -> list[QueueRow]:
-    """Rows of `base` (from `calls_sql` with team and state) with the criteria they fail, in `order`, `limit`
-    rows from `offset`."""
+def _fetch(con: Any, page: str, params: list[Any], order: str) -> list[QueueRow]:
+    """Queue rows of the calls that the SQL `page` selects (a call_id column, and any columns `order` sorts p by),
+    with the criteria each fails. Details are read for these calls only."""
     cur = con.execute(f"""
-        WITH page AS ({ROW_SELECT} {base} ORDER BY {order} LIMIT ? OFFSET ?)
-        SELECT p.*, f.failed FROM page p LEFT JOIN (
+        WITH p AS ({page}), f AS (
             SELECT call_id, list(criterion_id ORDER BY position) AS failed
-            FROM ({effective_results("r.call_id IN (SELECT call_id FROM page)")}) WHERE status = 'fail'
-            GROUP BY call_id) f ON f.call_id = p.call_id
-        ORDER BY {order}""", [*params, limit, offset])
-    names = [d[0] for d in cur.description]
-    return [_row(dict(zip(names, values))) for values in cur.fetchall()]
+            FROM ({effective_results("r.call_id IN (SELECT call_id FROM p)")}) WHERE status = 'fail' GROUP BY call_id)
+        SELECT {ROW_COLUMNS}
+        FROM p JOIN calls c ON c.call_id = p.call_id JOIN scorecards s ON s.call_id = p.call_id
+        LEFT JOIN agents ag ON ag.agent_id = c.agent_id LEFT JOIN assessments a ON a.call_id = p.call_id
+        LEFT JOIN f ON f.call_id = p.call_id
+        ORDER BY {order}""", params)
+    return [QueueRow(*v[:10], tuple(v[10]), tuple(v[11] or ()), v[12]) for v in cur.fetchall()]
 
 
 def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), limit: int | None = 100,
@@ -200,11 +191,11 @@ def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), 
     date first (`order="lowest"`: lowest total first), and how many match in all pages."""
     if order not in ORDER_SQL:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
-    base, params = calls_sql(viewer, filt, team=True, state=True)
-    count, count_params = calls_sql(viewer, filt)
+    base, params = calls_sql(viewer, filt)
     with store.connect() as con:
-        rows = _fetch(con, base, params, ORDER_SQL[order], limit, offset)
-        n_all = con.execute(f"SELECT count(*) {count}", count_params).fetchone()[0]
+        rows = _fetch(con, f"SELECT c.call_id {base} ORDER BY {ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                      [*params, limit, offset], ORDER_SQL[order])
+        n_all = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
     return QueuePage(rows, n_all)
 
 
@@ -247,18 +238,17 @@ def sample(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), meth
     key_cols = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
     key_order = ", ".join(f"k{i} {way}" for i, (_, way) in enumerate(keys))
     picked = f"""
-        SELECT call_id, agent_id, week, row_number() OVER (PARTITION BY agent_id, week ORDER BY {key_order}) AS pick
+        SELECT call_id, agent_id AS pick_agent, week AS pick_week,
+               row_number() OVER (PARTITION BY agent_id, week ORDER BY {key_order}) AS pick
         FROM (SELECT c.call_id, c.agent_id, yearweek(c.call_date) AS week, {key_cols}
               {base} AND {eligible})
         QUALIFY pick <= ?"""
+    seeds = [str(seed)] * key_cols.count("?")
     with store.connect() as con:
-        chosen = con.execute(picked, [str(seed)] * key_cols.count("?") + [*params, int(per_agent_per_week)]).fetchall()
-        ids = [cid for cid, *_ in chosen]
-        rows = _fetch(con, f"{SCORED}{TEAM_JOIN}{STATE_JOIN} WHERE c.call_id IN (SELECT unnest(?::VARCHAR[]))",
-                      [ids], "call_id")
-    position = {cid: (agent or "", week or 0, pick) for cid, agent, week, pick in chosen}
+        rows = _fetch(con, picked, [*seeds, *params, int(per_agent_per_week)],
+                      "p.pick_agent NULLS FIRST, p.pick_week, p.pick")
     logger.info("sample %s seed %s: %d calls", method, seed, len(rows))
-    return sorted(rows, key=lambda r: position[r.call_id])
+    return rows
 
 
 def flag_options(flags: list[str]) -> list[str]:
