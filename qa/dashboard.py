@@ -68,7 +68,7 @@ def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), p
         raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
     p, g = period_sql(period), GROUP_SQL[group]
     base, params = calls_sql(viewer, filt, team=group == "team")
-    with_metrics, _ = calls_sql(viewer, filt, team=group == "team",
+    with_metrics, _ = calls_sql(viewer, filt, score=True, team=group == "team",
                                 join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
     with store.connect() as con:
         # the service levels the stored scorecards use (the rubric's scale, not call data: every viewer gets the

@@ -32,8 +32,9 @@ MAX_PER_AGENT_WEEK = 1000
 # SQL over a scorecard `s`: its flags as a list, and each flag's kind (the part before ":").
 FLAG_LIST = "coalesce(from_json(s.flags, '[\"VARCHAR\"]'), [])"
 FLAG_KINDS = f"list_transform({FLAG_LIST}, lambda x: split_part(x, ':', 1))"
-# The calls of the queue: scored calls (c, s), with their agent's team (ag) and review state (a) when asked.
-SCORED = "FROM calls c JOIN scorecards s ON s.call_id = c.call_id"
+# The calls of the queue: stored calls (c; the store writes a call and its scorecard together), with their
+# scorecard (s), their agent's team (ag) and their review state (a) joined when a query needs them.
+SCORE_JOIN = " JOIN scorecards s ON s.call_id = c.call_id"
 TEAM_JOIN = " LEFT JOIN agents ag ON ag.agent_id = c.agent_id"
 STATE_JOIN = " LEFT JOIN assessments a ON a.call_id = c.call_id"
 # A queue row's columns, in QueueRow's order but `failed`, over a page `p` of call ids joined to c, s, ag, a.
@@ -148,7 +149,8 @@ def filter_sql(filt: QueueFilter) -> tuple[str, list[Any]]:
         add(f"c.call_id IN (SELECT call_id FROM ({effective_results()}) "
             "WHERE status = 'fail' AND criterion_id = ANY(?::VARCHAR[]))", list(filt.failed_criteria))
     if filt.flags:
-        add(f"list_has_any(list_concat({FLAG_LIST}, {FLAG_KINDS}), ?::VARCHAR[])", list(filt.flags))
+        add(f"s.flags <> '[]' AND list_has_any(list_concat({FLAG_LIST}, {FLAG_KINDS}), ?::VARCHAR[])",
+            list(filt.flags))
     if filt.review_states:
         unknown = set(filt.review_states) - set(REVIEW_STATES)
         if unknown:
@@ -157,16 +159,17 @@ def filter_sql(filt: QueueFilter) -> tuple[str, list[Any]]:
     return (" AND ".join(conds) or "TRUE"), params
 
 
-def calls_sql(viewer: Viewer, filt: QueueFilter, *, team: bool = False, state: bool = False,
+def calls_sql(viewer: Viewer, filt: QueueFilter, *, score: bool = False, team: bool = False, state: bool = False,
               join: str = "") -> tuple[str, list[Any]]:
-    """"FROM ... WHERE ..." over the scored calls `viewer` may see (their scope is always ANDed in) that match
-    `filt`, and its parameters: the base of every queue and dashboard query. `team`/`state`: join the agent's team
-    (alias ag) and the assessment (alias a) for the caller's own use (a filter that needs them joins them);
-    `join`: a further JOIN clause of the caller's."""
+    """"FROM ... WHERE ..." over the calls `viewer` may see (their scope is always ANDed in) that match `filt`,
+    and its parameters: the base of every queue and dashboard query. `score`/`team`/`state`: join the scorecard
+    (alias s), the agent's team (ag) and the assessment (a) for the caller's own use (a filter that needs one joins
+    it anyway); `join`: a further JOIN clause of the caller's."""
     scope, scope_params = call_scope(viewer, "c")
     cond, params = filter_sql(filt)
-    joins = SCORED + (TEAM_JOIN if team or filt.teams else "") + (STATE_JOIN if state or filt.review_states else "")
-    joins += f" {join}" if join else ""
+    score = score or filt.score_min is not None or filt.score_max is not None or bool(filt.flags)
+    joins = ("FROM calls c" + (SCORE_JOIN if score else "") + (TEAM_JOIN if team or filt.teams else "")
+             + (STATE_JOIN if state or filt.review_states else "") + (f" {join}" if join else ""))
     return f"{joins} WHERE ({scope}) AND ({cond})", [*scope_params, *params]
 
 
@@ -191,11 +194,12 @@ def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), 
     date first (`order="lowest"`: lowest total first), and how many match in all pages."""
     if order not in ORDER_SQL:
         raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
-    base, params = calls_sql(viewer, filt)
+    base, params = calls_sql(viewer, filt, score=True)
+    count, count_params = calls_sql(viewer, filt)
     with store.connect() as con:
         rows = _fetch(con, f"SELECT c.call_id {base} ORDER BY {ORDER_SQL[order]} LIMIT ? OFFSET ?",
                       [*params, limit, offset], ORDER_SQL[order])
-        n_all = con.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+        n_all = con.execute(f"SELECT count(*) {count}", count_params).fetchone()[0]
     return QueuePage(rows, n_all)
 
 
@@ -213,10 +217,10 @@ def sample_order(method: str) -> tuple[str, list[str]]:
         n_low = (f"coalesce(list_max(list_transform(list_filter({FLAG_LIST}, "
                  "lambda x: x LIKE 'low_confidence_turns:%'), lambda x: try_cast(split_part(x, ':', 2) AS INTEGER))), 0)")
         roles = "coalesce(try_cast(json_extract_string(c.roles, '$.confidence') AS DOUBLE), 1.0)"
-        return (f"list_has_any({FLAG_KINDS}, {list(LOW_CONFIDENCE_FLAGS)!r})",
+        return (f"s.flags <> '[]' AND list_has_any({FLAG_KINDS}, {list(LOW_CONFIDENCE_FLAGS)!r})",
                 [f"list_contains({FLAG_KINDS}, 'roles_uncertain') DESC", f"{n_low} DESC", f"{roles} ASC", seeded])
     if method == "flagged":
-        return (f"len({review_flags}) > 0",
+        return (f"s.flags <> '[]' AND len({review_flags}) > 0",
                 [f"list_contains({FLAG_KINDS}, 'critical_failure') DESC", f"len({review_flags}) DESC", seeded])
     if method == "unreviewed":
         return "a.state IS NULL", [seeded]
@@ -233,7 +237,7 @@ def sample(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), meth
     if not 1 <= int(per_agent_per_week) <= MAX_PER_AGENT_WEEK:
         raise ValueError(f"calls per agent per week must be between 1 and {MAX_PER_AGENT_WEEK}")
     eligible, ranking = sample_order(method)
-    base, params = calls_sql(viewer, filt, state=method == "unreviewed")
+    base, params = calls_sql(viewer, filt, score=True, state=method == "unreviewed")
     keys = [k.rsplit(" ", 1) for k in ranking]  # the keys are computed once per call, then ranked
     key_cols = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
     key_order = ", ".join(f"k{i} {way}" for i, (_, way) in enumerate(keys))
@@ -265,7 +269,9 @@ def flag_options(flags: list[str]) -> list[str]:
 
 def filter_options(store: Store, viewer: Viewer) -> FilterOptions:
     """The agents, teams, languages, criteria, flags and date range among the calls `viewer` may see."""
-    base, params = calls_sql(viewer, QueueFilter(), team=True)
+    base, params = calls_sql(viewer, QueueFilter(), score=True, team=True)
+    scope, scope_params = call_scope(viewer, "c")
+    mine = "" if scope == "TRUE" else f"AND call_id IN (SELECT c.call_id FROM calls c WHERE {scope})"
     with store.connect() as con:
         agents, teams, languages, flag_texts, first, last = con.execute(f"""
             SELECT list(DISTINCT c.agent_id ORDER BY c.agent_id) FILTER (WHERE c.agent_id IS NOT NULL),
@@ -275,8 +281,8 @@ def filter_options(store: Store, viewer: Viewer) -> FilterOptions:
                    min(c.call_date), max(c.call_date) {base}""", params).fetchone()
         criteria = con.execute(f"""
             SELECT criterion_id, any_value(name) FROM criterion_results
-            WHERE NOT coalesce(critical, false) AND call_id IN (SELECT c.call_id {base})
-            GROUP BY criterion_id ORDER BY min(position), criterion_id""", params).fetchall()
+            WHERE NOT coalesce(critical, false) {mine}
+            GROUP BY criterion_id ORDER BY min(position), criterion_id""", scope_params).fetchall()
     flags = [f for text in flag_texts or [] for f in json.loads(text)]
     return FilterOptions(agents or [], teams or [], languages or [], [(cid, name) for cid, name in criteria],
                          flag_options(flags), first, last)
