@@ -37,9 +37,9 @@ FLAG_KINDS = f"list_transform({FLAG_LIST}, lambda x: split_part(x, ':', 1))"
 SCORE_JOIN = " JOIN scorecards s ON s.call_id = c.call_id"
 TEAM_JOIN = " LEFT JOIN agents ag ON ag.agent_id = c.agent_id"
 STATE_JOIN = " LEFT JOIN assessments a ON a.call_id = c.call_id"
-# A queue row's columns, in QueueRow's order but `failed`, over a page `p` of call ids joined to c, s, ag, a.
-ROW_COLUMNS = f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, s.total, s.service_level,
-    s.service_label, {FLAG_LIST}, f.failed, coalesce(a.state, 'unreviewed')"""
+# A queue row's columns in QueueRow's field order, over a page `p` of call ids joined to c, s, ag, a and f (failed).
+ROW_COLUMNS = f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, s.total,
+    s.service_level, s.service_label, {FLAG_LIST}, f.failed, coalesce(a.state, 'unreviewed')"""
 ORDER_SQL = {"newest": "c.call_date DESC, s.scored_at DESC, c.call_id", "lowest": "s.total ASC NULLS LAST, c.call_id"}
 
 
@@ -215,7 +215,8 @@ def sample_order(method: str) -> tuple[str, list[str]]:
         return "s.total IS NOT NULL", ["s.total ASC", seeded]
     if method == "low_confidence":
         n_low = (f"coalesce(list_max(list_transform(list_filter({FLAG_LIST}, "
-                 "lambda x: x LIKE 'low_confidence_turns:%'), lambda x: try_cast(split_part(x, ':', 2) AS INTEGER))), 0)")
+                 "lambda x: x LIKE 'low_confidence_turns:%'), "
+                 "lambda x: try_cast(split_part(x, ':', 2) AS INTEGER))), 0)")
         roles = "coalesce(try_cast(json_extract_string(c.roles, '$.confidence') AS DOUBLE), 1.0)"
         return (f"s.flags <> '[]' AND list_has_any({FLAG_KINDS}, {list(LOW_CONFIDENCE_FLAGS)!r})",
                 [f"list_contains({FLAG_KINDS}, 'roles_uncertain') DESC", f"{n_low} DESC", f"{roles} ASC", seeded])
