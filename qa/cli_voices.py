@@ -34,20 +34,20 @@ def voices_enroll(name: str, audio: tuple[str, ...], channel: str, voices_dir: s
     """Enroll agent NAME from recordings of their voice alone (or their channel of stereo calls)."""
     import numpy as np
 
-    from transcribe.audio import decode, speech_regions
+    from transcribe.audio import decode, mix_down, speech_regions
     from transcribe.voiceprint import save_voiceprint, speech_of, voiceprint
 
     folder = _folder(config, voices_dir)
     parts = []
     try:
         for path in audio:
-            decoded = decode(path)
-            chans = decoded.channels
-            if channel != "mix" and len(chans) < 2:
-                raise InputError(path, f"--channel {channel} needs a stereo recording; this one is mono",
-                                 "use --channel mix")
-            samples = chans[CHANNELS[channel]] if channel != "mix" else np.mean(chans, axis=0)
-            parts.append(speech_of(samples, speech_regions(samples), decoded.sample_rate))
+            with decode(path) as decoded:  # speech_of reads at most a couple of minutes of a long recording
+                chans = decoded.channels
+                if channel != "mix" and len(chans) < 2:
+                    raise InputError(path, f"--channel {channel} needs a stereo recording; this one is mono",
+                                     "use --channel mix")
+                samples = chans[CHANNELS[channel]] if channel != "mix" else mix_down(decoded)
+                parts.append(speech_of(samples, speech_regions(samples), decoded.sample_rate))
         speech = np.concatenate(parts)
         try:
             vec = voiceprint(speech)

@@ -120,12 +120,7 @@ def hypothesis_segments(path: str, diarizer: Any, mix: bool = False) -> tuple[Se
         t0 = time.perf_counter()
         if audio.is_stereo and not mix:
             return channel_segments(audio.channels, CHANNEL_NAMES), "stereo channels", time.perf_counter() - t0
-        samples = mix_down(audio)
-        try:
-            segments = diarizer(samples)
-        finally:
-            if samples is not audio.channels[0] and hasattr(samples, "close"):
-                samples.close()
+        segments = diarizer(mix_down(audio))
         return segments, diarizer.describe()["backend"], time.perf_counter() - t0
 
 
@@ -229,13 +224,13 @@ def role_row(audio: str, ref_json: str, diarizer: Any, settings: Any) -> dict[st
 
 
 def _voice_hint(audio: str, segments: Segments, settings: Any) -> Any:
-    from transcribe.audio import decode
+    from transcribe.audio import decode, mix_down
     from transcribe.speakers import speaker_voice_hint
     from transcribe.voiceprint import load_voiceprints
 
-    channels = decode(audio).channels
-    samples = channels[0] if len(channels) == 1 else (channels[0] + channels[1]) / 2
-    return speaker_voice_hint(samples, segments, load_voiceprints(settings.voices_dir), settings.voice_margin)
+    with decode(audio) as decoded:  # reads only the speakers' spans (a long recording stays on disk)
+        return speaker_voice_hint(mix_down(decoded), segments, load_voiceprints(settings.voices_dir),
+                                  settings.voice_margin)
 
 
 def _hint_is_agent(label: str | None, words: list[Any], roles: list[str], segments: Segments) -> bool | None:

@@ -47,6 +47,7 @@ class Audio:
     source_rate: int
     source_channels: int
     notes: list[str] = field(default_factory=list)
+    derived: list[SpooledChannel] = field(default_factory=list, repr=False)  # e.g. `mix_down`'s, closed with it
 
     @property
     def duration(self) -> float:
@@ -62,7 +63,7 @@ class Audio:
         return any(isinstance(c, SpooledChannel) for c in self.channels)
 
     def close(self) -> None:
-        for c in self.channels:
+        for c in [*self.channels, *self.derived]:
             if isinstance(c, SpooledChannel):
                 c.close()
 
@@ -278,7 +279,7 @@ def speech_regions(samples: Samples, sample_rate: int = SAMPLE_RATE, top_db: flo
 
 def mix_down(audio: Audio, spool_dir: str | None = None) -> Samples:
     """One channel: a mono recording's, or the mean of a stereo recording's two (block by block, into a
-    temporary file of its own when the recording is spooled; the caller closes it)."""
+    temporary file of its own when the recording is spooled, closed with `audio`)."""
     if len(audio.channels) == 1:
         return audio.channels[0]
     left, right = audio.channels
@@ -287,4 +288,6 @@ def mix_down(audio: Audio, spool_dir: str | None = None) -> Samples:
     writer = SpoolWriter(1, spool_dir, audio.path)
     for start, block in iter_blocks(left, SAMPLE_RATE * 60):
         writer.write(((block + right[start:start + len(block)]) / 2)[None, :])
-    return writer.finish()[0]
+    mixed = writer.finish()[0]
+    audio.derived.append(mixed)
+    return mixed
