@@ -58,7 +58,7 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
     assert at.header[0].value.startswith(f"Call {BAD}")
     subheaders = [s.value for s in at.subheader]
     for title in ("Recording", "Transcript", "LAST results", "Conversation metrics",
-                  "Customer sentiment across the call", "Review", "Notes"):
+                  "Customer sentiment across the call", "Notes"):
         assert title in subheaders
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Handling time"].endswith(" s") and metrics["Agent talk share"].endswith("%")
@@ -100,7 +100,9 @@ def test_supervisor_overrides_with_a_reason_and_adds_notes(db):
     assert (o.criterion_id, o.auto_status, o.status, o.author) == ("listen", "fail", "pass", "sup")
     listen = next(e for e in at.expander if "Listen" in e.label)
     assert "Pass" in listen.label and "automatic: Fail" in listen.label
-    assert "She asked the customer to repeat, politely." in page_text(at) and "Reviewed total" in at.header[0].value
+    assert "She asked the customer to repeat, politely." in page_text(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Reviewed total"] == "25.0" and metrics["Review"] == "Draft"  # listen's 25 of 100 points
     # a coaching note on turn 2 and a private note on the call
     at.selectbox(key=f"rev_note_turn_{BAD}").set_value(2)
     at.text_area(key=f"rev_note_text_{BAD}").input("Apologise before asking again.")
@@ -233,3 +235,21 @@ def test_vietnamese_review_pages(db):
     subheaders = [s.value for s in at.subheader]
     assert "Chỉ số cuộc hội thoại" in subheaders and "Cảm xúc của khách hàng trong suốt cuộc gọi" in subheaders
     assert at.button(key=f"rev_start_{BAD}").label == "Bắt đầu bản nháp đánh giá"
+
+
+def test_pages_open_the_call_view(db):
+    at = run_app(db, "lan", query={"page": "my"})
+    at.selectbox(key="my_pick_call").set_value("vi_request")
+    at.button(key="my_open_picked").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert at.header[0].value.startswith("Call vi_request") and at.query_params["page"] == "call"
+    store = Store(db)
+    A.start(store, SUP, "vi_request")
+    A.share(store, SUP, "vi_request")
+    A.dispute(store, LAN, "vi_request", "unfair")
+    at = run_app(db, "sup", query={"page": "disputes"})
+    at.button(key="disp_open_vi_request").click()
+    at = run_app(db, at=at)
+    assert at.header[0].value.startswith("Call vi_request")
+    assert at.text_area(key="rev_comment_resolve_vi_request").label.startswith("Your answer to the agent")

@@ -45,8 +45,9 @@ def scorecards_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
               **{criterion_name(k, k.capitalize(), ctx.lang): status_label(ctx, v) for k, v in c.statuses.items()}}
              for c in calls]
     st.dataframe(table, hide_index=True, width="stretch")
-    chosen = st.selectbox(ctx.t("pick_call"), [c.call_id for c in calls], index=None, key="my_pick_call")
-    if chosen:
+    pick, open_ = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = pick.selectbox(ctx.t("pick_call"), [c.call_id for c in calls], key="my_pick_call")
+    if open_.button(ctx.t("rev_open_call"), key="my_open_picked") and chosen:
         go("call", call=chosen)
 
 

@@ -1,6 +1,7 @@
 """Call view: the recording (▶ on any turn or evidence plays from there), the transcript by speaker with
 sentiment colours, each criterion with its evidence and any override beside the automatic result, the
-conversation metrics, the customer's sentiment across the call, and the review (ui.call_review).
+conversation metrics, the customer's sentiment across the call, and the review (ui.call_review): state and
+actions on top, overrides under the criteria, notes and the audit trail at the end.
 
 Page key "call": `?page=call&call=<id>`; other pages open it with `ui.common.go("call", call=call_id)`.
 """
@@ -11,11 +12,11 @@ import os
 import streamlit as st
 
 from qa import access
-from qa.assessments import Result, effective_total, get_assessment, results
+from qa.assessments import Result, allowed_actions, effective_total, get_assessment, results
 from qa.i18n import criterion_name
 from qa.notes import Note, visible_notes
 from ui.call_charts import metrics_panel, sentiment_chart
-from ui.call_review import review_panel, status_label
+from ui.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
 from ui.common import Context
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
@@ -97,12 +98,15 @@ def transcript_panel(ctx: Context, card: dict, notes: list[Note]) -> None:
         low = f" · *{ctx.t('low_confidence')}*" if turn["low_confidence"] else ""
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn["criteria"])
         with st.chat_message("assistant" if agent else "user"):
-            head, play = st.columns([12, 1])
+            head, play = st.columns([7, 1])
             head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {turn['start']:.1f}–{turn['end']:.1f} s"
                           f" · {badge}{low} {marks}")
             with play:
                 seek_button(ctx, card, turn["start"], f"turn-{card['call_id']}-{turn['index']}")
-            st.markdown(f":{colour}-background[{turn['text']}]" if s["label"] == "negative" else turn["text"])
+            text = turn["text"] or ""
+            if s["label"] in ("negative", "positive"):  # tinted in the sentiment's colour
+                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+            st.markdown(text)
             for n in by_turn.get(turn["index"], []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
                 st.caption(f"{icon} {n.author}, {n.created_at:%Y-%m-%d %H:%M}: {n.text}")
@@ -117,24 +121,28 @@ def render_call(ctx: Context, call_id: str) -> None:
     items = results(ctx.store, ctx.viewer, call_id)
     notes = visible_notes(ctx.store, ctx.viewer, call_id)
     assessment = get_assessment(ctx.store, ctx.viewer, call_id)
+    actions = allowed_actions(ctx.store, ctx.viewer, call_id)
     total = "—" if card["total"] is None else f"{card['total']:.1f}"
-    header = f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100"
+    st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
+    meta = st.columns(5)
+    meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
+    meta[1].metric(ctx.t("language"), card["language"])
+    meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
+    meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
     if any(r.override for r in items):
         reviewed = effective_total(items)
-        header += f" · {ctx.t('rev_reviewed_total')} {'—' if reviewed is None else f'{reviewed:.1f}'}"
-    st.header(header)
-    meta = st.columns(5)
-    meta[0].metric(ctx.t("language"), card["language"])
-    meta[1].metric(ctx.t("agent_id"), card["agent_id"] or "—")
-    meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
-    meta[3].metric(ctx.t("source"), card["source"])
-    meta[4].metric(ctx.t("rev_state"), ctx.t("rev_state_" + (assessment.state if assessment else "none")))
+        delta = None if reviewed is None or card["total"] is None else round(reviewed - card["total"], 1)
+        meta[4].metric(ctx.t("rev_reviewed_total"), "—" if reviewed is None else f"{reviewed:.1f}", delta=delta)
+    st.caption(f"{ctx.t('source')}: {card['source']}")
     if card["flags"]:
         st.warning(f"{ctx.t('flags')}: {', '.join(card['flags'])}")
+    review_bar(ctx, card, actions)
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:
         criteria_panel(ctx, card, items)
+        if "edit" in actions:
+            override_forms(ctx, call_id, items)
         with st.expander(ctx.t("models")):
             st.json({"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
                      "code_version": card["code_version"]})
@@ -142,7 +150,8 @@ def render_call(ctx: Context, call_id: str) -> None:
         transcript_panel(ctx, card, notes)
     metrics_panel(ctx, card)
     sentiment_chart(ctx, card)
-    review_panel(ctx, card, items, notes)
+    notes_panel(ctx, card, notes, "note" in actions)
+    trail_panel(ctx, call_id)
 
 
 def render(ctx: Context) -> None:

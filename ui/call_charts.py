@@ -20,7 +20,7 @@ SHOWN = ("handling_time", "talk_ratio", "silence_share", "longest_silence", "hol
 
 
 def metric_value(ctx: Context, name: str, value: Any) -> str:
-    """A metric as a person reads it: seconds, a percentage, a count, words per minute."""
+    """A metric as a person reads it: seconds, a percentage, a count, words per minute (unit in the label)."""
     if value is None:
         return "—"
     if name in SECONDS:
@@ -28,7 +28,7 @@ def metric_value(ctx: Context, name: str, value: Any) -> str:
     if name in SHARES:
         return f"{100 * value:.0f} %"
     if name in RATES:
-        return ctx.t("rev_wpm", n=f"{value:.0f}")
+        return f"{value:.0f}"
     if name in COUNTS:
         return str(int(value))
     return str(value)

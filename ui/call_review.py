@@ -172,19 +172,14 @@ def trail_panel(ctx: Context, call_id: str) -> None:
                         f"{move}{comment}")
 
 
-def review_panel(ctx: Context, card: dict, items: list[Result], notes: list[Note]) -> None:
-    """The review of the call: state and actions, overrides, notes, roles swap, audit trail."""
-    call_id = card["call_id"]
-    st.subheader(ctx.t("rev_review"))
+def review_bar(ctx: Context, card: dict, actions: list[str]) -> None:
+    """The review's state changes the viewer may make now (and the roles swap for a reviewer, while results
+    may change), with the outcome of the last one."""
     flash(ctx)
-    actions = allowed_actions(ctx.store, ctx.viewer, call_id)
-    assessment_actions(ctx, call_id, [a for a in actions if a not in ("edit", "note")])
-    if "edit" in actions:
-        override_forms(ctx, call_id, items)
-    elif ctx.viewer.reviews:
-        st.caption(ctx.t("rev_closed"))
-    notes_panel(ctx, card, [n for n in notes if n.turn_idx is None] + [n for n in notes if n.turn_idx is not None],
-                "note" in actions)
+    states = [a for a in actions if a not in ("edit", "note")]
+    if states:
+        assessment_actions(ctx, card["call_id"], states)
     if "edit" in actions:
         roles_swap(ctx, card)
-    trail_panel(ctx, call_id)
+    elif ctx.viewer.reviews:
+        st.caption(ctx.t("rev_closed"))
