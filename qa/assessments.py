@@ -30,6 +30,8 @@ from qa.audit import (ACKNOWLEDGED, DISPUTED, DRAFT, EDITABLE, FINAL, REVIEWER_R
                       require_editable, require_reviewer, write)
 from qa.overrides import (OVERRIDE_STATUSES, Override, Result, effective_total, override, override_history, results,
                           withdraw)
+from qa.pipeline import CallResult, Pipeline
+from qa.review import swap_roles as swap
 from qa.store import Store
 
 
@@ -209,11 +211,10 @@ def open_disputes(store: Store, viewer: Viewer) -> list[Dispute]:
     return [Dispute(*r) for r in rows]
 
 
-def swap_roles(store: Store, viewer: Viewer, call_id: str, pipeline: Any) -> Any:
-    """Swap agent and customer on the call and re-score it with `pipeline` (a `qa.pipeline.Pipeline`; reviewers,
-    while results may change). Overrides, notes and the assessment stay; the swap is recorded in the trail."""
-    from qa.review import swap_roles as swap
-
+def swap_roles(store: Store, viewer: Viewer, call_id: str, pipeline: Pipeline) -> CallResult:
+    """Swap agent and customer on the call and re-score it with `pipeline` (reviewers, while results may change:
+    `qa.review.swap_roles` with the permission and state checks). Overrides, notes and the assessment stay; the
+    swap is recorded in the trail."""
     require_reviewer(store, viewer, call_id)
     with store.connect() as con:
         require_editable(current_state(con, call_id), call_id)

@@ -79,15 +79,19 @@ def require_reviewer(store: Store, viewer: Viewer, call_id: str) -> None:
 
 def write(store: Store, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
     """Run `fn(con)` in one short transaction. A write-write conflict with another session of the same app
-    process is retried (`fn` runs again and re-checks what it read); a file locked by another process is waited
-    for by the store itself. Neither reaches the person who asked."""
-    deadline, delay = time.monotonic() + CONFLICT_WAIT_S, 0.005
+    process (DuckDB's optimistic concurrency) is retried: `fn` runs again and re-checks what it read, so a change
+    is applied once, or refused against the new state. A file locked by another process is waited for by the
+    store itself. Neither reaches the person who asked."""
+    deadline, delay, duplicates = time.monotonic() + CONFLICT_WAIT_S, 0.005, 0
     while True:
         try:
             with store.transaction() as con:
                 return fn(con)
-        except duckdb.TransactionException as exc:
-            if time.monotonic() >= deadline:
+        except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+            # A duplicate key is a conflict too when another session inserted the same row (an assessment)
+            # after this transaction began: the next try sees that row. Any other duplicate is a bug: raise it.
+            duplicates += isinstance(exc, duckdb.ConstraintException)
+            if time.monotonic() >= deadline or duplicates > 3:
                 raise
             logger.debug("review write conflict (%s); retrying", exc)
             time.sleep(delay * (0.5 + random.random()))  # jitter: two sessions do not collide again in step

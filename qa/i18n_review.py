@@ -1,4 +1,5 @@
-"""UI strings of the call view, overrides, coaching, assessments and the agent's view, in English and Vietnamese (merged into qa.i18n.STRINGS)."""
+"""UI strings of the call view, overrides, coaching, assessments and the agent's view, in English and Vietnamese
+(merged into qa.i18n.STRINGS)."""
 
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
@@ -209,8 +210,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rev_kind_private": "riêng",
         "rev_note_on": "Ghi chú cho",
         "rev_note_kind": "Loại",
-        "rev_note_kind_help": "Ghi chú huấn luyện được hiển thị cho nhân viên khi bản đánh giá đã được chia sẻ; ghi chú "
-                              "riêng chỉ dành cho người giám sát và quản trị viên.",
+        "rev_note_kind_help": "Ghi chú huấn luyện được hiển thị cho nhân viên khi bản đánh giá đã được chia sẻ; "
+                              "ghi chú riêng chỉ dành cho người giám sát và quản trị viên.",
         "rev_note_text": "Ghi chú",
         "rev_note_submit": "Thêm ghi chú",
         "rev_swap_roles": "Đổi vai nhân viên và khách hàng rồi chấm lại",

@@ -53,7 +53,8 @@ class WeekRate:
         return self.passed / self.applied if self.applied else 0.0
 
 
-def reviewed_calls(store: Store, viewer: Viewer, *, limit: int = 500, agent_id: str | None = None) -> list[ReviewedCall]:
+def reviewed_calls(store: Store, viewer: Viewer, *, limit: int = 500,
+                   agent_id: str | None = None) -> list[ReviewedCall]:
     """The newest `limit` calls `viewer` may see (optionally one agent's), newest first, with results in force."""
     cond, params = call_scope(viewer, "c")
     if agent_id is not None:

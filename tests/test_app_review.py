@@ -233,7 +233,8 @@ def test_vietnamese_review_pages(db):
     at = run_app(db, at=at)
     assert not at.exception
     subheaders = [s.value for s in at.subheader]
-    assert "Chỉ số cuộc hội thoại" in subheaders and "Cảm xúc của khách hàng trong suốt cuộc gọi" in subheaders
+    assert "Chỉ số cuộc hội thoại" in subheaders
+    assert "Cảm xúc của khách hàng trong suốt cuộc gọi" in subheaders
     assert at.button(key=f"rev_start_{BAD}").label == "Bắt đầu bản nháp đánh giá"
 
 

@@ -103,7 +103,8 @@ def finish(writer: subprocess.Popen, batch: subprocess.Popen) -> None:
 def scores(store: Store) -> dict[str, tuple]:
     with store.connect() as con:
         return {r[0]: r[1:] for r in con.execute(
-            "SELECT call_id, count(*), count(DISTINCT criterion_id) FROM criterion_results GROUP BY call_id").fetchall()}
+            "SELECT call_id, count(*), count(DISTINCT criterion_id) FROM criterion_results GROUP BY call_id"
+        ).fetchall()}
 
 
 @pytest.mark.slow

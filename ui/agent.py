@@ -65,7 +65,8 @@ def trend_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
         x=alt.X("week:T", title=ctx.t("rev_week")),
         y=alt.Y("rate:Q", title=ctx.t("rev_pass_rate"), scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         color=alt.Color("criterion:N", title=ctx.t("rev_criterion")),
-        tooltip=[alt.Tooltip("week:T", title=ctx.t("rev_week")), alt.Tooltip("criterion:N", title=ctx.t("rev_criterion")),
+        tooltip=[alt.Tooltip("week:T", title=ctx.t("rev_week")),
+                 alt.Tooltip("criterion:N", title=ctx.t("rev_criterion")),
                  alt.Tooltip("rate:Q", format=".0%", title=ctx.t("rev_pass_rate")),
                  alt.Tooltip("calls:Q", title=ctx.t("rev_calls_counted"))])
     st.altair_chart(chart, width="stretch")

@@ -9,7 +9,7 @@ from typing import Callable
 import streamlit as st
 
 from qa.access import PermissionDenied
-from qa.assessments import (Result, ReviewError, allowed_actions, audit_trail, override, start, swap_roles,
+from qa.assessments import (Result, ReviewError, audit_trail, override, start, swap_roles,
                             transition, withdraw)
 from qa.i18n import criterion_name
 from qa.notes import KINDS, Note, add_review_note

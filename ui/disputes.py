@@ -23,5 +23,5 @@ def render(ctx: Context) -> None:
             st.markdown(f"> {d.comment or ''}")
             if st.button(ctx.t("rev_open_call"), key=f"disp_open_{d.call_id}"):
                 go("call", call=d.call_id)
-            assessment_actions(ctx, d.call_id, [a for a in allowed_actions(ctx.store, ctx.viewer, d.call_id) if a == "resolve"],
-                               prefix="disp_")
+            resolve = [a for a in allowed_actions(ctx.store, ctx.viewer, d.call_id) if a == "resolve"]
+            assessment_actions(ctx, d.call_id, resolve, prefix="disp_")
