@@ -11,7 +11,8 @@ import streamlit as st
 
 from qa.auth import session_viewer
 from qa.i18n import LANGUAGES, t
-from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, get_store
+from transcribe.errors import CallQAError
+from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, get_store, session_limits
 from ui.login import render_sign_in, render_signed_in
 from ui.pages import pages_for
 
@@ -26,14 +27,19 @@ def main() -> None:
     if not os.path.exists(db):
         st.error(t("no_db", lang, db=db))
         return
+    try:
+        limits = session_limits()
+    except CallQAError as exc:
+        st.error(exc.message)
+        return
     store = get_store(db)
     token = st.session_state.get(TOKEN_KEY)
-    viewer = session_viewer(store, token)
+    viewer = session_viewer(store, token, idle_minutes=limits.idle_minutes, max_hours=limits.max_hours)
     if viewer is None:
         if token:
             st.session_state.pop(TOKEN_KEY, None)
             st.session_state["callqa_expired"] = True
-        render_sign_in(store, lang)
+        render_sign_in(store, lang, max_hours=limits.max_hours)
         return
     render_signed_in(store, viewer, lang)
     pages = pages_for(viewer.role)

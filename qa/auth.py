@@ -1,14 +1,18 @@
 """Users and sign-in sessions: passwords hashed with Argon2id (argon2-cffi), session tokens that expire.
 
 Only a SHA-256 of a session token is stored, so a copy of the database signs nobody in. A session ends after
-`idle_minutes` without use or `max_hours` after sign-in, whichever comes first.
+`idle_minutes` without use or `max_hours` after sign-in, whichever comes first (`SessionLimits`; the app takes
+them from `--session-idle-minutes` / `--session-max-hours` or $CALLQA_SESSION_IDLE_MINUTES /
+$CALLQA_SESSION_MAX_HOURS). Functions that look at the clock take `now` (UTC, naive) so tests need not sleep.
 """
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any, Mapping
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -20,12 +24,40 @@ from transcribe.errors import InputError
 IDLE_MINUTES = 60
 MAX_HOURS = 12
 MIN_PASSWORD = 8
+ENV_IDLE, ENV_MAX = "CALLQA_SESSION_IDLE_MINUTES", "CALLQA_SESSION_MAX_HOURS"
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
 _DUMMY_HASH = _hasher.hash("callqa-timing-equaliser")
 
 
-def _now() -> datetime:
+def utcnow() -> datetime:
+    """The current time in UTC without a time zone (as the database stores it)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """A session ends `idle_minutes` after its last use or `max_hours` after sign-in."""
+
+    idle_minutes: float = IDLE_MINUTES
+    max_hours: float = MAX_HOURS
+
+
+def session_limits(idle_minutes: str | float | None = None, max_hours: str | float | None = None,
+                   environ: Mapping[str, str] = os.environ) -> SessionLimits:
+    """Session limits from the given values, else $CALLQA_SESSION_IDLE_MINUTES / $CALLQA_SESSION_MAX_HOURS,
+    else the defaults (60 minutes idle, 12 hours in all). InputError for a value that is not a positive number."""
+    def number(value: str | float | None, env: str, option: str, default: float) -> float:
+        value = value if value not in (None, "") else environ.get(env) or default
+        try:
+            out = float(value)
+        except (TypeError, ValueError):
+            out = -1.0
+        if not out > 0 or out == float("inf"):
+            raise InputError(None, f"session limit {value!r} is not a positive number",
+                             f"give {option} (or ${env}) a number above 0")
+        return out
+    return SessionLimits(number(idle_minutes, ENV_IDLE, "--session-idle-minutes", IDLE_MINUTES),
+                         number(max_hours, ENV_MAX, "--session-max-hours", MAX_HOURS))
 
 
 @dataclass(frozen=True)
@@ -41,7 +73,8 @@ class User:
         return Viewer(self.username, self.role, self.agent_id, self.teams)
 
 
-def _check(username: str, password: str, role: str, agent_id: str | None) -> None:
+def check_identity(username: str, role: str, agent_id: str | None) -> None:
+    """InputError unless `username` is usable, `role` known and an agent has an agent id."""
     if not username.strip() or username != username.strip():
         raise InputError(None, f"invalid user name {username!r}", "use a name without leading or trailing spaces")
     if role not in ROLES:
@@ -49,6 +82,10 @@ def _check(username: str, password: str, role: str, agent_id: str | None) -> Non
     if role == "agent" and not agent_id:
         raise InputError(None, f"agent user {username!r} needs an agent id",
                          "give --agent-id: the agent_id that agent's calls carry")
+
+
+def check_password(username: str, password: str) -> None:
+    """InputError when `password` is too short."""
     if len(password) < MIN_PASSWORD:
         raise InputError(None, f"the password for {username!r} is too short",
                          f"use at least {MIN_PASSWORD} characters")
@@ -56,19 +93,32 @@ def _check(username: str, password: str, role: str, agent_id: str | None) -> Non
 
 def add_user(store: Store, username: str, password: str, role: str, *, agent_id: str | None = None,
              display_name: str | None = None, teams: tuple[str, ...] = ()) -> User:
-    """Create a user (the password is stored as an Argon2id hash). Raises InputError when the name is taken."""
-    _check(username, password, role, agent_id)
+    """Create a user (the password is stored as an Argon2id hash). Raises InputError when the name is taken or
+    another user already has the agent id. (`qa.users.create_user` also registers an agent's name and team.)"""
+    check_identity(username, role, agent_id)
+    check_password(username, password)
     digest = _hasher.hash(password)
-    now = _now()
+    now = utcnow()
     with store.transaction() as con:
         if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise InputError(None, f"user {username!r} already exists", "pick another name or change their password")
+        if role == "agent":
+            check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
         con.execute("INSERT INTO users (username, password_hash, role, agent_id, display_name, active, created_at, "
                     "password_changed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)",
                     [username, digest, role, agent_id if role == "agent" else None, display_name, now, now])
         for team in dict.fromkeys(teams):
             con.execute("INSERT INTO user_teams VALUES (?, ?)", [username, team])
     return get_user(store, username)  # type: ignore[return-value]
+
+
+def check_agent_id_free(con: Any, agent_id: str, username: str) -> None:
+    """InputError when a user other than `username` is already linked to `agent_id` (on connection `con`)."""
+    row = con.execute("SELECT username FROM users WHERE agent_id = ? AND username <> ?",
+                      [agent_id, username]).fetchone()
+    if row:
+        raise InputError(None, f"agent id {agent_id!r} already belongs to user {row[0]!r}",
+                         "one user per agent: change that user, or check the agent id")
 
 
 def get_user(store: Store, username: str) -> User | None:
@@ -88,10 +138,10 @@ def set_password(store: Store, username: str, password: str) -> None:
     user = get_user(store, username)
     if user is None:
         raise InputError(None, f"no user {username!r}", "list users with `callqa users list`")
-    _check(username, password, user.role, user.agent_id or "-")
+    check_password(username, password)
     with store.transaction() as con:
         con.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ?",
-                    [_hasher.hash(password), _now(), username])
+                    [_hasher.hash(password), utcnow(), username])
         con.execute("DELETE FROM sessions WHERE username = ?", [username])
 
 
@@ -99,7 +149,8 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(store: Store, username: str, password: str, *, max_hours: float = MAX_HOURS) -> str | None:
+def sign_in(store: Store, username: str, password: str, *, max_hours: float = MAX_HOURS,
+            now: datetime | None = None) -> str | None:
     """A new session token when the password is right and the user active, else None (the same for an
     unknown user, a wrong password and a disabled account, and in about the same time)."""
     with store.connect() as con:
@@ -112,7 +163,7 @@ def sign_in(store: Store, username: str, password: str, *, max_hours: float = MA
         ok = False
     if not ok:
         return None
-    token, now = secrets.token_urlsafe(32), _now()
+    token, now = secrets.token_urlsafe(32), now or utcnow()
     with store.transaction() as con:
         if _hasher.check_needs_rehash(digest):
             con.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
@@ -122,18 +173,21 @@ def sign_in(store: Store, username: str, password: str, *, max_hours: float = MA
     return token
 
 
-def session_viewer(store: Store, token: str | None, *, idle_minutes: float = IDLE_MINUTES) -> Viewer | None:
-    """The signed-in person of a live session, or None when the token is unknown, expired, idle too long or
-    its user disabled. Using a session keeps it alive (at most one write a minute)."""
+def session_viewer(store: Store, token: str | None, *, idle_minutes: float = IDLE_MINUTES,
+                   max_hours: float = MAX_HOURS, now: datetime | None = None) -> Viewer | None:
+    """The signed-in person of a live session, or None when the token is unknown, expired (`max_hours` after
+    sign-in, or the limit in force at sign-in if shorter), idle longer than `idle_minutes` or its user
+    disabled. Using a session keeps it alive (at most one write a minute)."""
     if not token:
         return None
-    now, key = _now(), _token_hash(token)
+    now, key = now or utcnow(), _token_hash(token)
     with store.connect() as con:
-        row = con.execute("SELECT s.username, s.expires_at, s.last_seen, u.active FROM sessions s "
+        row = con.execute("SELECT s.username, s.created_at, s.expires_at, s.last_seen, u.active FROM sessions s "
                           "JOIN users u USING (username) WHERE s.token_hash = ?", [key]).fetchone()
     if row is None:
         return None
-    username, expires_at, last_seen, active = row
+    username, created_at, expires_at, last_seen, active = row
+    expires_at = min(expires_at, created_at + timedelta(hours=max_hours))
     if not active or now >= expires_at or now - last_seen > timedelta(minutes=idle_minutes):
         sign_out(store, token)
         return None
@@ -142,6 +196,12 @@ def session_viewer(store: Store, token: str | None, *, idle_minutes: float = IDL
             con.execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?", [now, key])
     user = get_user(store, username)
     return user.viewer() if user else None
+
+
+def end_sessions(store: Store, username: str) -> None:
+    """Sign `username` out everywhere."""
+    with store.transaction() as con:
+        con.execute("DELETE FROM sessions WHERE username = ?", [username])
 
 
 def sign_out(store: Store, token: str | None) -> None:

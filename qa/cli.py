@@ -152,11 +152,18 @@ def demo(db: str, config: str | None, no_app: bool, port: int, address: str) -> 
 @click.option("--port", default=8501, show_default=True)
 @click.option("--address", default="localhost", show_default=True,
               help="Interface the app listens on (0.0.0.0 to share it on your network).")
-def app(db: str, port: int, address: str) -> None:
+@click.option("--session-idle-minutes", type=click.FloatRange(0, min_open=True), default=None,
+              help="Sign people out after this many minutes without use [default: $CALLQA_SESSION_IDLE_MINUTES "
+                   "or 60].")
+@click.option("--session-max-hours", type=click.FloatRange(0, min_open=True), default=None,
+              help="Sign people out this many hours after sign-in [default: $CALLQA_SESSION_MAX_HOURS or 12].")
+def app(db: str, port: int, address: str, session_idle_minutes: float | None,
+        session_max_hours: float | None) -> None:
     """Start the reviewer app (Streamlit) on DB."""
     from qa.demo import launch_app
 
-    sys.exit(launch_app(db, port, address))
+    sys.exit(launch_app(db, port, address, session_idle_minutes=session_idle_minutes,
+                        session_max_hours=session_max_hours))
 
 
 @main.group()
@@ -206,7 +213,8 @@ def check_rubric(path: str) -> None:
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
 
-from qa import cli_batch, cli_rubric, cli_speech  # noqa: E402,F401  (register their commands on `main`)
+# register their commands on `main`
+from qa import cli_batch, cli_calibration, cli_rubric, cli_speech, cli_users, cli_voices  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     from qa.cli import main as registered  # `python -m qa.cli`: the imported module holds the registered commands

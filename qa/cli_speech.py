@@ -107,7 +107,8 @@ def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str |
 @json_option
 def eval_roles(ref: str, audio: tuple[str, ...], config: str | None, backend: str | None, as_json: bool) -> None:
     """Role accuracy: is the agent found? On each recording's speakers (stereo channels or diarization) with the
-    reference words placed on them, and on the reference text with its labels hidden."""
+    reference words placed on them, and on the reference text with its labels hidden (with roles.voices_dir:
+    also whether the agent voice hint alone points at the agent on mono calls)."""
     from qa.evaluation import find_reference, role_row
 
     settings = _settings(config, {"diarization": {"backend": backend}})
@@ -119,6 +120,9 @@ def eval_roles(ref: str, audio: tuple[str, ...], config: str | None, backend: st
     n = max(1, len(rows))
     summary = {"calls": len(rows), "role_accuracy": round(sum(r["correct"] for r in rows) / n, 4),
                "text_only_accuracy": round(sum(r["text_only_correct"] for r in rows) / n, 4)}
+    voiced = [r["voice_hint_correct"] for r in rows if r["voice_hint_correct"] is not None]
+    if settings.roles.voices_dir:
+        summary["voice_hint_right"] = f"{sum(voiced)}/{len(voiced)}"
     if as_json:
         click.echo(json.dumps({"files": rows, **summary}, indent=2))
         return
@@ -127,7 +131,9 @@ def eval_roles(ref: str, audio: tuple[str, ...], config: str | None, backend: st
         click.echo(f"{r['file']:<28} {str(r['correct']):>8} {r['confidence']:5.2f} {r['word_accuracy']:8.3f} "
                    f"{str(r['text_only_correct']):>7}  {r['method']}")
     click.echo(f"role accuracy {summary['role_accuracy']:.3f} ({len(rows)} calls); "
-               f"text only {summary['text_only_accuracy']:.3f}")
+               f"text only {summary['text_only_accuracy']:.3f}"
+               + (f"; agent voice hint right on {summary['voice_hint_right']} mono calls with a hint"
+                  if "voice_hint_right" in summary else ""))
 
 
 @main.group(name="roles")

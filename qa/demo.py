@@ -1,5 +1,5 @@
 """`callqa demo`: score the bundled sample calls, falling back to their reference transcripts — loudly —
-when the speech model is not available, then start the reviewer app."""
+when the speech model is not available, make demo accounts (qa.demo_users), then start the reviewer app."""
 from __future__ import annotations
 
 import os
@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from qa.demo_users import announce_demo_users, link_sample_agents
 from qa.runner import print_report, run_score
 from qa.settings import Settings
+from qa.store import Store
 
 
 def samples_dir() -> Path:
@@ -23,8 +25,10 @@ def app_path() -> Path:
     return Path(__file__).resolve().parent.parent / "app.py"
 
 
-def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
-    """Run `streamlit run app.py -- --db DB` listening on `address` only.
+def launch_app(db: str, port: int = 8501, address: str = "localhost", *, session_idle_minutes: float | None = None,
+               session_max_hours: float | None = None) -> int:
+    """Run `streamlit run app.py -- --db DB` listening on `address` only (with the session limits, when
+    given, after `--` too; else the app reads $CALLQA_SESSION_IDLE_MINUTES / $CALLQA_SESSION_MAX_HOURS).
 
     Usage statistics are off, and an explicit address also stops Streamlit from looking up the
     machine's external IP over the network: callqa makes no network calls at run time."""
@@ -32,6 +36,10 @@ def launch_app(db: str, port: int = 8501, address: str = "localhost") -> int:
            "--server.address", address, "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
            "--", "--db", os.path.abspath(db)]
+    if session_idle_minutes is not None:
+        cmd += ["--session-idle-minutes", str(session_idle_minutes)]
+    if session_max_hours is not None:
+        cmd += ["--session-max-hours", str(session_max_hours)]
     click.echo(f"Starting the reviewer app on http://{address}:{port} (Ctrl+C to stop)")
     try:
         return subprocess.call(cmd)
@@ -63,4 +71,7 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
     if not scored:
         return 1
     click.echo(f"Results are in {db}. Try: callqa show {scored[0].call_id} --db {db} --json")
+    store = Store(db)
+    link_sample_agents(store, transcripts)
+    announce_demo_users(store, db)
     return launch_app(db, port, address) if open_app else 0

@@ -208,7 +208,11 @@ def role_row(audio: str, ref_json: str, diarizer: Any, settings: Any) -> dict[st
     ref = load_transcript(ref_json)
     segments, method, _ = hypothesis_segments(audio, diarizer)
     words = reference_words(ref)
-    labeled, decision = label_mono_words([w for w, _ in words], segments, settings)
+    hint = voice_check = None
+    if settings.voices_dir and method != "stereo channels":  # the agent voice hint (mono calls)
+        hint = _voice_hint(audio, segments, settings)
+        voice_check = _hint_is_agent(hint.label, [w for w, _ in words], [r for _, r in words], segments)
+    labeled, decision = label_mono_words([w for w, _ in words], segments, settings, hint)
     audio_acc = sum(lw.speaker == role for lw, (_, role) in zip(labeled, words)) / max(1, len(words))
     hidden = {"agent": "spk_1", "customer": "spk_0"}  # names that give nothing away
     turns, text_decision = decide_turn_roles(
@@ -216,4 +220,25 @@ def role_row(audio: str, ref_json: str, diarizer: Any, settings: Any) -> dict[st
     text_acc = sum(a.speaker == b.speaker for a, b in zip(turns, ref.turns)) / max(1, len(turns))
     return {"file": os.path.basename(audio), "method": method, "word_accuracy": round(audio_acc, 4),
             "correct": audio_acc > 0.5, "confidence": decision.confidence,
-            "text_only_correct": text_acc > 0.5, "text_only_confidence": text_decision.confidence}
+            "text_only_correct": text_acc > 0.5, "text_only_confidence": text_decision.confidence,
+            "voice_hint_correct": voice_check}
+
+
+def _voice_hint(audio: str, segments: Segments, settings: Any) -> Any:
+    from transcribe.audio import decode
+    from transcribe.speakers import speaker_voice_hint
+    from transcribe.voiceprint import load_voiceprints
+
+    channels = decode(audio).channels
+    samples = channels[0] if len(channels) == 1 else (channels[0] + channels[1]) / 2
+    return speaker_voice_hint(samples, segments, load_voiceprints(settings.voices_dir), settings.voice_margin)
+
+
+def _hint_is_agent(label: str | None, words: list[Any], roles: list[str], segments: Segments) -> bool | None:
+    """Whether the voice hint's speaker label holds mostly the reference agent's words (None: no hint)."""
+    if label is None:
+        return None
+    from transcribe.align import assign_speakers
+
+    mine = [r for lb, r in zip(assign_speakers(words, segments), roles) if lb == label]
+    return bool(mine) and sum(r == "agent" for r in mine) > len(mine) / 2

@@ -146,3 +146,12 @@ def _reviews(con: Any) -> None:
         CREATE TABLE calibration_ratings (
             session_id BIGINT NOT NULL, rater TEXT NOT NULL, criterion_id TEXT NOT NULL, status TEXT NOT NULL,
             rated_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, rater, criterion_id))""")
+
+
+@migration(7, "call date (the recording's date from its path, else the day it was scored) for the queue and dashboard")
+def _call_date(con: Any) -> None:
+    con.execute("ALTER TABLE calls ADD COLUMN call_date DATE")
+    con.execute("""
+        UPDATE calls SET call_date = coalesce(
+            try_cast(json_extract_string(extra, '$.path_meta.date') AS DATE),
+            try_cast(json_extract_string(extra, '$.date') AS DATE), CAST(scored_at AS DATE))""")

@@ -24,7 +24,9 @@ from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 from transcribe.formats import load_transcript
 from transcribe.roles import decide_agent
-from transcribe.speakers import CHANNEL_NAMES, decide_turn_roles, label_mono_words, roles_record
+from transcribe.speakers import (CHANNEL_NAMES, decide_turn_roles, label_mono_words, roles_record,
+                                 speaker_voice_hint)
+from transcribe.voiceprint import load_voiceprints
 from transcribe.types import AGENT, CUSTOMER, ROLES, Transcript
 
 logger = logging.getLogger("qa")
@@ -60,6 +62,7 @@ class Pipeline:
         s = self.settings
         self._recognizer, self._diarizer = recognizer, diarizer
         self._failed: dict[str, ModelUnavailable] = {}
+        self._voices: dict[str, Any] | None = None
         self.sentiment = sentiment or SentimentScorer(s.sentiment, cache_dir=s.models_dir)
         self.rubric = resolve_rubric(s.rubric)
 
@@ -151,10 +154,16 @@ class Pipeline:
             progress("diarization", 0.0)
         diarizer = self.diarizer
         segments = diarizer(samples)
-        labeled, decision = label_mono_words(res.words, segments, self.settings.roles)
+        hint, voice = None, {}
+        if self.settings.roles.voices_dir:
+            if self._voices is None:  # read once per pipeline
+                self._voices = load_voiceprints(self.settings.roles.voices_dir)
+            hint = speaker_voice_hint(samples, segments, self._voices, self.settings.roles.voice_margin)
+            voice = {"voice_hint": {"label": hint.label, "matched": hint.matched, "scores": hint.scores}}
+        labeled, decision = label_mono_words(res.words, segments, self.settings.roles, hint)
         info = diarizer.describe()
         return labeled, roles_record(decision, "diarization+cues", self.settings.roles, diarization=info,
-                                     speakers=len({lb for *_, lb in segments}))
+                                     speakers=len({lb for *_, lb in segments}), **voice)
 
     def _check_channel_roles(self, words_by_channel: dict[int, list[Any]], agent_ch: int) -> dict[str, Any]:
         """Roles come from the channel setting; greeting cues check it, and a confident disagreement

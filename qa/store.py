@@ -12,7 +12,7 @@ import os
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 import duckdb
@@ -42,12 +42,26 @@ ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
 }
 
 
-def _call_rows(result: CallResult, run_id: str | None, now: datetime) -> dict[str, list[list[Any]]]:
-    """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None)."""
+def call_date(extra: dict[str, Any], fallback: date) -> date:
+    """The day a call took place: the date its file path carries (batch.path_pattern `{date}`), else an imported
+    transcript's own "date" field (YYYY-MM-DD...), else `fallback` (the day it was first scored)."""
+    for value in ((extra.get("path_meta") or {}).get("date"), extra.get("date")):
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue
+    return fallback
+
+
+def _call_rows(result: CallResult, run_id: str | None, now: datetime,
+               first_date: date | None = None) -> dict[str, list[list[Any]]]:
+    """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None).
+    `first_date`: the call date stored before a re-score (kept when the call carries no date of its own)."""
     t, card = result.transcript, result.scorecard
     rows: dict[str, list[list[Any]]] = {
         "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
-                   _js(t.roles), _js(t.asr), _js(t.extra), run_id, now]],
+                   _js(t.roles), _js(t.asr), _js(t.extra), run_id, now,
+                   call_date(t.extra, first_date or now.date())]],
         "turns": [],
         "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
                         _js(result.models), result.code_version, run_id, now, card.service_level,
@@ -205,13 +219,14 @@ class Store:
             return
         ids = list(dict.fromkeys(r.transcript.call_id for r in results))
         marks = ", ".join("?" * len(ids))
-        if con.execute(f"SELECT count(*) FROM calls WHERE call_id IN ({marks})", ids).fetchone()[0]:
+        known = dict(con.execute(f"SELECT call_id, call_date FROM calls WHERE call_id IN ({marks})", ids).fetchall())
+        if known:
             for table in CALL_TABLES:  # a re-score replaces every row of the call
                 con.execute(f"DELETE FROM {table} WHERE call_id IN ({marks})", ids)
         tables: dict[str, list[list[Any]]] = {name: [] for name in ROW_COLUMNS}
         now = _now()
         for result in {r.transcript.call_id: r for r in results}.values():  # the last result of a call wins
-            for name, rows in _call_rows(result, run_id, now).items():
+            for name, rows in _call_rows(result, run_id, now, known.get(result.transcript.call_id)).items():
                 tables[name].extend(rows)
         for name, rows in tables.items():
             _insert(con, name, ROW_COLUMNS[name], rows)

@@ -18,7 +18,10 @@ def test_sign_in_form_then_calls(db):
     at.button[0].click()
     at = run_app(db, at=at)
     assert not at.exception
-    assert len(at.dataframe) == 1
+    assert len(at.dataframe) == 1  # the review queue
+    at.button(key="queue_open_button").click()  # open its first call
+    at = run_app(db, at=at)
+    assert not at.exception
     header = at.header[0].value
     assert "Call" in header and "/100" in header
     expanders = [e.label for e in at.expander]
@@ -46,7 +49,7 @@ def test_vietnamese_ui(db):
 
 
 def test_open_a_failing_call_shows_its_evidence(db):
-    at = run_app(db, "sup", query={"call": "vi_complaint_bad"})
+    at = run_app(db, "sup", query={"page": "call", "call": "vi_complaint_bad"})
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Xin lỗi, chị nói lại" in text  # the refused look-alike is shown as evidence

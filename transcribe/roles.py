@@ -3,8 +3,8 @@
 Evidence, in Vietnamese and English: service cues an agent says ("cảm ơn anh chị đã gọi", "em có thể giúp gì",
 "thank you for calling", "how can I help"), self-introduction ("my name is …", "em tên là …", "this is … from"),
 customer cues that point the other way ("tôi muốn", "my order"), and who opened the call (weighted by
-`RoleSettings.opener`: the agent usually answers an inbound call). A hint (a stereo channel setting)
-is weighed like strong evidence. Low confidence marks the call for review.
+`RoleSettings.opener`: the agent usually answers an inbound call). A hint (a stereo channel setting, or the
+speaker whose voice matches an enrolled agent voiceprint) is weighed like strong evidence. Low confidence marks the call for review.
 """
 from __future__ import annotations
 
@@ -39,10 +39,14 @@ OPENERS = ("agent", "customer", "unknown")
 @dataclass
 class RoleSettings:
     """`opener`: who usually speaks first (agent for inbound calls, customer for some outbound systems,
-    unknown to ignore it); `review_below`: a role decision less confident than this flags the call."""
+    unknown to ignore it); `review_below`: a role decision less confident than this flags the call;
+    `voices_dir`: folder of enrolled agent voiceprints (`callqa voices enroll`), the agent voice hint on mono
+    calls; `voice_margin`: how much closer to an enrolled agent one speaker must be for the hint to count."""
 
     opener: str = "agent"
     review_below: float = 0.75
+    voices_dir: str | None = None
+    voice_margin: float = 0.01
 
     def __post_init__(self) -> None:
         if self.opener not in OPENERS:
@@ -66,7 +70,8 @@ def _cues(folded: str, cues: Sequence[str]) -> list[str]:
 
 
 def label_scores(texts: dict[str, Sequence[str]], first_speaker: str | None, opener: str = "agent",
-                 hint: str | None = None) -> tuple[dict[str, float], dict[str, list[str]]]:
+                 hint: str | None = None, hint_reason: str = "agent hint (setting)",
+                 ) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Agent-likeness score and evidence per label."""
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
@@ -82,13 +87,13 @@ def label_scores(texts: dict[str, Sequence[str]], first_speaker: str | None, ope
             found.append("opened the call" if opener == "agent" else "did not open the call")
         if hint is not None and label == hint:
             score += 3.0
-            found.append("agent hint (setting)")
+            found.append(hint_reason)
         scores[label], hits[label] = score, found + [f"customer cue: {c}" for c in against]
     return scores, hits
 
 
 def decide_agent(texts: dict[str, Sequence[str]], first_speaker: str | None, *, opener: str = "agent",
-                 hint: str | None = None) -> RoleDecision:
+                 hint: str | None = None, hint_reason: str = "agent hint (setting)") -> RoleDecision:
     """Pick the agent among speaker labels from their utterances' cues, who opened the call and a hint.
 
     Confidence is a logistic of the score margin between the best and the runner-up label (0.5 when
@@ -96,7 +101,7 @@ def decide_agent(texts: dict[str, Sequence[str]], first_speaker: str | None, *, 
     labels = sorted(texts)
     if not labels:
         raise ValueError("no speakers to choose from")
-    scores, hits = label_scores(texts, first_speaker, opener, hint)
+    scores, hits = label_scores(texts, first_speaker, opener, hint, hint_reason)
     prefer_first = opener != "customer"
     ranked = sorted(labels, key=lambda lb: (-scores[lb], (lb != first_speaker) == prefer_first, lb))
     agent = ranked[0]

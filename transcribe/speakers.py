@@ -9,6 +9,7 @@ import numpy as np
 from transcribe.align import LabeledWord, assign_speakers
 from transcribe.roles import RoleDecision, RoleSettings, decide_agent
 from transcribe.types import AGENT, CUSTOMER, Turn, Word
+from transcribe.voiceprint import VoiceHint, speech_of, voiceprint, voice_hint
 
 CHANNEL_NAMES = ("left", "right")
 
@@ -23,6 +24,21 @@ def channel_segments(channels: Sequence[np.ndarray], labels: Sequence[str], samp
     return sorted(segments)
 
 
+def speaker_voice_hint(samples: np.ndarray, segments: Sequence[tuple[float, float, str]],
+                       enrolled: dict[str, np.ndarray], margin: float, sample_rate: int = 16000) -> VoiceHint:
+    """Compare each diarized speaker's voice with the enrolled agent voiceprints (speakers with under 0.5 s of
+    speech are left out)."""
+    spans: dict[str, list[tuple[float, float]]] = {}
+    for start, end, label in segments:
+        spans.setdefault(label, []).append((start, end))
+    prints = {}
+    for label, ss in spans.items():
+        speech = speech_of(samples, ss, sample_rate)
+        if len(speech) >= sample_rate // 2:
+            prints[label] = voiceprint(speech, sample_rate)
+    return voice_hint(prints, enrolled, margin)
+
+
 def roles_record(decision: RoleDecision, method: str, settings: RoleSettings, **extra: Any) -> dict[str, Any]:
     """The `roles` document stored with a call."""
     return {"method": method, "agent_label": decision.agent, "confidence": decision.confidence,
@@ -30,14 +46,17 @@ def roles_record(decision: RoleDecision, method: str, settings: RoleSettings, **
 
 
 def label_mono_words(words: Sequence[Word], segments: Sequence[tuple[float, float, str]],
-                     settings: RoleSettings) -> tuple[list[LabeledWord], RoleDecision]:
-    """Give each word its diarized speaker, decide which speaker is the agent, and return role-labelled
-    words (every non-agent speaker is the customer) with the decision."""
+                     settings: RoleSettings, hint: VoiceHint | None = None,
+                     ) -> tuple[list[LabeledWord], RoleDecision]:
+    """Give each word its diarized speaker, decide which speaker is the agent (an agent voice `hint` counts as
+    strong evidence), and return role-labelled words (every non-agent speaker is the customer) with the
+    decision."""
     labels = [lb or "unknown" for lb in assign_speakers(words, segments)]
     texts: dict[str, list[str]] = {}
     for lb, w in zip(labels, words):
         texts.setdefault(lb, []).append(w.text)
-    decision = decide_agent(texts, labels[0] if labels else None, opener=settings.opener)
+    decision = decide_agent(texts, labels[0] if labels else None, opener=settings.opener,
+                            hint=hint.label if hint else None, hint_reason=hint.evidence() if hint else "")
     return [LabeledWord(AGENT if lb == decision.agent else CUSTOMER, w) for lb, w in zip(labels, words)], decision
 
 

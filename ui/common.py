@@ -9,6 +9,7 @@ from typing import Callable
 
 import streamlit as st
 
+from qa import auth
 from qa.access import Viewer
 from qa.i18n import t
 from qa.store import Store
@@ -17,12 +18,26 @@ TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
 GOTO_KEY = "ui_goto"  # page to open on the next run (see go())
 
 
-def db_path() -> str:
-    """`--db` after `streamlit run app.py --`, else $CALLQA_DB, else callqa.duckdb."""
+def _app_args() -> argparse.Namespace:
+    """The app's own arguments, after `streamlit run app.py --`."""
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--db", default=os.environ.get("CALLQA_DB", "callqa.duckdb"))
+    parser.add_argument("--session-idle-minutes", default=None)
+    parser.add_argument("--session-max-hours", default=None)
     args, _ = parser.parse_known_args(sys.argv[1:])
-    return args.db
+    return args
+
+
+def db_path() -> str:
+    """`--db` after `streamlit run app.py --`, else $CALLQA_DB, else callqa.duckdb."""
+    return _app_args().db
+
+
+def session_limits() -> auth.SessionLimits:
+    """`--session-idle-minutes` / `--session-max-hours` after `--`, else their environment variables, else the
+    defaults (see `qa.auth.session_limits`; InputError for a bad value)."""
+    args = _app_args()
+    return auth.session_limits(args.session_idle_minutes, args.session_max_hours)
 
 
 @st.cache_resource

@@ -4,20 +4,20 @@ from __future__ import annotations
 import streamlit as st
 
 from qa.access import Viewer
-from qa.auth import sign_in, sign_out
+from qa.auth import MAX_HOURS, sign_in, sign_out
 from qa.i18n import t
 from qa.store import Store
 from ui.common import TOKEN_KEY
 
 
-def render_sign_in(store: Store, lang: str) -> None:
+def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> None:
     st.subheader(t("sign_in", lang))
     with st.form("sign_in"):
         username = st.text_input(t("username", lang), key="sign_in_user")
         password = st.text_input(t("password", lang), type="password", key="sign_in_password")
         submitted = st.form_submit_button(t("sign_in", lang))
     if submitted:
-        token = sign_in(store, username.strip(), password)
+        token = sign_in(store, username.strip(), password, max_hours=max_hours)
         if token is None:
             st.error(t("sign_in_failed", lang))
             return

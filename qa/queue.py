@@ -1,0 +1,289 @@
+"""Review queue: the scored calls a viewer may see, filtered, one page at a time, and review samples.
+
+Every query here ANDs `qa.access.call_scope(viewer)` into its WHERE clause, so a filter or a sample never reaches
+a call the viewer may not see. A criterion counts as failed by its result in force: a supervisor's newest
+override when there is one (a withdrawn override, status NULL, gives the automatic result back), else the
+automatic result.
+
+Sampling picks up to N calls per agent per ISO week of the call date, by one of `SAMPLE_METHODS`; ties and the
+random method are ordered by md5(call_id, seed), so the same seed gives the same sample, and adding calls does
+not reshuffle the ones already there.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from qa.access import Viewer, call_scope, require_role
+from qa.store import Store
+
+logger = logging.getLogger("qa")
+
+REVIEW_STATES = ("unreviewed", "draft", "shared", "acknowledged", "disputed", "final")  # unreviewed: no assessment
+SAMPLE_METHODS = ("random", "lowest", "low_confidence", "flagged", "unreviewed")
+ORDERS = ("newest", "lowest")
+INFO_FLAGS = ("sentiment_lexicon_fallback",)  # technical notes on how a call was scored, not a reason to review it
+LOW_CONFIDENCE_FLAGS = ("low_confidence", "low_confidence_turns", "roles_uncertain")
+MAX_PER_AGENT_WEEK = 1000
+
+# SQL over a scorecard `s`: its flags as a list, and each flag's kind (the part before ":").
+FLAG_LIST = "coalesce(from_json(s.flags, '[\"VARCHAR\"]'), [])"
+FLAG_KINDS = f"list_transform({FLAG_LIST}, lambda x: split_part(x, ':', 1))"
+# The calls of the queue: stored calls (c; the store writes a call and its scorecard together), with their
+# scorecard (s), their agent's team (ag) and their review state (a) joined when a query needs them.
+SCORE_JOIN = " JOIN scorecards s ON s.call_id = c.call_id"
+TEAM_JOIN = " LEFT JOIN agents ag ON ag.agent_id = c.agent_id"
+STATE_JOIN = " LEFT JOIN assessments a ON a.call_id = c.call_id"
+# A queue row's columns in QueueRow's field order, over a page `p` of call ids joined to c, s, ag, a and f (failed).
+ROW_COLUMNS = f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, s.total,
+    s.service_level, s.service_label, {FLAG_LIST}, f.failed, coalesce(a.state, 'unreviewed')"""
+ORDER_SQL = {"newest": "c.call_date DESC, s.scored_at DESC, c.call_id", "lowest": "s.total ASC NULLS LAST, c.call_id"}
+
+
+def effective_results(where: str = "TRUE") -> str:
+    """SQL rows (call_id, criterion_id, position, name, status) of the non-critical criteria in force: the newest
+    override of a criterion when it has one with a status, else the automatic result. `where` filters `r`."""
+    return f"""
+        SELECT r.call_id, r.criterion_id, r.position, r.name, coalesce(o.status, r.status) AS status
+        FROM criterion_results r LEFT JOIN (
+            SELECT call_id, criterion_id, arg_max_null(status, override_id) AS status FROM overrides GROUP BY ALL
+        ) o ON o.call_id = r.call_id AND o.criterion_id = r.criterion_id
+        WHERE NOT coalesce(r.critical, false) AND {where}"""
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the queue shows. Empty tuples and None mean "any". Dates are inclusive; `score_min`/`score_max` bound
+    the total (0-100); `failed_criteria`: calls failing any of these criteria; `flags`: calls carrying any of these
+    flags, by full text ("critical_failure:rude") or by kind ("critical_failure"); `review_states`: assessment
+    states, "unreviewed" for calls nobody has assessed."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    agent_ids: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    score_min: float | None = None
+    score_max: float | None = None
+    failed_criteria: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    review_states: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """One scored call in the queue. `failed`: ids of the criteria it fails (in rubric order)."""
+
+    call_id: str
+    call_date: date | None
+    agent_id: str | None
+    agent_name: str | None
+    team: str | None
+    language: str | None
+    duration: float | None
+    total: float | None
+    service_level: int | None
+    service_label: str | None
+    flags: tuple[str, ...]
+    failed: tuple[str, ...]
+    review_state: str
+
+    @property
+    def week(self) -> str:
+        """ISO week of the call date, e.g. "2026-W47"."""
+        if self.call_date is None:
+            return ""
+        year, week, _ = self.call_date.isocalendar()
+        return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue and the number of calls matching the filter in all pages."""
+
+    rows: list[QueueRow]
+    total: int
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values the queue's filters can take among the calls a viewer may see."""
+
+    agents: list[str]
+    teams: list[str]
+    languages: list[str]
+    criteria: list[tuple[str, str]]  # (criterion_id, stored name)
+    flags: list[str]
+    first_date: date | None
+    last_date: date | None
+
+
+def filter_sql(filt: QueueFilter) -> tuple[str, list[Any]]:
+    """The SQL condition (over the aliases c, s, ag, a of `calls_sql`) and parameters selecting the calls `filt`
+    asks for."""
+    conds: list[str] = []
+    params: list[Any] = []
+
+    def add(cond: str, *values: Any) -> None:
+        conds.append(cond)
+        params.extend(values)
+
+    if filt.date_from is not None:
+        add("c.call_date >= ?", filt.date_from)
+    if filt.date_to is not None:
+        add("c.call_date <= ?", filt.date_to)
+    if filt.agent_ids:
+        add("c.agent_id = ANY(?::VARCHAR[])", list(filt.agent_ids))
+    if filt.teams:
+        add("ag.team = ANY(?::VARCHAR[])", list(filt.teams))
+    if filt.languages:
+        add("c.language = ANY(?::VARCHAR[])", list(filt.languages))
+    if filt.score_min is not None:
+        add("s.total >= ?", float(filt.score_min))
+    if filt.score_max is not None:
+        add("s.total <= ?", float(filt.score_max))
+    if filt.failed_criteria:
+        add(f"c.call_id IN (SELECT call_id FROM ({effective_results()}) "
+            "WHERE status = 'fail' AND criterion_id = ANY(?::VARCHAR[]))", list(filt.failed_criteria))
+    if filt.flags:
+        add(f"s.flags <> '[]' AND list_has_any(list_concat({FLAG_LIST}, {FLAG_KINDS}), ?::VARCHAR[])",
+            list(filt.flags))
+    if filt.review_states:
+        unknown = set(filt.review_states) - set(REVIEW_STATES)
+        if unknown:
+            raise ValueError(f"unknown review state(s) {sorted(unknown)}; use {', '.join(REVIEW_STATES)}")
+        add("coalesce(a.state, 'unreviewed') = ANY(?::VARCHAR[])", list(filt.review_states))
+    return (" AND ".join(conds) or "TRUE"), params
+
+
+def calls_sql(viewer: Viewer, filt: QueueFilter, *, score: bool = False, team: bool = False, state: bool = False,
+              join: str = "") -> tuple[str, list[Any]]:
+    """"FROM ... WHERE ..." over the calls `viewer` may see (their scope is always ANDed in) that match `filt`,
+    and its parameters: the base of every queue and dashboard query. `score`/`team`/`state`: join the scorecard
+    (alias s), the agent's team (ag) and the assessment (a) for the caller's own use (a filter that needs one joins
+    it anyway); `join`: a further JOIN clause of the caller's."""
+    scope, scope_params = call_scope(viewer, "c")
+    cond, params = filter_sql(filt)
+    score = score or filt.score_min is not None or filt.score_max is not None or bool(filt.flags)
+    joins = ("FROM calls c" + (SCORE_JOIN if score else "") + (TEAM_JOIN if team or filt.teams else "")
+             + (STATE_JOIN if state or filt.review_states else "") + (f" {join}" if join else ""))
+    return f"{joins} WHERE ({scope}) AND ({cond})", [*scope_params, *params]
+
+
+def _fetch(con: Any, page: str, params: list[Any], order: str) -> list[QueueRow]:
+    """Queue rows of the calls that the SQL `page` selects (a call_id column, and any columns `order` sorts p by),
+    with the criteria each fails. Details are read for these calls only."""
+    cur = con.execute(f"""
+        WITH p AS ({page}), f AS (
+            SELECT call_id, list(criterion_id ORDER BY position) AS failed
+            FROM ({effective_results("r.call_id IN (SELECT call_id FROM p)")}) WHERE status = 'fail' GROUP BY call_id)
+        SELECT {ROW_COLUMNS}
+        FROM p JOIN calls c ON c.call_id = p.call_id JOIN scorecards s ON s.call_id = p.call_id
+        LEFT JOIN agents ag ON ag.agent_id = c.agent_id LEFT JOIN assessments a ON a.call_id = p.call_id
+        LEFT JOIN f ON f.call_id = p.call_id
+        ORDER BY {order}""", params)
+    return [QueueRow(*v[:10], tuple(v[10]), tuple(v[11] or ()), v[12]) for v in cur.fetchall()]
+
+
+def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), limit: int | None = 100,
+               offset: int = 0, order: str = "newest") -> QueuePage:
+    """One page (`limit` rows from `offset`) of the scored calls `viewer` may see that match `filt`, newest call
+    date first (`order="lowest"`: lowest total first), and how many match in all pages."""
+    if order not in ORDER_SQL:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    base, params = calls_sql(viewer, filt, score=True)
+    count, count_params = calls_sql(viewer, filt)
+    with store.connect() as con:
+        rows = _fetch(con, f"SELECT c.call_id {base} ORDER BY {ORDER_SQL[order]} LIMIT ? OFFSET ?",
+                      [*params, limit, offset], ORDER_SQL[order])
+        n_all = con.execute(f"SELECT count(*) {count}", count_params).fetchone()[0]
+    return QueuePage(rows, n_all)
+
+
+def sample_order(method: str) -> tuple[str, list[str]]:
+    """(eligibility condition, ranking keys) in SQL for a sampling method: the calls it may pick, and the keys
+    (each "expression ASC|DESC") that order an agent's week, best pick first. The last key is the seeded hash
+    (parameter: the seed), so the order is total and reproducible."""
+    seeded = "md5_number(c.call_id || ':' || ?) ASC"
+    review_flags = f"list_filter({FLAG_KINDS}, lambda k: NOT list_contains({list(INFO_FLAGS)!r}, k))"
+    if method == "random":
+        return "TRUE", [seeded]
+    if method == "lowest":
+        return "s.total IS NOT NULL", ["s.total ASC", seeded]
+    if method == "low_confidence":
+        n_low = (f"coalesce(list_max(list_transform(list_filter({FLAG_LIST}, "
+                 "lambda x: x LIKE 'low_confidence_turns:%'), "
+                 "lambda x: try_cast(split_part(x, ':', 2) AS INTEGER))), 0)")
+        roles = "coalesce(try_cast(json_extract_string(c.roles, '$.confidence') AS DOUBLE), 1.0)"
+        return (f"s.flags <> '[]' AND list_has_any({FLAG_KINDS}, {list(LOW_CONFIDENCE_FLAGS)!r})",
+                [f"list_contains({FLAG_KINDS}, 'roles_uncertain') DESC", f"{n_low} DESC", f"{roles} ASC", seeded])
+    if method == "flagged":
+        return (f"s.flags <> '[]' AND len({review_flags}) > 0",
+                [f"list_contains({FLAG_KINDS}, 'critical_failure') DESC", f"len({review_flags}) DESC", seeded])
+    if method == "unreviewed":
+        return "a.state IS NULL", [seeded]
+    raise ValueError(f"sampling method must be one of {', '.join(SAMPLE_METHODS)}, not {method!r}")
+
+
+def sample(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), method: str = "random",
+           per_agent_per_week: int = 5, seed: int = 0) -> list[QueueRow]:
+    """A review sample: up to `per_agent_per_week` calls per agent per ISO week among the calls `viewer` may see
+    that match `filt`, picked by `method` (random, lowest scores first, low-confidence transcripts or roles
+    first, flagged calls first, never-reviewed calls). Ordered by agent, week, then pick order.
+    Only reviewers (admin, supervisor) may sample."""
+    require_role(viewer, "admin", "supervisor")
+    if not 1 <= int(per_agent_per_week) <= MAX_PER_AGENT_WEEK:
+        raise ValueError(f"calls per agent per week must be between 1 and {MAX_PER_AGENT_WEEK}")
+    eligible, ranking = sample_order(method)
+    base, params = calls_sql(viewer, filt, score=True, state=method == "unreviewed")
+    keys = [k.rsplit(" ", 1) for k in ranking]  # the keys are computed once per call, then ranked
+    key_cols = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
+    key_order = ", ".join(f"k{i} {way}" for i, (_, way) in enumerate(keys))
+    picked = f"""
+        SELECT call_id, agent_id AS pick_agent, week AS pick_week,
+               row_number() OVER (PARTITION BY agent_id, week ORDER BY {key_order}) AS pick
+        FROM (SELECT c.call_id, c.agent_id, yearweek(c.call_date) AS week, {key_cols}
+              {base} AND {eligible})
+        QUALIFY pick <= ?"""
+    seeds = [str(seed)] * key_cols.count("?")
+    with store.connect() as con:
+        rows = _fetch(con, picked, [*seeds, *params, int(per_agent_per_week)],
+                      "p.pick_agent NULLS FIRST, p.pick_week, p.pick")
+    logger.info("sample %s seed %s: %d calls", method, seed, len(rows))
+    return rows
+
+
+def flag_options(flags: list[str]) -> list[str]:
+    """The flag filter's choices for stored flags: each flag's kind, plus the full flag where its value names
+    something (critical_failure:rude) rather than counts it (low_confidence_turns:3)."""
+    out = set()
+    for f in flags:
+        kind, _, value = f.partition(":")
+        out.add(kind)
+        if value and not value.isdigit():
+            out.add(f)
+    return sorted(out)
+
+
+def filter_options(store: Store, viewer: Viewer) -> FilterOptions:
+    """The agents, teams, languages, criteria, flags and date range among the calls `viewer` may see."""
+    base, params = calls_sql(viewer, QueueFilter(), score=True, team=True)
+    scope, scope_params = call_scope(viewer, "c")
+    mine = "" if scope == "TRUE" else f"AND call_id IN (SELECT c.call_id FROM calls c WHERE {scope})"
+    with store.connect() as con:
+        agents, teams, languages, flag_texts, first, last = con.execute(f"""
+            SELECT list(DISTINCT c.agent_id ORDER BY c.agent_id) FILTER (WHERE c.agent_id IS NOT NULL),
+                   list(DISTINCT ag.team ORDER BY ag.team) FILTER (WHERE ag.team IS NOT NULL),
+                   list(DISTINCT c.language ORDER BY c.language) FILTER (WHERE c.language IS NOT NULL),
+                   list(DISTINCT s.flags) FILTER (WHERE s.flags IS NOT NULL AND s.flags <> '[]'),
+                   min(c.call_date), max(c.call_date) {base}""", params).fetchone()
+        criteria = con.execute(f"""
+            SELECT criterion_id, any_value(name) FROM criterion_results
+            WHERE NOT coalesce(critical, false) {mine}
+            GROUP BY criterion_id ORDER BY min(position), criterion_id""", scope_params).fetchall()
+    flags = [f for text in flag_texts or [] for f in json.loads(text)]
+    return FilterOptions(agents or [], teams or [], languages or [], [(cid, name) for cid, name in criteria],
+                         flag_options(flags), first, last)

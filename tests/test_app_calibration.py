@@ -1,0 +1,105 @@
+"""The calibration page through Streamlit's AppTest: two supervisors rate a call blind, then see the agreement;
+an agent cannot open the page."""
+import pytest
+
+from apphelp import PASSWORD, run_app, sample_store
+from qa.auth import add_user
+from qa.store import Store
+
+RATINGS = {"listen": "fail", "apologize": "pass", "solve": "fail", "thank": "fail", "abusive_language": "pass"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = sample_store(tmp_path_factory.mktemp("appcal") / "app.duckdb")
+    add_user(Store(path), "sup2", PASSWORD, "supervisor")
+    return path
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _columns(at):
+    return [list(df.value.columns) for df in at.dataframe]
+
+
+def _rate(db, at, sid, ratings):
+    for cid, status in ratings.items():
+        at.selectbox(key=f"cal_rate_{sid}_{cid}").set_value(status)
+    _button(at, "Submit my ratings").click()
+    return run_app(db, at=at)
+
+
+def test_two_supervisors_rate_blind_then_see_agreement(db):
+    at = run_app(db, "sup", query={"page": "calibration"})
+    assert not at.exception
+    at.selectbox(key="cal_new_call").set_value("en_complaint_bad")
+    _button(at, "Start the session").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    sid = at.query_params["session"]
+    sid = sid[0] if isinstance(sid, list) else sid
+    # blind: the rating form, the transcript, no automatic result, no one's ratings
+    assert at.selectbox(key=f"cal_rate_{sid}_listen").value is None
+    assert not any("Automatic" in cols for cols in _columns(at))
+    assert not any("Agreement" == s.value for s in at.subheader)
+    at = _rate(db, at, sid, RATINGS)
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Automatic" in df.value.columns)
+    assert "sup" in table.columns and "sup2" not in table.columns
+
+    other = run_app(db, "sup2", query={"page": "calibration", "session": sid})
+    assert not other.exception
+    assert not any("Automatic" in cols for cols in _columns(other)), "sup2 does not see sup's ratings yet"
+    assert not any("sup" in cols for cols in _columns(other))
+    other = _rate(db, other, sid, {**RATINGS, "listen": "pass"})
+    assert not other.exception
+    table = next(df.value for df in other.dataframe if "Automatic" in df.value.columns)
+    assert {"sup", "sup2", "Automatic"} <= set(table.columns)
+    listen = table[table["Criterion"] == "Listen"].iloc[0]
+    assert (listen["sup"], listen["sup2"], listen["Automatic"], listen["Agreement"]) == ("Fail", "Pass", "Fail", "33%")
+    metrics = {m.label: m.value for m in other.metric}
+    assert metrics["Percent agreement"] == "73%"  # (1/3 + 1/3 + 1 + 1 + 1) / 5
+    assert metrics["Fleiss' kappa (automatic included)"] == "0.44"  # 4/9
+    assert "Close the session" not in [b.label for b in other.button], "only the creator closes"
+
+    at = run_app(db, "sup", query={"page": "calibration", "session": sid})
+    _button(at, "Close the session").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert any("Closed" in c.value for c in at.caption)
+    summary = [df.value for df in at.dataframe if "Sessions" in df.value.columns]
+    assert summary and len(summary[0]) == 5
+
+
+def test_vietnamese_calibration_page(db):
+    at = run_app(db, "admin", query={"page": "calibration"})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert any(s.value == "Hiệu chuẩn" for s in at.subheader)
+    assert any(s.value == "Bộ chấm tự động so với người giám sát" for s in at.subheader)
+
+
+def test_agent_gets_no_calibration_page(db):
+    at = run_app(db, "lan", query={"page": "calibration", "session": "1"})
+    assert not at.exception
+    assert "calibration" not in at.sidebar.radio(key="ui_page").options
+    assert at.query_params["page"] in ("calls", ["calls"])
+    assert not any("Calibration" in s.value or "Automatic" in s.value for s in at.subheader)
+    assert not any("Automatic" in cols for cols in _columns(at))
+
+
+def test_scorer_table_on_reviewed_calls(db):
+    store = Store(db)
+    with store.transaction() as con:
+        con.execute("INSERT INTO assessments VALUES ('en_request', 'final', 'sup', now(), now())")
+        con.execute("INSERT INTO overrides (call_id, criterion_id, auto_status, status, reason, author, created_at) "
+                    "VALUES ('en_request', 'thank', 'pass', 'fail', 'no thanks heard', 'sup', now())")
+    at = run_app(db, "sup", query={"page": "calibration"})
+    assert not at.exception
+    table = next(df.value for df in at.dataframe if "Overrides" in df.value.columns)
+    thank = table[table["Criterion"] == "Thank"].iloc[0]
+    assert (thank["Calls"], thank["Agreed"], thank["Agreement"], thank["Overrides"]) == (1, 0, "0%", 1)
+    assert table.iloc[-1]["Criterion"] == "All criteria"
