@@ -8,6 +8,7 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `ui.common.go(
 from __future__ import annotations
 
 import os
+from typing import Sequence
 
 import streamlit as st
 
@@ -82,7 +83,8 @@ def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
                     seek_button(ctx, card, e["start"], f"ev-{card['call_id']}-{r.criterion_id}-{k}")
 
 
-def transcript_panel(ctx: Context, card: dict, notes: list[Note]) -> None:
+def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> None:
+    """Each turn by speaker, sentiment-coloured, with ▶ and the `notes` written on it."""
     st.subheader(ctx.t("transcript"))
     by_turn: dict[int, list[Note]] = {}
     for n in notes:
