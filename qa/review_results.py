@@ -2,8 +2,8 @@
 criterion by week (an agent's trends).
 
 What an agent sees follows `qa.assessments`: their own calls only; the overrides of a call once its assessment is
-Shared or later (before, the automatic results); no Draft state. A call's date is the date read from its file path
-(`batch.path_pattern` with `{date}`), else the day it was scored.
+Shared or later (before, the automatic results); no Draft state. A call's date is `calls.call_date` (the date in its
+file path, `batch.path_pattern` with `{date}`, or in an imported transcript; else the day it was first scored).
 """
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from qa.audit import agent_sees
 from qa.overrides import Override, Result, effective_total, in_force
 from qa.store import Store
 
-CALL_DATE = ("coalesce(try_cast(json_extract_string(c.extra, '$.path_meta.date') AS DATE), "
-             "CAST(s.scored_at AS DATE))")
+CALL_DATE = "coalesce(c.call_date, CAST(s.scored_at AS DATE))"  # calls.call_date: see qa.store.call_date
 
 
 @dataclass(frozen=True)

@@ -470,11 +470,13 @@ def test_weekly_pass_rates_leave_out_na_and_group_by_monday():
     assert rates[0].rate == 0.5
 
 
-def test_call_date_comes_from_the_file_path_when_known(store):
+def test_trend_weeks_follow_the_call_date(store):
     with store.transaction() as con:
-        con.execute("""UPDATE calls SET extra = '{"path_meta": {"date": "2026-10-07"}}' WHERE call_id = 'vi_request'""")
-    days = {c.call_id: c.call_date for c in reviewed_calls(store, LAN)}
+        con.execute("UPDATE calls SET call_date = DATE '2026-10-07' WHERE call_id = 'vi_request'")  # a Wednesday
+    calls = reviewed_calls(store, LAN)
+    days = {c.call_id: c.call_date for c in calls}
     assert str(days["vi_request"]) == "2026-10-07" and days["vi_complaint_good"] is not None
+    assert str(weekly_pass_rates(calls)[0].week) == "2026-10-05"
 
 
 # -- every refusal has a message in both languages ------------------------------------------------------------------
