@@ -133,6 +133,12 @@ class Store:
         while True:
             try:
                 return duckdb.connect(self.path)
+            except duckdb.ResourceInUseException:
+                # Two threads of one process (the app's sessions) opening the file at the same moment: DuckDB's
+                # instance cache reports a "unique file handle conflict"; the next try finds the open instance.
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.001)
             except duckdb.IOException as exc:
                 locked = "lock" in str(exc).lower()
                 if not locked or time.monotonic() >= deadline:

@@ -92,8 +92,8 @@ def _rate(ctx: Context, session: cal.CalibrationSession) -> None:
                 else:
                     st.rerun()
     with left:
-        audio_player(card, ctx.lang)
-        transcript_panel(card, ctx.lang)
+        audio_player(ctx, card)
+        transcript_panel(ctx, card)  # no notes: raters judge the call itself
 
 
 def _results(ctx: Context, session: cal.CalibrationSession) -> None:

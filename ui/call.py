@@ -1,92 +1,172 @@
-"""Call view: the recording, the transcript by speaker with sentiment, and each criterion with its evidence."""
+"""Call view: the recording (▶ on any turn or evidence plays from there), the transcript by speaker with
+sentiment colours, each criterion with its evidence and any override beside the automatic result, the
+conversation metrics, the customer's sentiment across the call, and the review (ui.call_review): state and
+actions on top, overrides under the criteria, notes and the audit trail at the end.
+
+Page key "call": `?page=call&call=<id>`; other pages open it with `ui.common.go("call", call=call_id)`.
+"""
 from __future__ import annotations
 
 import os
+from typing import Sequence
 
 import streamlit as st
 
 from qa import access
-from qa.i18n import criterion_name, t
+from qa.assessments import Result, allowed_actions, effective_total, get_assessment, results
+from qa.i18n import criterion_name
+from qa.notes import Note, visible_notes
+from ui.call_charts import metrics_panel, sentiment_chart
+from ui.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
 from ui.common import Context
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}
 
 
-def audio_player(card: dict, lang: str) -> None:
-    st.subheader(t("audio", lang))
+def seek_key(call_id: str) -> str:
+    return f"seek:{call_id}"
+
+
+def audio_player(ctx: Context, card: dict) -> None:
+    st.subheader(ctx.t("audio"))
     path = card.get("audio_path")
     if not path:
-        st.info(t("no_audio", lang))
+        st.info(ctx.t("no_audio"))
         return
     if not os.path.exists(path):
-        st.warning(t("audio_missing", lang, path=path))
+        st.warning(ctx.t("audio_missing", path=path))
         return
-    start = float(st.session_state.get(f"seek:{card['call_id']}", 0.0))
-    st.audio(path, start_time=int(start))
+    start = st.session_state.get(seek_key(card["call_id"]))
+    st.audio(path, start_time=int(start or 0), autoplay=start is not None)
+    if start is not None:
+        st.caption(ctx.t("rev_playing_from", t=start))
 
 
-def seek_button(card: dict, start: float, key: str, lang: str) -> None:
-    if card.get("audio_path") and st.button("▶", key=key, help=t("play_from", lang, t=start)):
-        st.session_state[f"seek:{card['call_id']}"] = start
+def seek_button(ctx: Context, card: dict, start: float | None, key: str) -> None:
+    """▶: play the recording from `start` (shown only when the call has a recording)."""
+    if card.get("audio_path") and start is not None and st.button("▶", key=key, help=ctx.t("play_from", t=start)):
+        st.session_state[seek_key(card["call_id"])] = float(start)
         st.rerun()
 
 
-def criteria_panel(card: dict, lang: str) -> None:
-    st.subheader(t("criteria", lang))
-    for c in card["criteria"]:
-        score = "—" if c["score"] is None else f"{c['score']:g}/{c['weight']:g}"
-        name = criterion_name(c["id"], c["name"], lang)
-        header = f"{STATUS_ICONS.get(c['status'], '')} **{name}** — {t('status_' + c['status'], lang)} ({score})"
-        with st.expander(header, expanded=c["status"] == "fail"):
-            st.caption(f"{t('reason', lang)}: {c['reason']}")
+def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
+    st.subheader(ctx.t("criteria"))
+    evidence = {c["id"]: c for c in card["criteria"] + card["critical"]}
+    for r in items:
+        c = evidence.get(r.criterion_id, {"evidence": [], "reason": ""})
+        name = criterion_name(r.criterion_id, r.name, ctx.lang)
+        score = "—" if r.auto_score is None else f"{r.auto_score:g}/{r.weight or 0:g}"
+        label = f"{STATUS_ICONS.get(r.status, '')} **{name}** — {status_label(ctx, r.status)}"
+        if r.override:
+            label += f" · {ctx.t('rev_auto')}: {status_label(ctx, r.auto_status)}"
+        else:
+            label += f" ({score})"
+        if r.critical:
+            label = f"{ctx.t('rev_critical')}: {label}"
+        with st.expander(label, expanded=r.status == "fail" or r.override is not None):
+            if r.override:
+                o = r.override
+                st.markdown(ctx.t("rev_override_line", status=status_label(ctx, o.status or ""),
+                                  auto=status_label(ctx, r.auto_status), author=o.author,
+                                  when=f"{o.created_at:%Y-%m-%d %H:%M}", reason=o.reason))
+                if r.auto_changed:
+                    st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
+            st.caption(f"{ctx.t('reason')}: {c['reason']}")
             if not c["evidence"]:
-                st.write(t("no_evidence", lang))
+                st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c["evidence"]):
                 cols = st.columns([6, 1])
-                cols[0].markdown(f"`{t('kind_' + e['kind'], lang)}` {t('turn', lang)} {e['turn']} "
+                cols[0].markdown(f"`{ctx.t('kind_' + e['kind'])}` {ctx.t('turn')} {e['turn']} "
                                  f"({e['start']:.1f}–{e['end']:.1f} s): **{e['text']}**")
                 with cols[1]:
-                    seek_button(card, e["start"], f"ev-{c['id']}-{k}", lang)
+                    seek_button(ctx, card, e["start"], f"ev-{card['call_id']}-{r.criterion_id}-{k}")
 
 
-def transcript_panel(card: dict, lang: str) -> None:
-    st.subheader(t("transcript", lang))
+def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> None:
+    """Each turn by speaker, sentiment-coloured, with ▶ and the `notes` written on it."""
+    st.subheader(ctx.t("transcript"))
+    by_turn: dict[int, list[Note]] = {}
+    for n in notes:
+        if n.turn_idx is not None:
+            by_turn.setdefault(n.turn_idx, []).append(n)
     for turn in card["turns"]:
         s = turn["sentiment"]
-        who = t("agent", lang) if turn["speaker"] == "agent" else t("customer", lang)
+        agent = turn["speaker"] == "agent"
+        who = ctx.t("agent") if agent else ctx.t("customer")
         colour = SENTIMENT_COLOURS.get(s["label"] or "", "gray")
-        label = t(s["label"], lang) if s["label"] in SENTIMENT_COLOURS else "?"
+        label = ctx.t(s["label"]) if s["label"] in SENTIMENT_COLOURS else "?"
         badge = f":{colour}[{label} {s['score'] or 0:.2f}]"
-        low = f" · *{t('low_confidence', lang)}*" if turn["low_confidence"] else ""
-        marks = " ".join(f"`{criterion_name(c, c, lang)}`" for c in turn["criteria"])
-        with st.chat_message("assistant" if turn["speaker"] == "agent" else "user"):
-            st.markdown(f"**{who}** · {turn['start']:.1f}–{turn['end']:.1f} s · {badge}{low} {marks}")
-            st.write(turn["text"])
+        low = f" · *{ctx.t('low_confidence')}*" if turn["low_confidence"] else ""
+        marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn["criteria"])
+        with st.chat_message("assistant" if agent else "user"):
+            head, play = st.columns([7, 1])
+            head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {turn['start']:.1f}–{turn['end']:.1f} s"
+                          f" · {badge}{low} {marks}")
+            with play:
+                seek_button(ctx, card, turn["start"], f"turn-{card['call_id']}-{turn['index']}")
+            text = turn["text"] or ""
+            if s["label"] in ("negative", "positive"):  # tinted in the sentiment's colour
+                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+            st.markdown(text)
+            for n in by_turn.get(turn["index"], []):
+                icon = ":material/lock:" if n.kind == "private" else ":material/school:"
+                st.caption(f"{icon} {n.author}, {n.created_at:%Y-%m-%d %H:%M}: {n.text}")
 
 
 def render_call(ctx: Context, call_id: str) -> None:
     """One call, when the viewer may see it (otherwise the same message as for a call that does not exist)."""
-    lang = ctx.lang
     card = access.get_call(ctx.store, ctx.viewer, call_id)
     if card is None:
         st.error(ctx.t("call_not_found", call=call_id))
         return
+    items = results(ctx.store, ctx.viewer, call_id)
+    notes = visible_notes(ctx.store, ctx.viewer, call_id)
+    assessment = get_assessment(ctx.store, ctx.viewer, call_id)
+    actions = allowed_actions(ctx.store, ctx.viewer, call_id)
     total = "—" if card["total"] is None else f"{card['total']:.1f}"
-    st.header(f"{t('call', lang)} {card['call_id']} — {t('total', lang)} {total}/100")
-    meta = st.columns(4)
-    meta[0].metric(t("language", lang), card["language"])
-    meta[1].metric(t("agent_id", lang), card["agent_id"] or "—")
-    meta[2].metric(t("duration", lang), f"{card['duration']:.1f}")
-    meta[3].metric(t("source", lang), card["source"])
+    st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
+    meta = st.columns(5)
+    meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
+    meta[1].metric(ctx.t("language"), card["language"])
+    meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
+    meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
+    if any(r.override for r in items):
+        reviewed = effective_total(items)
+        delta = None if reviewed is None or card["total"] is None else round(reviewed - card["total"], 1)
+        meta[4].metric(ctx.t("rev_reviewed_total"), "—" if reviewed is None else f"{reviewed:.1f}", delta=delta)
+    st.caption(f"{ctx.t('source')}: {card['source']}")
     if card["flags"]:
-        st.warning(f"{t('flags', lang)}: {', '.join(card['flags'])}")
-    audio_player(card, lang)
+        st.warning(f"{ctx.t('flags')}: {', '.join(card['flags'])}")
+    review_bar(ctx, card, actions)
+    audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:
-        criteria_panel(card, lang)
-        with st.expander(t("models", lang)):
+        criteria_panel(ctx, card, items)
+        if "edit" in actions:
+            override_forms(ctx, call_id, items)
+        with st.expander(ctx.t("models")):
             st.json({"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
                      "code_version": card["code_version"]})
     with left:
-        transcript_panel(card, lang)
+        transcript_panel(ctx, card, notes)
+    metrics_panel(ctx, card)
+    sentiment_chart(ctx, card)
+    notes_panel(ctx, card, notes, "note" in actions)
+    trail_panel(ctx, call_id)
+
+
+def render(ctx: Context) -> None:
+    """The "call" page: the call named by `?call=`, or a list to pick one from."""
+    asked = st.query_params.get("call")
+    if asked:
+        render_call(ctx, asked)
+        return
+    rows = ctx.store.list_calls(limit=200, scope=access.call_scope(ctx.viewer))
+    if not rows:
+        st.info(ctx.t("no_calls_visible"))
+        return
+    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call")
+    if chosen:
+        st.query_params["call"] = chosen
+        st.rerun()

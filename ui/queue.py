@@ -122,14 +122,3 @@ def render(ctx: Context) -> None:
     mode = st.radio(ctx.t("queue_mode"), ("list", "sample"), key="queue_mode", horizontal=True,
                     format_func=lambda m: ctx.t("queue_mode_" + m))
     (show_list if mode == "list" else show_sample)(ctx, filt, names)
-
-
-def render_call_page(ctx: Context) -> None:
-    """The call page: the call named by ?call= (temporary until the call page of ui/call.py is registered)."""
-    from ui.call import render_call
-
-    call_id = st.query_params.get("call")
-    if not call_id:
-        st.info(ctx.t("queue_pick_call"))
-        return
-    render_call(ctx, call_id)
