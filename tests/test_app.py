@@ -57,14 +57,16 @@ def test_open_a_failing_call_shows_its_evidence(db):
 
 
 def test_agent_sees_only_their_calls_even_by_url(db):
-    at = run_app(db, "lan")
+    at = run_app(db, "lan", query={"page": "calls"})
     assert not at.exception
     shown = set(at.selectbox[0].options)
     assert shown == {"vi_complaint_good", "vi_request"}
-    at = run_app(db, "lan", query={"call": "en_complaint_bad"})  # agent_tom's call, asked for by URL
-    assert not at.exception
-    assert not at.header, "no call header for another agent's call"
-    assert "not found" in at.error[0].value
+    for page in ("calls", "call"):  # agent_tom's call, asked for by URL
+        at = run_app(db, "lan", query={"page": page, "call": "en_complaint_bad"})
+        assert not at.exception
+        assert not at.header, "no call header for another agent's call"
+        assert "not found" in at.error[0].value
+        assert "agent_tom" not in " ".join(m.value for m in at.markdown)
 
 
 def test_expired_session_asks_to_sign_in_again(db):

@@ -50,7 +50,7 @@ class AsrSettings:
     log_prob_threshold: float = -1.0
     compression_ratio_threshold: float = 2.4
     max_repeats: int = 4
-    chunk_seconds: float = 600.0         # longer calls are recognised in pieces cut at silences
+    chunk_seconds: float = 300.0         # longer calls are recognised in pieces cut at silences
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:

@@ -10,9 +10,9 @@ REVIEWERS = ("admin", "supervisor")
 PAGES: list[Page] = [
     Page("queue", "queue_page", REVIEWERS, queue.render),
     Page("dashboard", "dash_page", REVIEWERS, dashboard.render),
+    Page("my", "rev_page_my", ("agent",), agent.render),
     Page("calls", "page_calls", ("agent",), calls.render),  # an agent's own calls
     Page("call", "rev_page_call", ALL, call.render),
-    Page("my", "rev_page_my", ("agent",), agent.render),
     Page("disputes", "rev_page_disputes", REVIEWERS, disputes.render),
     Page("calibration", "cal_page", REVIEWERS, calibration.render),
     Page("admin", "adm_page", ("admin",), admin.render),
