@@ -1,16 +1,23 @@
-"""Browser test: the real app (`streamlit run`) in headless Chromium — sign in, open a call, override a
-criterion, add a coaching note. Screenshots go to test-artifacts/browser/ (or $CALLQA_TEST_ARTIFACTS)."""
+"""Browser test: the real app (`streamlit run`) in headless Chromium. A supervisor signs in, works the queue,
+opens a call, overrides a criterion with a reason and adds a coaching note; the dashboard and calibration
+pages render; the agent signs in and sees only their own scorecards. Screenshots of each page go to
+test-artifacts/browser/ (or $CALLQA_TEST_ARTIFACTS)."""
 from __future__ import annotations
 
 import pytest
 
 from apphelp import PASSWORD, sample_store
 from browser import ARTIFACTS, chromium_path, running_app
+from qa.access import Viewer
+from qa.notes import visible_notes
+from qa.overrides import override_history
+from qa.store import Store
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = chromium_path()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found: install Debian's `chromium` "
                                                          "(apt install chromium) or set CALLQA_CHROMIUM")
+WAIT = 30_000  # ms
 
 
 @pytest.fixture(scope="module")
@@ -27,13 +34,67 @@ def sign_in(page, url: str, user: str) -> None:
     page.get_by_role("textbox", name="User name").fill(user)
     page.get_by_role("textbox", name="Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as").wait_for(timeout=30_000)
+    page.get_by_text("Signed in as").wait_for(timeout=WAIT)
 
 
-def test_sign_in_and_open_a_call(tmp_path, browser):
+def settle(page) -> None:
+    """Wait until Streamlit has finished the current run (no 'Running...' status widget)."""
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=WAIT)
+
+
+def shot(page, name: str) -> None:
+    settle(page)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def menu(page, label: str) -> None:
+    page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True).click()
+    settle(page)
+
+
+def test_supervisor_reviews_a_call_and_the_agent_reads_it(tmp_path, browser):
     db = sample_store(tmp_path / "browser.duckdb")
     with running_app(db) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        sign_in(page, url + "/?page=call&call=vi_complaint_bad", "sup")
-        page.get_by_text("Xin lỗi, chị nói lại").first.wait_for(timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "call.png"), full_page=True)
+        sign_in(page, url, "sup")
+        page.get_by_text("Review queue").first.wait_for(timeout=WAIT)
+        shot(page, "queue")
+
+        page.goto(url + "/?page=call&call=en_complaint_bad")  # a new browser session: sign in again
+        sign_in(page, url + "/?page=call&call=en_complaint_bad", "sup")
+        page.get_by_text("could you repeat that").first.wait_for(timeout=WAIT)
+        form = page.locator('[data-testid="stForm"]').filter(has_text="Reason (required)")
+        form.get_by_role("textbox").fill("The agent did apologise for the delay at 0:21; the rubric missed it.")
+        form.get_by_role("button", name="Save override").click()
+        page.get_by_text("automatic result: Fail").first.wait_for(timeout=WAIT)
+        note = page.locator('[data-testid="stForm"]').filter(has_text="Add note")
+        note.get_by_role("textbox").fill("Good recovery after the apology; offer the refund earlier.")
+        note.get_by_role("button", name="Add note").click()
+        page.get_by_text("offer the refund earlier").first.wait_for(timeout=WAIT)
+        shot(page, "call")
+
+        menu(page, "Dashboard")
+        shot(page, "dashboard")
+        menu(page, "Calibration")
+        shot(page, "calibration")
+
+    store, sup = Store(db), Viewer("sup", "supervisor")
+    history = override_history(store, sup, "en_complaint_bad")
+    assert [(o.author, o.auto_status) for o in history] == [("sup", "fail")]
+    assert "apologise for the delay" in history[0].reason
+    assert any("offer the refund earlier" in n.text for n in visible_notes(store, sup, "en_complaint_bad"))
+
+
+def test_agent_sees_only_their_scorecards(tmp_path, browser):
+    db = sample_store(tmp_path / "agent.duckdb")
+    with running_app(db) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        sign_in(page, url, "lan")
+        page.get_by_text("vi_complaint_good").first.wait_for(timeout=WAIT)
+        shot(page, "my-scorecards")
+        body = page.locator("body").inner_text()
+        assert "en_complaint_bad" not in body and "agent_tom" not in body
+        sign_in(page, url + "/?page=call&call=en_complaint_bad", "lan")  # another agent's call by URL
+        page.get_by_text("not found").first.wait_for(timeout=WAIT)
+        assert "could you repeat" not in page.locator("body").inner_text()
