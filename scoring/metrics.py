@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from scoring.phrases import TurnTokens, turn_tokens
+from scoring.phrases import TurnTokens, folded_key, turn_tokens
 from scoring.types import CallMetrics, Hold, Prosody, Sentiment
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -50,18 +50,26 @@ class MetricsOptions:
         """True when every word of the turn is a backchannel word (an empty turn is one too)."""
         words = self._words
         if tt.folded:
-            return all(t.key in words for t in tt.tokens)
-        return all(fold(t.key) in words for t in tt.tokens)
+            return all(k in words for k in tt.key_seq)
+        return all(folded_key(k) in words for k in tt.key_seq)
 
 
 def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    merged: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
+    """The intervals merged where they overlap or touch, in order."""
+    if not intervals:
+        return []
+    ordered = sorted(intervals)
+    merged = []
+    lo, hi = ordered[0]
+    for a, b in ordered:
+        if a <= hi:
+            if b > hi:
+                hi = b
         else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
+            merged.append((lo, hi))
+            lo, hi = a, b
+    merged.append((lo, hi))
+    return merged
 
 
 def _length(intervals: list[tuple[float, float]]) -> float:
@@ -85,15 +93,17 @@ def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
     """Indexes of `by`'s turns that start while the other party is speaking and overlap it by at least
     `options.interruption_min_overlap` seconds; backchannel-only turns are not interruptions."""
     turns = transcript.turns
+    others = [(o.start, o.end) for o in turns if o.speaker != by]
+    least = options.interruption_min_overlap
     out = []
     for i, t in enumerate(turns):
-        if t.speaker != by or options.is_backchannel(tokens[i]):
+        if t.speaker != by:
             continue
-        for other in turns:
-            if other.speaker == by or not other.start < t.start < other.end:
-                continue
-            if min(other.end, t.end) - t.start >= options.interruption_min_overlap:
-                out.append(i)
+        start, end = t.start, t.end
+        for a, b in others:
+            if a < start < b and min(b, end) - start >= least:
+                if not options.is_backchannel(tokens[i]):
+                    out.append(i)
                 break
     return out
 
@@ -109,10 +119,6 @@ def find_holds(transcript: Transcript, options: MetricsOptions) -> list[Hold]:
     return holds
 
 
-def _words(transcript: Transcript, who: str) -> int:
-    return sum(len(t.words) if t.words else len(t.text.split()) for t in transcript.turns if t.speaker == who)
-
-
 def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment],
                          options: MetricsOptions | None = None, tokens: Sequence[TurnTokens] | None = None,
                          prosody: Sequence[Prosody | None] = ()) -> CallMetrics:
@@ -120,10 +126,29 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
     options = options or MetricsOptions()
     tokens = tokens if tokens is not None else [turn_tokens(t) for t in transcript.turns]
     turns = transcript.turns
-    agent = _union([(t.start, t.end) for t in turns if t.speaker == AGENT])
-    customer = _union([(t.start, t.end) for t in turns if t.speaker == CUSTOMER])
+    agent_spans: list[tuple[float, float]] = []
+    customer_spans: list[tuple[float, float]] = []
+    latencies: list[float] = []
+    cust: list[int] = []  # the customer's turns that have a sentiment
+    agent_words = customer_words = 0
+    first_agent = previous = None
+    for i, t in enumerate(turns):  # one pass for talk, words, latencies and the customer's turns
+        if t.speaker == AGENT:
+            agent_spans.append((t.start, t.end))
+            agent_words += len(t.words) if t.words else len(t.text.split())
+            if first_agent is None:
+                first_agent = t
+            if previous is not None and previous.speaker == CUSTOMER:
+                latencies.append(max(0.0, t.start - previous.end))
+        elif t.speaker == CUSTOMER:
+            customer_spans.append((t.start, t.end))
+            customer_words += len(t.words) if t.words else len(t.text.split())
+            if i < len(sentiments):
+                cust.append(i)
+        previous = t
+    agent, customer = _union(agent_spans), _union(customer_spans)
     speech = _union(agent + customer)
-    end = max((b for _, b in speech), default=0.0)
+    end = speech[-1][1] if speech else 0.0  # merged intervals are disjoint and in order: the last ends last
     handling = transcript.duration if transcript.duration and transcript.duration >= end else end
     gaps = [b[0] - a[1] for a, b in zip(speech, speech[1:])]
     if speech:
@@ -133,10 +158,6 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
     holds = find_holds(transcript, options)
     agent_int = interruptions(transcript, tokens, AGENT, options)
     customer_int = interruptions(transcript, tokens, CUSTOMER, options)
-    first_agent = next((t for t in turns if t.speaker == AGENT), None)
-    latencies = [max(0.0, b.start - a.end) for a, b in zip(turns, turns[1:])
-                 if a.speaker == CUSTOMER and b.speaker == AGENT]
-    cust = [i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sentiments)]
     first_s = sentiments[cust[0]] if cust else None
     last_s = sentiments[cust[-1]] if cust else None
     turned = None
@@ -157,8 +178,7 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
         overlap=round(_intersection(agent, customer), 3),
         first_response_latency=round(first_agent.start, 3) if first_agent else None,
         mean_response_latency=round(sum(latencies) / len(latencies), 3) if latencies else None,
-        agent_speech_rate=rate(_words(transcript, AGENT), agent_talk),
-        customer_speech_rate=rate(_words(transcript, CUSTOMER), customer_talk),
+        agent_speech_rate=rate(agent_words, agent_talk), customer_speech_rate=rate(customer_words, customer_talk),
         customer_sentiment_start=first_s.polarity if first_s else None,
         customer_sentiment_end=last_s.polarity if last_s else None,
         customer_label_start=first_s.label if first_s else None,

@@ -7,12 +7,14 @@ back to the original text and, when the turn has recognised words, to their time
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scoring.phrase_index import PhraseSet
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_GAP = 3
@@ -60,17 +62,6 @@ def _keys(text: str) -> tuple[bool, list[tuple[str, int, int]]]:
     return folded, [(_key(w, folded), a, b) for w, a, b in found]
 
 
-@dataclass(frozen=True)
-class TurnTokens:
-    """A turn tokenized once: the text the tokens index into, whether keys are folded, the tokens."""
-
-    text: str
-    folded: bool
-    tokens: tuple[Token, ...]
-    keys: frozenset[str] = frozenset()  # every token key: a phrase list whose first words are absent is skipped
-    key_seq: tuple[str, ...] = ()
-
-
 def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     """The text the tokens index into, whether keys are folded, and the tokens (with the recognised word
     each came from, when the turn has words)."""
@@ -87,10 +78,116 @@ def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     return text, folded, tokens
 
 
-def turn_tokens(turn: Turn) -> TurnTokens:
-    text, folded, tokens = tokenize_turn(turn)
-    seq = tuple(t.key for t in tokens)
-    return TurnTokens(text, folded, tuple(tokens), frozenset(seq), seq)
+@lru_cache(maxsize=262144)
+def folded_key(word: str) -> str:
+    """`fold` of a word or key (memoised)."""
+    return fold(word)
+
+
+@lru_cache(maxsize=262144)
+def _plain_key(word: str) -> str:
+    return normalize(word)
+
+
+# ASCII bytes that are not word characters (\w: letters, digits, "_") become spaces; other bytes stay
+_SPACE_OUT = bytes(c if c >= 128 or chr(c).isalnum() or c == ord("_") else 32 for c in range(256))
+
+
+def _words(text: str) -> list[str]:
+    """`_TOKEN.findall(text)`, faster: ASCII separators become spaces in one C pass and the text is split on
+    whitespace; when a piece still holds a non-word character (non-ASCII punctuation, "_"), the regex decides."""
+    pieces = text.encode().translate(_SPACE_OUT).decode().split()
+    return pieces if all(map(str.isalnum, pieces)) else _TOKEN.findall(text)
+
+
+def key_sequence(text: str) -> tuple[bool, tuple[str, ...]]:
+    """(folded?, token keys) of a text: exactly the keys `tokenize_turn` gives, without their positions."""
+    if text.isascii() and "_" not in text:  # ("_" is a word character that `normalize` turns into a space)
+        return True, tuple(text.lower().encode().translate(_SPACE_OUT).decode().split())
+    words = _words(text)
+    plain = list(map(_plain_key, words))
+    folded = list(map(folded_key, words))
+    return (True, tuple(folded)) if plain == folded else (False, tuple(plain))
+
+
+class TurnTokens:
+    """A turn tokenized once: the text the tokens index into, whether keys are folded, the token keys in
+    order (`key_seq`) and, computed on first use only, where each token is (`span`, `tokens`).
+    With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
+    matches of every list of the set, on the first request (`hits`)."""
+
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "_spans", "_word_of", "_hits")
+
+    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
+        self.turn = turn
+        self.text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
+        self.folded, self.key_seq = key_sequence(self.text)
+        self.phrase_set = phrase_set
+        self._spans: list[tuple[int, int]] | None = None
+        self._word_of: list[int] | None = None
+        self._hits: dict[int, list[Match]] | None = None
+
+    def _locate_tokens(self) -> list[tuple[int, int]]:
+        words = self.turn.words
+        if not words:
+            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
+            return self._spans
+        spans, word_of, pos = [], [], 0
+        for wi, w in enumerate(words):
+            for m in _TOKEN.finditer(w.text):
+                spans.append((pos + m.start(), pos + m.end()))
+                word_of.append(wi)
+            pos += len(w.text) + 1
+        self._spans, self._word_of = spans, word_of
+        return spans
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Character span of token `i` in `text`."""
+        spans = self._spans if self._spans is not None else self._locate_tokens()
+        return spans[i]
+
+    def word_index(self, i: int) -> int | None:
+        """The recognised word token `i` came from (None when the turn has no words)."""
+        if self._spans is None:
+            self._locate_tokens()
+        return self._word_of[i] if self._word_of is not None else None
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The tokens with their character span in `text` and the recognised word each came from."""
+        spans = self._spans if self._spans is not None else self._locate_tokens()
+        word_of = self._word_of or [None] * len(spans)
+        return tuple(Token(k, a, b, w) for k, (a, b), w in zip(self.key_seq, spans, word_of))
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.key_seq)
+
+    def hits(self) -> dict[int, list[Match]]:
+        """{slot of the phrase set: matches} for every list of the phrase set with a match in the turn."""
+        hits = self._hits
+        if hits is None:
+            ps = self.phrase_set
+            hits = self._hits = ps.scan(self.key_seq, self.folded) if ps is not None else {}
+        return hits
+
+    def matches(self, phrases: tuple[str, ...]) -> list[Match]:
+        """`find` of `phrases` in this turn: from the turn's one-pass scan when `phrases` is a list of the
+        phrase set, else by matching that list alone."""
+        ps = self.phrase_set
+        slot = ps.slot(phrases) if ps is not None else None
+        if slot is None:
+            return find((), phrases, self.folded, self.key_seq)
+        hits = self._hits if self._hits is not None else self.hits()
+        return hits.get(slot, _NO_MATCHES)
+
+
+_NO_MATCHES: list[Match] = []
+
+
+def turn_tokens(turn: Turn, phrase_set: "PhraseSet | None" = None) -> TurnTokens:
+    """The turn's `TurnTokens` (see there)."""
+    return TurnTokens(turn, phrase_set)
 
 
 _FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
@@ -105,18 +202,18 @@ def flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return hit[1]
 
 
-def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int) -> int | None:
-    """Index of the last token matched when `pattern[p:]` matches from token `i`, else None."""
+def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> int | None:
+    """Index of the last token matched when `pattern[p:]` matches the token keys from token `i`, else None."""
     if p == len(pattern):
         return i - 1
     if pattern[p] == "*":
         for skip in range(MAX_GAP + 1):
-            end = _match_at(tokens, pattern, i + skip, p + 1)
+            end = _match_at(keys, pattern, i + skip, p + 1)
             if end is not None:
                 return end
         return None
-    if i < len(tokens) and tokens[i].key == pattern[p]:
-        return _match_at(tokens, pattern, i + 1, p + 1)
+    if i < len(keys) and keys[i] == pattern[p]:
+        return _match_at(keys, pattern, i + 1, p + 1)
     return None
 
 
@@ -163,7 +260,7 @@ def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
-    `keys` (the tokens' keys, when the caller has them) speeds up phrases without gaps."""
+    `keys` (the tokens' keys, when the caller has them) stands in for `tokens`."""
     index = _index(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
     if keys is None:
         keys = tuple(t.key for t in tokens)
@@ -177,7 +274,7 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
             if "*" not in pattern:
                 last = i + n - 1 if keys[i:i + n] == pattern else None
             else:
-                last = _match_at(tokens, pattern, i, 0)
+                last = _match_at(keys, pattern, i, 0)
             if last is not None:
                 found.append(Match(phrase, i, last))
                 free = last + 1
@@ -192,30 +289,30 @@ def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()
 
     Returns (match, original text, start, end); times come from the matched words when the turn has them.
     Phrase matches masked by an exclusion are appended to `refused` (with the exclusion's text) when given.
+    `tt`: the turn's tokens, when the caller has them.
     """
     if not phrases:
         return []
-    if tt is not None:
-        phrases = phrases if isinstance(phrases, tuple) else tuple(phrases)
-        if _index(phrases, tt.folded).keys().isdisjoint(tt.keys):
-            return []
-        exclude = exclude if isinstance(exclude, tuple) else tuple(exclude)
-    text, folded, tokens = (tt.text, tt.folded, tt.tokens) if tt is not None else tokenize_turn(turn)
-
-    def located(m: Match) -> tuple[Match, str, float, float]:
-        first, last = tokens[m.first], tokens[m.last]
-        start, end = turn.start, turn.end
-        if first.word_index is not None and last.word_index is not None:
-            start, end = turn.words[first.word_index].start, turn.words[last.word_index].end
-        return m, text[first.start_char:last.end_char], start, end
-
-    seq = tt.key_seq if tt is not None else None
-    blockers = find(tokens, exclude, folded, seq) if exclude else []
+    if tt is None:
+        tt = TurnTokens(turn)
+    found = tt.matches(phrases if isinstance(phrases, tuple) else tuple(phrases))
+    if not found:
+        return []
+    blockers = tt.matches(exclude if isinstance(exclude, tuple) else tuple(exclude)) if exclude else _NO_MATCHES
     out = []
-    for m in find(tokens, phrases, folded, seq):
-        hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
+    for m in found:
+        hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None) if blockers else None
         if hit is None:
-            out.append(located(m))
+            out.append(locate(turn, tt, m))
         elif refused is not None:
-            refused.append(located(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last))))
+            refused.append(locate(turn, tt, Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last))))
     return out
+
+
+def locate(turn: Turn, tt: TurnTokens, m: Match) -> tuple[Match, str, float, float]:
+    """(match, the matched original text, start, end): times from the matched words when the turn has them."""
+    a, b = tt.span(m.first)[0], tt.span(m.last)[1]
+    first, last = tt.word_index(m.first), tt.word_index(m.last)
+    if first is not None and last is not None:
+        return m, tt.text[a:b], turn.words[first].start, turn.words[last].end
+    return m, tt.text[a:b], turn.start, turn.end

@@ -20,7 +20,8 @@ from importlib import resources
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrases import TurnTokens, find_in_turn, flatten, turn_tokens
+from scoring.phrase_index import rubric_phrase_set
+from scoring.phrases import TurnTokens, find_in_turn, flatten
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
 from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
@@ -83,7 +84,8 @@ class _Call:
 
     def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
                  prosody: Sequence[Prosody | None]) -> None:
-        self.tokens = [turn_tokens(t) for t in transcript.turns]
+        phrase_set = rubric_phrase_set(rubric)
+        self.tokens = [TurnTokens(t, phrase_set) for t in transcript.turns]
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric)
         long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")

@@ -74,12 +74,12 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
         if turn.speaker == CUSTOMER:
-            heard.update(k for k in (content_key(t.key, tt.folded) for t in tt.tokens) if k)
+            heard.update(k for k in (content_key(key, tt.folded) for key in tt.key_seq) if k)
             continue
         hits = find_in_turn(turn, flatten(cues), exclude, tt=tt)
         if not hits:
             continue
-        own = {k for m, *_ in hits for k in (content_key(t.key, tt.folded) for t in tt.tokens[m.first:m.last + 1]) if k}
+        own = {k for m, *_ in hits for k in (content_key(key, tt.folded) for key in tt.key_seq[m.first:m.last + 1]) if k}
         words: dict[str, str] = {}
         for t in tt.tokens:
             k = content_key(t.key, tt.folded)

@@ -1,0 +1,131 @@
+"""Every phrase list of a rubric in one index, so one pass over a turn finds the matches of all of them.
+
+A rubric looks for many phrase lists in each turn (each criterion's phrases, exclusions and phrases against,
+the rules' cues, problem cues, escalation phrases, critical items). `PhraseSet.scan` walks a turn's token
+keys once, following a word trie of the phrases of every list from each token, and each list
+then keeps its own non-overlapping matches left to right, longest phrase first at a position — exactly
+what `scoring.phrases.find` gives for that list alone.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from scoring.phrases import Match, _build_index, _match_at, flatten
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scoring.rubric_schema import Rubric
+
+_Member = tuple[int, int, str]  # (slot: which list, rank within that list at this first word, phrase)
+
+
+class _Node:
+    """A trie node over words: phrases (of any list) that end here, deeper nodes, and at a first word the
+    phrases with a gap that start with it (matched by `_match_at`)."""
+
+    __slots__ = ("children", "members", "gapped")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _Node] = {}
+        self.members: tuple[_Member, ...] = ()
+        self.gapped: tuple[tuple[tuple[str, ...], tuple[_Member, ...]], ...] = ()
+
+
+class PhraseSet:
+    """Phrase lists (tuples, identified by identity) compiled into one word trie per form (with diacritics,
+    folded). Hold on to the lists: a list is recognised by its identity."""
+
+    def __init__(self, lists: Iterable[tuple[str, ...]]) -> None:
+        self._lists: list[tuple[str, ...]] = []
+        self._slots: dict[int, int] = {}
+        for phrases in lists:
+            if phrases and id(phrases) not in self._slots:
+                self._slots[id(phrases)] = len(self._lists)
+                self._lists.append(phrases)
+        self._roots = {False: self._trie(False), True: self._trie(True)}
+
+    def __len__(self) -> int:
+        return len(self._lists)
+
+    def slot(self, phrases: tuple[str, ...]) -> int | None:
+        """The list's number in the set, or None when it is not one of the set's lists."""
+        slot = self._slots.get(id(phrases))
+        return slot if slot is not None and self._lists[slot] is phrases else None
+
+    def _trie(self, folded: bool) -> dict[str, _Node]:
+        roots: dict[str, _Node] = {}
+        gapped: dict[str, dict[tuple[str, ...], list[_Member]]] = {}
+        for slot, phrases in enumerate(self._lists):
+            for key, entries in _build_index(phrases, folded).items():  # the order `find` tries them in
+                for rank, (pattern, phrase) in enumerate(entries):
+                    if "*" in pattern:
+                        gapped.setdefault(key, {}).setdefault(pattern, []).append((slot, rank, phrase))
+                        continue
+                    node = roots.setdefault(key, _Node())
+                    for word in pattern[1:]:
+                        node = node.children.setdefault(word, _Node())
+                    node.members += ((slot, rank, phrase),)
+        for key, patterns in gapped.items():
+            roots.setdefault(key, _Node()).gapped = tuple((p, tuple(m)) for p, m in patterns.items())
+        return roots
+
+    def scan(self, keys: Sequence[str], folded: bool) -> dict[int, list[Match]]:
+        """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
+        roots = self._roots[folded]
+        candidates: dict[int, list[tuple[int, int, int, str]]] = {}
+        n = len(keys)
+        for i, key in enumerate(keys):
+            node = roots.get(key)
+            if node is None:
+                continue
+            root, j = node, i
+            while True:  # every gap-free phrase that matches from token i ends on this path
+                for slot, rank, phrase in node.members:
+                    found = candidates.get(slot)
+                    if found is None:
+                        candidates[slot] = [(i, rank, j, phrase)]
+                    else:
+                        found.append((i, rank, j, phrase))
+                j += 1
+                if j == n or not node.children:
+                    break
+                node = node.children.get(keys[j])
+                if node is None:
+                    break
+            for pattern, members in root.gapped:
+                last = _match_at(keys, pattern, i, 0)
+                if last is not None:
+                    for slot, rank, phrase in members:
+                        candidates.setdefault(slot, []).append((i, rank, last, phrase))
+        out: dict[int, list[Match]] = {}
+        for slot, found in candidates.items():
+            if len(found) > 1:
+                found.sort()  # by position, then rank (unique per position: one first word per position)
+            matches, free = [], 0
+            for i, _rank, last, phrase in found:
+                if i >= free:  # the best-ranked phrase at the first free position; the match ends at or after i
+                    matches.append(Match(phrase, i, last))
+                    free = last + 1
+            out[slot] = matches
+        return out
+
+
+def rubric_lists(rubric: Rubric) -> list[tuple[str, ...]]:
+    """Every phrase list a rubric's scoring looks for (the identities `scoring.rubric` and the rules use)."""
+    lists = [rubric.all_problem_cues()] + [flatten(v) for v in rubric.escalation.values()]
+    for c in rubric.criteria + rubric.critical:
+        lists += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
+        lists += [flatten(v) for spec in c.rules for v in spec.params.values() if isinstance(v, dict)]
+    return lists
+
+
+_BY_RUBRIC: dict[int, tuple[Rubric, PhraseSet]] = {}
+
+
+def rubric_phrase_set(rubric: Rubric) -> PhraseSet:
+    """The `PhraseSet` of a rubric's lists, built once per rubric object."""
+    hit = _BY_RUBRIC.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        if len(_BY_RUBRIC) > 64:
+            _BY_RUBRIC.clear()
+        hit = _BY_RUBRIC[id(rubric)] = (rubric, PhraseSet(rubric_lists(rubric)))
+    return hit[1]
