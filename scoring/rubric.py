@@ -17,11 +17,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrase_index import rubric_phrase_set
-from scoring.phrases import TurnTokens, find_in_turn, flatten
+from scoring.phrase_index import PhraseSet, rubric_phrase_set
+from scoring.phrases import Match, TurnTokens, flatten, locate
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
 from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
@@ -53,21 +54,64 @@ def resolve_rubric(name_or_path: str) -> Rubric:
     return _load_cached(os.path.abspath(path), os.path.getmtime(path))
 
 
-def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], phrases: tuple[str, ...]) -> list[Evidence]:
+class _Lists:
+    """A criterion's phrase lists as slots of the rubric's phrase set (None: the list is empty)."""
+
+    __slots__ = ("criterion", "name", "phrases", "exclude", "against", "exclude_phrases", "rules")
+
+    def __init__(self, c: Criterion, phrase_set: PhraseSet) -> None:
+        self.criterion, self.name = c, c.name.get("en") or c.id
+        self.phrases = phrase_set.slot(c.all_phrases())
+        self.exclude = phrase_set.slot(c.all_phrases("exclude"))
+        self.against = phrase_set.slot(c.all_phrases("against"))
+        self.exclude_phrases = c.all_phrases("exclude")
+        self.rules = [(RULES[spec.rule][0], spec) for spec in c.rules]
+
+
+class _Plan:
+    """What scoring needs of a rubric beyond the file, computed once per rubric: the phrase set of all its
+    lists (`scoring.phrase_index`) and each list's slot in it."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.phrase_set = ps = rubric_phrase_set(rubric)
+        self.criteria = [_Lists(c, ps) for c in rubric.criteria]
+        self.critical = [_Lists(c, ps) for c in rubric.critical]
+        self.problem_cues = ps.slot(rubric.all_problem_cues())
+        self.requested = ps.slot(flatten(rubric.escalation.get("requested", {})))
+        self.performed = ps.slot(flatten(rubric.escalation.get("performed", {})))
+
+
+_PLANS: dict[int, tuple[Rubric, _Plan]] = {}
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    hit = _PLANS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        hit = _PLANS[id(rubric)] = (rubric, _Plan(rubric))
+    return hit[1]
+
+
+def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], slot: int | None) -> list[Evidence]:
+    """The first match of a list in each customer turn."""
     out = []
+    if slot is None:
+        return out
     for i, turn in enumerate(transcript.turns):
-        if turn.speaker == CUSTOMER and phrases:
-            hits = find_in_turn(turn, phrases, tt=tokens[i])
-            if hits:
-                m, text, start, end = hits[0]
+        if turn.speaker == CUSTOMER:
+            tt = tokens[i]
+            found = tt.hits().get(slot)
+            if found:
+                m, text, start, end = locate(turn, tt, found[0])
                 out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
     return out
 
 
 def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
-                    rubric: Rubric) -> list[Evidence]:
+                    rubric: Rubric, plan: _Plan) -> list[Evidence]:
     """Customer turns that show a problem or an emotion: a problem cue phrase, or negative sentiment."""
-    cued = {e.turn: e for e in _customer_hits(transcript, tokens, rubric.all_problem_cues())}
+    cued = {e.turn: e for e in _customer_hits(transcript, tokens, plan.problem_cues)}
     out = []
     for i, turn in enumerate(transcript.turns):
         if i in cued:
@@ -84,16 +128,20 @@ class _Call:
 
     def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
                  prosody: Sequence[Prosody | None]) -> None:
-        phrase_set = rubric_phrase_set(rubric)
-        self.tokens = [TurnTokens(t, phrase_set) for t in transcript.turns]
+        self.plan = plan = _plan(rubric)
+        self.tokens = [TurnTokens(t, plan.phrase_set) for t in transcript.turns]
+        self.agent = transcript.agent_turns()
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
-        self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric)
+        self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric, plan)
         long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
                       for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
-        self.problems = sorted(self.upset + long_holds, key=lambda e: (e.start, e.turn))
-        self.escalation_requests = _customer_hits(transcript, self.tokens, flatten(rubric.escalation.get("requested", {})))
+        self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
+        self.escalation_requests = _customer_hits(transcript, self.tokens, plan.requested)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 
+
+_BY_TIME = attrgetter("start", "turn")
+_BY_TURN = attrgetter("turn", "start")
 
 NA_CHECKS = {
     "never": (lambda call: None),
@@ -116,33 +164,52 @@ def _context_for(c: Criterion, call: _Call) -> list[Evidence]:
     return []
 
 
-def _phrase_evidence(c: Criterion, transcript: Transcript, call: _Call) -> list[Evidence]:
-    phrases, exclude, against = c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")
+def _phrase_evidence(lists: _Lists, call: _Call) -> list[Evidence]:
+    """Per agent turn: phrase matches not inside an exclusion ("for"), matches of `against` ("against"), and
+    the matches an exclusion masked, shown with the exclusion ("not_counted")."""
     evidence: list[Evidence] = []
-    for i, turn in transcript.agent_turns():
-        tt = call.tokens[i]
-        refused: list = []
-        for m, text, start, end in find_in_turn(turn, phrases, exclude, refused, tt=tt):
-            evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
-        for m, text, start, end in find_in_turn(turn, against, tt=tt):
-            evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
-        for m, text, start, end in refused:
-            evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
+    tokens, phrases, exclude, against = call.tokens, lists.phrases, lists.exclude, lists.against
+    for i, turn in call.agent:
+        tt = tokens[i]
+        hits = tt.hits()
+        if not hits:
+            continue
+        refused = None
+        found = hits.get(phrases)
+        if found:
+            blockers = hits.get(exclude)
+            for m in found:
+                hit = None
+                if blockers:
+                    hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
+                if hit is None:
+                    _, text, start, end = locate(turn, tt, m)
+                    evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
+                else:
+                    refused = refused or []
+                    refused.append(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last)))
+        found = hits.get(against)
+        if found:
+            for m in found:
+                _, text, start, end = locate(turn, tt, m)
+                evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
+        if refused:
+            for m in refused:
+                _, text, start, end = locate(turn, tt, m)
+                evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
     return evidence
 
 
-def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
-    name = c.name.get("en") or c.id
+def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
+    c, name = lists.criterion, lists.name
     na_reason = NA_CHECKS[c.na_when](call)
     if na_reason:
         return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
-    evidence = _phrase_evidence(c, transcript, call)
+    evidence = _phrase_evidence(lists, call)
     good = [e for e in evidence if e.kind == "for"]
     failed_by: tuple[str, list[Evidence], int] | None = None
-    exclude = c.all_phrases("exclude")
-    for spec in c.rules:
-        fn = RULES[spec.rule][0]
-        found = fn(call.context, exclude, **spec.params)
+    for fn, spec in lists.rules:
+        found = fn(call.context, lists.exclude_phrases, **spec.params)
         if spec.effect == "evidence":
             found = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
                      for e in found]
@@ -151,7 +218,7 @@ def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionRe
         bad = [e for e in found if e.kind == "against"]
         if failed_by is None and spec.fail_at is not None and len(bad) >= spec.fail_at:
             failed_by = (spec.rule, bad, spec.fail_at)
-    evidence.sort(key=lambda e: (e.turn, e.start))
+    evidence.sort(key=_BY_TURN)
     evidence += _context_for(c, call)
     if failed_by is not None:
         rule, bad, fail_at = failed_by
@@ -160,7 +227,7 @@ def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionRe
                                f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
                                f"this criterion at {fail_at}", evidence)
     if good:
-        g = min(good, key=lambda e: (e.turn, e.start))
+        g = min(good, key=_BY_TURN)
         said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
         return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", evidence)
     bad_ev = [e for e in evidence if e.kind == "against"]
@@ -169,16 +236,16 @@ def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionRe
         reason = f"no qualifying phrase; {bad_ev[0].phrase!r}: {bad_ev[0].text!r} (turn {bad_ev[0].turn})"
     elif refused_ev:
         reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: {refused_ev[0].phrase!r}")
-    elif not transcript.agent_turns():
+    elif not call.agent:
         reason = "the agent never spoke"
     else:
         reason = "no agent turn contains a qualifying phrase"
     return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, evidence)
 
 
-def _critical(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
-    name = c.name.get("en") or c.id
-    ev = [e for e in _phrase_evidence(c, transcript, call) if e.kind != "against"]
+def _critical(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
+    c, name = lists.criterion, lists.name
+    ev = [e for e in _phrase_evidence(lists, call) if e.kind != "against"]
     hits = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "against") if e.kind == "for" else e for e in ev]
     bad = [e for e in hits if e.kind == "against"]
     if bad:
@@ -192,8 +259,8 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     flags = [f"critical_failure:{r.id}" for r in critical if r.status == FAIL]
     if call.escalation_requests:
         flags.append("escalation:requested")
-    performed = flatten(rubric.escalation.get("performed", {}))
-    if performed and any(find_in_turn(t, performed, tt=call.tokens[i]) for i, t in transcript.agent_turns()):
+    performed = call.plan.performed
+    if performed is not None and any(call.tokens[i].hits().get(performed) for i, _ in call.agent):
         flags.append("escalation:performed")
     n_low = sum(t.low_confidence for t in transcript.turns)
     if n_low:
@@ -222,8 +289,8 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
                    for c in rubric.criteria]
         critical: list[CriterionResult] = []
     else:
-        results = [_criterion(c, transcript, call) for c in rubric.criteria]
-        critical = [_critical(c, transcript, call) for c in rubric.critical]
+        results = [_criterion(lists, transcript, call) for lists in call.plan.criteria]
+        critical = [_critical(lists, transcript, call) for lists in call.plan.critical]
     turn_matches: dict[int, list[str]] = {}
     for r in results + critical:
         for e in r.evidence:
