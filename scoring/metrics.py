@@ -77,11 +77,13 @@ def _length(intervals: list[tuple[float, float]]) -> float:
 
 
 def _intersection(x: list[tuple[float, float]], y: list[tuple[float, float]]) -> float:
-    total, i, j = 0.0, 0, 0
-    while i < len(x) and j < len(y):
-        lo, hi = max(x[i][0], y[j][0]), min(x[i][1], y[j][1])
-        total += max(0.0, hi - lo)
-        if x[i][1] < y[j][1]:
+    total, i, j, nx, ny = 0.0, 0, 0, len(x), len(y)
+    while i < nx and j < ny:
+        (xa, xb), (ya, yb) = x[i], y[j]
+        both = (xb if xb < yb else yb) - (xa if xa > ya else ya)
+        if both > 0:
+            total += both
+        if xb < yb:
             i += 1
         else:
             j += 1

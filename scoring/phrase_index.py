@@ -27,7 +27,7 @@ class _Node:
     def __init__(self) -> None:
         self.children: dict[str, _Node] = {}
         self.members: tuple[_Member, ...] = ()
-        self.gapped: tuple[tuple[tuple[str, ...], tuple[_Member, ...]], ...] = ()
+        self.gapped: tuple[tuple[tuple[str, ...], frozenset[str], tuple[_Member, ...]], ...] = ()
 
 
 class PhraseSet:
@@ -65,14 +65,15 @@ class PhraseSet:
                         node = node.children.setdefault(word, _Node())
                     node.members += ((slot, rank, phrase),)
         for key, patterns in gapped.items():
-            roots.setdefault(key, _Node()).gapped = tuple((p, tuple(m)) for p, m in patterns.items())
+            roots.setdefault(key, _Node()).gapped = tuple((p, frozenset(p[1:]) - {"*"}, tuple(m))
+                                                          for p, m in patterns.items())
         return roots
 
     def scan(self, keys: Sequence[str], folded: bool) -> dict[int, list[Match]]:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
         roots = self._roots[folded]
         candidates: dict[int, list[tuple[int, int, int, str]]] = {}
-        n = len(keys)
+        n, words = len(keys), None
         for i, key in enumerate(keys):
             node = roots.get(key)
             if node is None:
@@ -91,7 +92,11 @@ class PhraseSet:
                 node = node.children.get(keys[j])
                 if node is None:
                     break
-            for pattern, members in root.gapped:
+            for pattern, needs, members in root.gapped:
+                if words is None:
+                    words = set(keys)
+                if not needs <= words:  # a word of the phrase is not in the turn at all
+                    continue
                 last = _match_at(keys, pattern, i, 0)
                 if last is not None:
                     for slot, rank, phrase in members:

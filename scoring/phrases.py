@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from itertools import islice
+from typing import TYPE_CHECKING, Iterator, NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from scoring.phrase_index import PhraseSet
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_SPAN = re.Match.span
 MAX_GAP = 3
 
 
@@ -114,23 +116,31 @@ class TurnTokens:
     """A turn tokenized once: the text the tokens index into, whether keys are folded, the token keys in
     order (`key_seq`) and, computed on first use only, where each token is (`span`, `tokens`).
     With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
-    matches of every list of the set, on the first request (`hits`)."""
+    matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
-    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "_spans", "_word_of", "_hits")
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_spans", "_word_of", "_next")
 
     def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
         self.turn = turn
         self.text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
         self.folded, self.key_seq = key_sequence(self.text)
         self.phrase_set = phrase_set
+        self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set else {}
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None
-        self._hits: dict[int, list[Match]] | None = None
+        self._next: Iterator[re.Match] | None = None
 
-    def _locate_tokens(self) -> list[tuple[int, int]]:
+    def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
+        """Token spans, at least up to token `upto` (all when None)."""
         words = self.turn.words
-        if not words:
-            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
+        if not words:  # spans found lazily, as far as needed
+            if self._spans is None:
+                self._spans, self._next = [], _TOKEN.finditer(self.text)
+            need = None if upto is None else upto + 1 - len(self._spans)
+            if need is None or need > 0:
+                self._spans.extend(map(_SPAN, islice(self._next, need)))
+            return self._spans
+        if self._spans is not None:
             return self._spans
         spans, word_of, pos = [], [], 0
         for wi, w in enumerate(words):
@@ -143,33 +153,29 @@ class TurnTokens:
 
     def span(self, i: int) -> tuple[int, int]:
         """Character span of token `i` in `text`."""
-        spans = self._spans if self._spans is not None else self._locate_tokens()
+        spans = self._spans
+        if spans is None or i >= len(spans):
+            spans = self._locate_tokens(i)
         return spans[i]
 
     def word_index(self, i: int) -> int | None:
         """The recognised word token `i` came from (None when the turn has no words)."""
+        if not self.turn.words:
+            return None
         if self._spans is None:
             self._locate_tokens()
-        return self._word_of[i] if self._word_of is not None else None
+        return self._word_of[i]
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         """The tokens with their character span in `text` and the recognised word each came from."""
-        spans = self._spans if self._spans is not None else self._locate_tokens()
+        spans = self._locate_tokens()
         word_of = self._word_of or [None] * len(spans)
         return tuple(Token(k, a, b, w) for k, (a, b), w in zip(self.key_seq, spans, word_of))
 
     @property
     def keys(self) -> frozenset[str]:
         return frozenset(self.key_seq)
-
-    def hits(self) -> dict[int, list[Match]]:
-        """{slot of the phrase set: matches} for every list of the phrase set with a match in the turn."""
-        hits = self._hits
-        if hits is None:
-            ps = self.phrase_set
-            hits = self._hits = ps.scan(self.key_seq, self.folded) if ps is not None else {}
-        return hits
 
     def matches(self, phrases: tuple[str, ...]) -> list[Match]:
         """`find` of `phrases` in this turn: from the turn's one-pass scan when `phrases` is a list of the
@@ -178,8 +184,7 @@ class TurnTokens:
         slot = ps.slot(phrases) if ps is not None else None
         if slot is None:
             return find((), phrases, self.folded, self.key_seq)
-        hits = self._hits if self._hits is not None else self.hits()
-        return hits.get(slot, _NO_MATCHES)
+        return self.found.get(slot, _NO_MATCHES)
 
 
 _NO_MATCHES: list[Match] = []

@@ -101,7 +101,7 @@ def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], slot: i
     for i, turn in enumerate(transcript.turns):
         if turn.speaker == CUSTOMER:
             tt = tokens[i]
-            found = tt.hits().get(slot)
+            found = tt.found.get(slot)
             if found:
                 m, text, start, end = locate(turn, tt, found[0])
                 out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
@@ -171,7 +171,7 @@ def _phrase_evidence(lists: _Lists, call: _Call) -> list[Evidence]:
     tokens, phrases, exclude, against = call.tokens, lists.phrases, lists.exclude, lists.against
     for i, turn in call.agent:
         tt = tokens[i]
-        hits = tt.hits()
+        hits = tt.found
         if not hits:
             continue
         refused = None
@@ -260,7 +260,7 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     if call.escalation_requests:
         flags.append("escalation:requested")
     performed = call.plan.performed
-    if performed is not None and any(call.tokens[i].hits().get(performed) for i, _ in call.agent):
+    if performed is not None and any(call.tokens[i].found.get(performed) for i, _ in call.agent):
         flags.append("escalation:performed")
     n_low = sum(t.low_confidence for t in transcript.turns)
     if n_low:

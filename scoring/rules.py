@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, find_in_turn, flatten
@@ -70,21 +71,23 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
     least `min_shared_words` content words with the customer's earlier turns. A cue without the customer's
     words ("Dạ, em hiểu.") is shown as not counted."""
     out: list[Evidence] = []
-    heard: set[str] = set()
+    heard: set[str | None] = set()  # the customer's content words so far (None from function words: ignored)
+    cue_list = flatten(cues)
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
         if turn.speaker == CUSTOMER:
-            heard.update(k for k in (content_key(key, tt.folded) for key in tt.key_seq) if k)
+            heard.update(map(content_key, tt.key_seq, repeat(tt.folded)))
             continue
-        hits = find_in_turn(turn, flatten(cues), exclude, tt=tt)
+        hits = find_in_turn(turn, cue_list, exclude, tt=tt)
         if not hits:
             continue
-        own = {k for m, *_ in hits for k in (content_key(key, tt.folded) for key in tt.key_seq[m.first:m.last + 1]) if k}
+        keys = list(map(content_key, tt.key_seq, repeat(tt.folded)))
+        own = {k for m, *_ in hits for k in keys[m.first:m.last + 1] if k}
         words: dict[str, str] = {}
-        for t in tt.tokens:
-            k = content_key(t.key, tt.folded)
-            if k and k in heard and k not in own:
-                words.setdefault(k, tt.text[t.start_char:t.end_char])
+        for j, k in enumerate(keys):
+            if k and k in heard and k not in own and k not in words:
+                a, b = tt.span(j)
+                words[k] = tt.text[a:b]
         shared = list(words.values())
         m, text, start, end = hits[0]
         if len(shared) >= min_shared_words:
