@@ -8,6 +8,7 @@ what `scoring.phrases.find` gives for that list alone.
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from scoring.phrases import Match, _build_index, _match_at, flatten
@@ -72,13 +73,14 @@ class PhraseSet:
     def scan(self, keys: Sequence[str], folded: bool) -> dict[int, list[Match]]:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
         roots = self._roots[folded]
+        starts = [i for i, key in enumerate(keys) if key in roots]
+        if not starts:
+            return {}
         candidates: dict[int, list[tuple[int, int, int, str]]] = {}
         n, words = len(keys), None
-        for i, key in enumerate(keys):
-            node = roots.get(key)
-            if node is None:
-                continue
-            root, j = node, i
+        for i in starts:
+            root = node = roots[keys[i]]
+            j = i
             while True:  # every gap-free phrase that matches from token i ends on this path
                 for slot, rank, phrase in node.members:
                     found = candidates.get(slot)
@@ -103,15 +105,21 @@ class PhraseSet:
                         candidates.setdefault(slot, []).append((i, rank, last, phrase))
         out: dict[int, list[Match]] = {}
         for slot, found in candidates.items():
-            if len(found) > 1:
-                found.sort()  # by position, then rank (unique per position: one first word per position)
+            if len(found) == 1:
+                i, _rank, last, phrase = found[0]
+                out[slot] = [_match((phrase, i, last))]
+                continue
+            found.sort()  # by position, then rank (unique per position: one first word per position)
             matches, free = [], 0
             for i, _rank, last, phrase in found:
                 if i >= free:  # the best-ranked phrase at the first free position; the match ends at or after i
-                    matches.append(Match(phrase, i, last))
+                    matches.append(_match((phrase, i, last)))
                     free = last + 1
             out[slot] = matches
         return out
+
+
+_match = partial(tuple.__new__, Match)  # Match(phrase, first, last) without the Python-level __new__
 
 
 def rubric_lists(rubric: Rubric) -> list[tuple[str, ...]]:

@@ -125,7 +125,7 @@ class TurnTokens:
         self.text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
         self.folded, self.key_seq = key_sequence(self.text)
         self.phrase_set = phrase_set
-        self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set else {}
+        self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set is not None else {}
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None
         self._next: Iterator[re.Match] | None = None
