@@ -87,8 +87,9 @@ def folded_key(word: str) -> str:
 
 
 @lru_cache(maxsize=262144)
-def _plain_key(word: str) -> str:
-    return normalize(word)
+def _forms(word: str) -> tuple[str, str]:
+    """(key with diacritics, folded key) of a word."""
+    return normalize(word), fold(word)
 
 
 # ASCII bytes that are not word characters (\w: letters, digits, "_") become spaces; other bytes stay
@@ -107,9 +108,10 @@ def key_sequence(text: str) -> tuple[bool, tuple[str, ...]]:
     if text.isascii() and "_" not in text:  # ("_" is a word character that `normalize` turns into a space)
         return True, tuple(text.lower().encode().translate(_SPACE_OUT).decode().split())
     words = _words(text)
-    plain = list(map(_plain_key, words))
-    folded = list(map(folded_key, words))
-    return (True, tuple(folded)) if plain == folded else (False, tuple(plain))
+    if not words:
+        return True, ()
+    plain, folded = zip(*map(_forms, words))  # two tuples: the keys with diacritics, the folded keys
+    return (True, folded) if plain == folded else (False, plain)
 
 
 class TurnTokens:
