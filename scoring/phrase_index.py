@@ -35,12 +35,13 @@ class PhraseSet:
     """Phrase lists (tuples, identified by identity) compiled into one word trie per form (with diacritics,
     folded). Hold on to the lists: a list is recognised by its identity."""
 
-    def __init__(self, lists: Iterable[tuple[str, ...]]) -> None:
+    def __init__(self, lists: Iterable[tuple[str, ...]], first_slot: int = 0) -> None:
         self._lists: list[tuple[str, ...]] = []
         self._slots: dict[int, int] = {}
+        self.first_slot = first_slot  # slots are first_slot, first_slot + 1, ...: sets of one rubric never share one
         for phrases in lists:
             if phrases and id(phrases) not in self._slots:
-                self._slots[id(phrases)] = len(self._lists)
+                self._slots[id(phrases)] = first_slot + len(self._lists)
                 self._lists.append(phrases)
         self._roots = {False: self._trie(False), True: self._trie(True)}
 
@@ -50,12 +51,12 @@ class PhraseSet:
     def slot(self, phrases: tuple[str, ...]) -> int | None:
         """The list's number in the set, or None when it is not one of the set's lists."""
         slot = self._slots.get(id(phrases))
-        return slot if slot is not None and self._lists[slot] is phrases else None
+        return slot if slot is not None and self._lists[slot - self.first_slot] is phrases else None
 
     def _trie(self, folded: bool) -> dict[str, _Node]:
         roots: dict[str, _Node] = {}
         gapped: dict[str, dict[tuple[str, ...], list[_Member]]] = {}
-        for slot, phrases in enumerate(self._lists):
+        for slot, phrases in enumerate(self._lists, self.first_slot):
             for key, entries in _build_index(phrases, folded).items():  # the order `find` tries them in
                 for rank, (pattern, phrase) in enumerate(entries):
                     if "*" in pattern:
@@ -122,23 +123,28 @@ class PhraseSet:
 _match = partial(tuple.__new__, Match)  # Match(phrase, first, last) without the Python-level __new__
 
 
-def rubric_lists(rubric: Rubric) -> list[tuple[str, ...]]:
-    """Every phrase list a rubric's scoring looks for (the identities `scoring.rubric` and the rules use)."""
-    lists = [rubric.all_problem_cues()] + [flatten(v) for v in rubric.escalation.values()]
+def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str, ...]]:
+    """The phrase lists a rubric's scoring looks for (the identities `scoring.rubric` and the rules use):
+    `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
+    (criteria, critical items, rule cues, escalations performed); None: all."""
+    heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
+    said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]
     for c in rubric.criteria + rubric.critical:
-        lists += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
-        lists += [flatten(v) for spec in c.rules for v in spec.params.values() if isinstance(v, dict)]
-    return lists
+        said += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
+        said += [flatten(v) for spec in c.rules for v in spec.params.values() if isinstance(v, dict)]
+    return heard if customer else said if customer is False else heard + said
 
 
-_BY_RUBRIC: dict[int, tuple[Rubric, PhraseSet]] = {}
+_BY_RUBRIC: dict[int, tuple[Rubric, PhraseSet, PhraseSet]] = {}
 
 
-def rubric_phrase_set(rubric: Rubric) -> PhraseSet:
-    """The `PhraseSet` of a rubric's lists, built once per rubric object."""
+def rubric_phrase_sets(rubric: Rubric) -> tuple[PhraseSet, PhraseSet]:
+    """(the customer's turns' `PhraseSet`, the other turns' one) of a rubric, built once per rubric object. A
+    list looked for in a turn whose set lacks it is still matched, alone (`TurnTokens.matches`)."""
     hit = _BY_RUBRIC.get(id(rubric))
     if hit is None or hit[0] is not rubric:
         if len(_BY_RUBRIC) > 64:
             _BY_RUBRIC.clear()
-        hit = _BY_RUBRIC[id(rubric)] = (rubric, PhraseSet(rubric_lists(rubric)))
-    return hit[1]
+        heard = PhraseSet(rubric_lists(rubric, True))
+        hit = _BY_RUBRIC[id(rubric)] = (rubric, heard, PhraseSet(rubric_lists(rubric, False), len(heard)))
+    return hit[1], hit[2]

@@ -21,7 +21,7 @@ from operator import attrgetter
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrase_index import PhraseSet, rubric_phrase_set
+from scoring.phrase_index import PhraseSet, rubric_phrase_sets
 from scoring.phrases import Match, TurnTokens, flatten, locate
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
@@ -69,16 +69,16 @@ class _Lists:
 
 
 class _Plan:
-    """What scoring needs of a rubric beyond the file, computed once per rubric: the phrase set of all its
-    lists (`scoring.phrase_index`) and each list's slot in it."""
+    """What scoring needs of a rubric beyond the file, computed once per rubric: the phrase sets of its lists
+    (`scoring.phrase_index`: one for the customer's turns, one for the others) and each list's slot."""
 
     def __init__(self, rubric: Rubric) -> None:
-        self.phrase_set = ps = rubric_phrase_set(rubric)
-        self.criteria = [_Lists(c, ps) for c in rubric.criteria]
-        self.critical = [_Lists(c, ps) for c in rubric.critical]
-        self.problem_cues = ps.slot(rubric.all_problem_cues())
-        self.requested = ps.slot(flatten(rubric.escalation.get("requested", {})))
-        self.performed = ps.slot(flatten(rubric.escalation.get("performed", {})))
+        self.heard, self.said = heard, said = rubric_phrase_sets(rubric)  # customer's turns, the others
+        self.criteria = [_Lists(c, said) for c in rubric.criteria]
+        self.critical = [_Lists(c, said) for c in rubric.critical]
+        self.problem_cues = heard.slot(rubric.all_problem_cues())
+        self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
+        self.performed = said.slot(flatten(rubric.escalation.get("performed", {})))
 
 
 _PLANS: dict[int, tuple[Rubric, _Plan]] = {}
@@ -129,7 +129,8 @@ class _Call:
     def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
                  prosody: Sequence[Prosody | None]) -> None:
         self.plan = plan = _plan(rubric)
-        self.tokens = [TurnTokens(t, plan.phrase_set) for t in transcript.turns]
+        heard, said = plan.heard, plan.said
+        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
         self.agent = transcript.agent_turns()
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric, plan)

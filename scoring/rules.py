@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, find_in_turn, flatten
@@ -50,6 +49,21 @@ def content_key(key: str, folded: bool) -> str | None:
     return word
 
 
+@lru_cache(maxsize=131072)
+def _content_plain(key: str) -> str | None:
+    return content_key(key, False)
+
+
+@lru_cache(maxsize=131072)
+def _content_folded(key: str) -> str | None:
+    return content_key(key, True)
+
+
+def content_keys(tt: TurnTokens) -> list[str | None]:
+    """`content_key` of every token of a turn (memoised per word)."""
+    return list(map(_content_folded if tt.folded else _content_plain, tt.key_seq))
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule may look at: the call, its tokens, sentiment per turn, metrics and the rubric."""
@@ -76,12 +90,12 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
         if turn.speaker == CUSTOMER:
-            heard.update(map(content_key, tt.key_seq, repeat(tt.folded)))
+            heard.update(map(_content_folded if tt.folded else _content_plain, tt.key_seq))
             continue
         hits = find_in_turn(turn, cue_list, exclude, tt=tt)
         if not hits:
             continue
-        keys = list(map(content_key, tt.key_seq, repeat(tt.folded)))
+        keys = content_keys(tt)
         own = {k for m, *_ in hits for k in keys[m.first:m.last + 1] if k}
         words: dict[str, str] = {}
         for j, k in enumerate(keys):

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from scoring.phrase_index import PhraseSet, rubric_lists, rubric_phrase_set
+from scoring.phrase_index import PhraseSet, rubric_lists, rubric_phrase_sets
 from scoring.phrases import TurnTokens, find, find_in_turn, key_sequence, tokenize_turn
 from scoring.rubric import resolve_rubric
 from transcribe.text import strip_diacritics
@@ -58,10 +58,11 @@ def test_key_sequence_and_positions_equal_tokenize_turn(seed):
 
 
 @pytest.mark.parametrize("rubric", RUBRICS, ids=lambda r: r.id)
-def test_one_pass_scan_equals_find_per_list(rubric):
-    phrase_set = rubric_phrase_set(rubric)
-    lists = [p for p in rubric_lists(rubric) if p]
-    assert len(phrase_set) == len({id(p) for p in lists})
+@pytest.mark.parametrize("customer", [True, False], ids=["customer-set", "other-set"])
+def test_one_pass_scan_equals_find_per_list(rubric, customer):
+    phrase_set = rubric_phrase_sets(rubric)[0 if customer else 1]
+    assert len(phrase_set) == len({id(p) for p in rubric_lists(rubric, customer) if p})
+    lists = [p for p in rubric_lists(rubric) if p]  # lists of the other set too: matched alone
     matched = 0
     for text in random_texts(600, seed=len(lists)):
         turn = Turn("agent", 0.0, 1.0, text)
@@ -82,3 +83,11 @@ def test_lists_outside_the_set_and_gaps():
         assert tt.matches(phrases) == find(tokenize_turn(turn)[2], phrases), phrases
     other = tuple(["could", "you"])[:0] + tuple(["could you"])  # equal to a list of the set, not the same object
     assert phrase_set.slot(other) is None and tt.matches(other) == tt.matches(phrase_set._lists[1])
+
+
+def test_a_rubrics_two_sets_never_share_a_slot():
+    for rubric in RUBRICS:
+        heard, said = rubric_phrase_sets(rubric)
+        slots = [heard.slot(p) for p in rubric_lists(rubric, True) if p]
+        slots += [said.slot(p) for p in rubric_lists(rubric, False) if p]
+        assert None not in slots and len(set(slots)) == len(heard) + len(said)
