@@ -25,7 +25,8 @@ from scoring.phrase_index import PhraseSet, rubric_phrase_sets
 from scoring.phrases import Match, TurnTokens, flatten, locate
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
-from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
+from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
+                           evidence)
 from transcribe.errors import InputError
 from transcribe.types import AGENT, CUSTOMER, Transcript
 
@@ -104,7 +105,7 @@ def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], slot: i
             found = tt.found.get(slot)
             if found:
                 m, text, start, end = locate(turn, tt, found[0])
-                out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
+                out.append(evidence(i, start, end, text, m.phrase, kind="context"))
     return out
 
 
@@ -118,7 +119,7 @@ def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentim
             out.append(cued[i])
         elif (turn.speaker == CUSTOMER and i < len(sentiments) and sentiments[i].label == "negative"
               and sentiments[i].score >= rubric.negative_threshold):
-            out.append(Evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
+            out.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
                                 kind="context"))
     return out
 
@@ -134,7 +135,7 @@ class _Call:
         self.agent = transcript.agent_turns()
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric, plan)
-        long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
+        long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
                       for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
         self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
         self.escalation_requests = _customer_hits(transcript, self.tokens, plan.requested)
@@ -165,11 +166,15 @@ def _context_for(c: Criterion, call: _Call) -> list[Evidence]:
     return []
 
 
-def _phrase_evidence(lists: _Lists, call: _Call) -> list[Evidence]:
-    """Per agent turn: phrase matches not inside an exclusion ("for"), matches of `against` ("against"), and
-    the matches an exclusion masked, shown with the exclusion ("not_counted")."""
-    evidence: list[Evidence] = []
-    tokens, phrases, exclude, against = call.tokens, lists.phrases, lists.exclude, lists.against
+def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
+                     against: bool = True) -> tuple[list[Evidence], list[Evidence]]:
+    """(evidence, the evidence for): per agent turn, phrase matches not inside an exclusion (kind `good`),
+    matches of the `against` phrases ("against", unless `against` is False), and the matches an exclusion
+    masked, shown with the exclusion ("not_counted")."""
+    out: list[Evidence] = []
+    earned: list[Evidence] = []
+    tokens, phrases, exclude = call.tokens, lists.phrases, lists.exclude
+    against_slot = lists.against if against else None
     for i, turn in call.agent:
         tt = tokens[i]
         hits = tt.found
@@ -185,20 +190,22 @@ def _phrase_evidence(lists: _Lists, call: _Call) -> list[Evidence]:
                     hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
                 if hit is None:
                     _, text, start, end = locate(turn, tt, m)
-                    evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
+                    e = evidence(i, start, end, text, m.phrase, good)
+                    out.append(e)
+                    earned.append(e)
                 else:
                     refused = refused or []
                     refused.append(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last)))
-        found = hits.get(against)
+        found = hits.get(against_slot)
         if found:
             for m in found:
                 _, text, start, end = locate(turn, tt, m)
-                evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
+                out.append(evidence(i, start, end, text, m.phrase, "against"))
         if refused:
             for m in refused:
                 _, text, start, end = locate(turn, tt, m)
-                evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
-    return evidence
+                out.append(evidence(i, start, end, text, m.phrase, "not_counted"))
+    return out, earned
 
 
 def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
@@ -206,49 +213,51 @@ def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionR
     na_reason = NA_CHECKS[c.na_when](call)
     if na_reason:
         return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
-    evidence = _phrase_evidence(lists, call)
-    good = [e for e in evidence if e.kind == "for"]
+    found_ev, good = _phrase_evidence(lists, call)
     failed_by: tuple[str, list[Evidence], int] | None = None
     for fn, spec in lists.rules:
         found = fn(call.context, lists.exclude_phrases, **spec.params)
         if spec.effect == "evidence":
-            found = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
+            found = [evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
                      for e in found]
-        evidence.extend(found)
-        good.extend(e for e in found if e.kind == "for")
-        bad = [e for e in found if e.kind == "against"]
+        found_ev.extend(found)
+        bad = []
+        for e in found:
+            if e.kind == "for":
+                good.append(e)
+            elif e.kind == "against":
+                bad.append(e)
         if failed_by is None and spec.fail_at is not None and len(bad) >= spec.fail_at:
             failed_by = (spec.rule, bad, spec.fail_at)
-    evidence.sort(key=_BY_TURN)
-    evidence += _context_for(c, call)
+    found_ev.sort(key=_BY_TURN)
+    found_ev += _context_for(c, call)
     if failed_by is not None:
         rule, bad, fail_at = failed_by
         turns = ", ".join(str(e.turn) for e in bad)
         return CriterionResult(c.id, name, FAIL, 0.0, c.weight,
                                f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
-                               f"this criterion at {fail_at}", evidence)
+                               f"this criterion at {fail_at}", found_ev)
     if good:
         g = min(good, key=_BY_TURN)
         said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
-        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", evidence)
-    bad_ev = [e for e in evidence if e.kind == "against"]
-    refused_ev = [e for e in evidence if e.kind == "not_counted"]
-    if bad_ev:
-        reason = f"no qualifying phrase; {bad_ev[0].phrase!r}: {bad_ev[0].text!r} (turn {bad_ev[0].turn})"
-    elif refused_ev:
-        reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: {refused_ev[0].phrase!r}")
+        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", found_ev)
+    bad_ev = next((e for e in found_ev if e.kind == "against"), None)
+    refused_ev = next((e for e in found_ev if e.kind == "not_counted"), None)
+    if bad_ev is not None:
+        reason = f"no qualifying phrase; {bad_ev.phrase!r}: {bad_ev.text!r} (turn {bad_ev.turn})"
+    elif refused_ev is not None:
+        reason = (f"{refused_ev.text!r} (turn {refused_ev.turn}) does not count: {refused_ev.phrase!r}")
     elif not call.agent:
         reason = "the agent never spoke"
     else:
         reason = "no agent turn contains a qualifying phrase"
-    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, evidence)
+    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, found_ev)
 
 
 def _critical(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
+    """A critical item: its phrases are evidence against (and fail the call); its `against` list is unused."""
     c, name = lists.criterion, lists.name
-    ev = [e for e in _phrase_evidence(lists, call) if e.kind != "against"]
-    hits = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "against") if e.kind == "for" else e for e in ev]
-    bad = [e for e in hits if e.kind == "against"]
+    hits, bad = _phrase_evidence(lists, call, good="against", against=False)
     if bad:
         return CriterionResult(c.id, name, FAIL, None, 0.0, f"critical: agent said {bad[0].text!r} (turn {bad[0].turn})"
                                " — the whole call fails", hits, critical=True)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, find_in_turn, flatten
-from scoring.types import CallMetrics, Evidence, Sentiment
+from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
 
@@ -76,7 +76,7 @@ class Context:
 
     def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
         t = self.transcript.turns[i]
-        return Evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
+        return evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
 
 
 def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_shared_words: float = 1,
@@ -105,10 +105,10 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
         shared = list(words.values())
         m, text, start, end = hits[0]
         if len(shared) >= min_shared_words:
-            out.append(Evidence(i, turn.start, turn.end, turn.text,
+            out.append(evidence(i, turn.start, turn.end, turn.text,
                                 f"{m.phrase} + the customer's words: {', '.join(shared[:6])}", "for"))
         else:
-            out.append(Evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
+            out.append(evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
                                 "not_counted"))
     return out
 
@@ -148,7 +148,7 @@ def greets_and_introduces(ctx: Context, exclude: tuple[str, ...], greetings: dic
     intro = [(i, h) for i, t in agent for h in find_in_turn(t, flatten(introductions), exclude, tt=ctx.tokens[i])]
     if greet and intro:
         (gi, (gm, gtext, gs, ge)), (ii, (im, itext, is_, ie)) = greet[0], intro[0]
-        return [Evidence(gi, gs, ge, gtext, gm.phrase, "for"), Evidence(ii, is_, ie, itext, im.phrase, "for")]
+        return [evidence(gi, gs, ge, gtext, gm.phrase, "for"), evidence(ii, is_, ie, itext, im.phrase, "for")]
     missing = "a self-introduction" if greet else "a greeting" if intro else "a greeting or a self-introduction"
     first = agent[0][0] if agent else None
     return [ctx.turn_evidence(first, f"opening without {missing}", "against")] if first is not None else []
@@ -168,9 +168,9 @@ def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, re
             hits = find_in_turn(turns[where], flatten(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
             if hits:
                 m, text, start, end = hits[0]
-                out.append(Evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
+                out.append(evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
             else:
-                out.append(Evidence(where if where is not None else hold.after_turn, hold.start, hold.end, "",
+                out.append(evidence(where if where is not None else hold.after_turn, hold.start, hold.end, "",
                                     f"hold of {hold.seconds:.0f} s: agent never {part.replace('s ', ' ', 1)}",
                                     "against"))
     return out

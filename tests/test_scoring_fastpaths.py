@@ -1,4 +1,4 @@
-"""The fast paths of phrase matching give exactly what the plain ones give: token keys computed in bulk
+"""The fast paths of scoring give exactly what the plain ones give: token keys computed in bulk
 (`key_sequence`) equal those of `tokenize_turn`, positions computed on demand equal its tokens, and one pass
 over a rubric's whole phrase set (`PhraseSet.scan`) equals `find` list by list — on seeded random text with
 diacritics, decomposed marks, odd punctuation, underscores, digits and non-Latin letters."""
@@ -91,3 +91,16 @@ def test_a_rubrics_two_sets_never_share_a_slot():
         slots = [heard.slot(p) for p in rubric_lists(rubric, True) if p]
         slots += [said.slot(p) for p in rubric_lists(rubric, False) if p]
         assert None not in slots and len(set(slots)) == len(heard) + len(said)
+
+
+def test_fast_evidence_equals_the_dataclass():
+    from dataclasses import asdict, FrozenInstanceError
+
+    from scoring.types import Evidence, evidence
+
+    for args in [(3, 1.5, 2.0, "Sorry", "sorry", "for"), (0, 0.0, 0.0, "", "", "context"), (7, 1.0, 2.0, "x")]:
+        fast, plain = evidence(*args), Evidence(*args)
+        assert fast == plain and hash(fast) == hash(plain) and repr(fast) == repr(plain)
+        assert asdict(fast) == asdict(plain) and type(fast) is Evidence
+        with pytest.raises(FrozenInstanceError):
+            fast.kind = "against"
