@@ -120,12 +120,17 @@ class TurnTokens:
     With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
     matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
-    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_spans", "_word_of", "_next")
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_low", "_spans", "_word_of", "_next")
 
     def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
         self.turn = turn
-        self.text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
-        self.folded, self.key_seq = key_sequence(self.text)
+        self.text = text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
+        if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_low`
+            self._low: str | None = text.lower()
+            self.folded, self.key_seq = True, tuple(self._low.encode().translate(_SPACE_OUT).decode().split())
+        else:
+            self._low = None
+            self.folded, self.key_seq = key_sequence(text)
         self.phrase_set = phrase_set
         self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set is not None else {}
         self._spans: list[tuple[int, int]] | None = None
@@ -135,6 +140,16 @@ class TurnTokens:
     def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
         """Token spans, at least up to token `upto` (all when None)."""
         words = self.turn.words
+        if not words and self._low is not None:  # each key found in the lower-cased text, as far as needed
+            spans = self._spans
+            if spans is None:
+                spans = self._spans = []
+            pos, find = spans[-1][1] if spans else 0, self._low.find
+            for key in self.key_seq[len(spans):None if upto is None else upto + 1]:
+                start = find(key, pos)
+                pos = start + len(key)
+                spans.append((start, pos))
+            return spans
         if not words:  # spans found lazily, as far as needed
             if self._spans is None:
                 self._spans, self._next = [], _TOKEN.finditer(self.text)

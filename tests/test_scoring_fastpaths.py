@@ -55,6 +55,13 @@ def test_key_sequence_and_positions_equal_tokenize_turn(seed):
             assert tt.key_seq == tuple(t.key for t in ref_tokens), text
             assert tt.tokens == tuple(ref_tokens), text
             assert key_sequence(ref_text) == (ref_folded, tt.key_seq)
+            lazy = TurnTokens(turn)  # positions found as far as asked, in any order
+            order = list(range(len(ref_tokens)))
+            random.Random(len(text)).shuffle(order)
+            for k in order:
+                assert lazy.span(k) == (ref_tokens[k].start_char, ref_tokens[k].end_char), (text, k)
+                assert lazy.word_index(k) == ref_tokens[k].word_index
+            assert lazy.tokens == tuple(ref_tokens)
 
 
 @pytest.mark.parametrize("rubric", RUBRICS, ids=lambda r: r.id)
