@@ -304,6 +304,17 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
     return found
 
 
+def unexcluded(tt: TurnTokens, phrases: tuple[str, ...], exclude: tuple[str, ...]) -> list[Match]:
+    """The matches of `phrases` in a turn that do not overlap a match of `exclude` (not located)."""
+    found = tt.matches(phrases) if phrases else _NO_MATCHES
+    if not found or not exclude:
+        return found
+    blockers = tt.matches(exclude)
+    if not blockers:
+        return found
+    return [m for m in found if not any(b.first <= m.last and m.first <= b.last for b in blockers)]
+
+
 def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = (),
                  refused: list[tuple[Match, str, float, float]] | None = None,
                  tt: TurnTokens | None = None) -> list[tuple[Match, str, float, float]]:

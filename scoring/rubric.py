@@ -28,7 +28,7 @@ from scoring.rules import RULES, Context
 from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
                            evidence)
 from transcribe.errors import InputError
-from transcribe.types import AGENT, CUSTOMER, Transcript
+from transcribe.types import CUSTOMER, Transcript
 
 __all__ = ["Rubric", "load_rubric", "resolve_rubric", "score_transcript", "builtin_rubrics"]
 
@@ -269,22 +269,25 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     flags = [f"critical_failure:{r.id}" for r in critical if r.status == FAIL]
     if call.escalation_requests:
         flags.append("escalation:requested")
-    performed = call.plan.performed
-    if performed is not None and any(call.tokens[i].found.get(performed) for i, _ in call.agent):
-        flags.append("escalation:performed")
-    n_low = sum(t.low_confidence for t in transcript.turns)
+    performed, tokens = call.plan.performed, call.tokens
+    if performed is not None:
+        for i, _ in call.agent:
+            if tokens[i].found.get(performed):
+                flags.append("escalation:performed")
+                break
+    n_low = sum([t.low_confidence for t in transcript.turns])
     if n_low:
         flags.append(f"low_confidence_turns:{n_low}")
     if transcript.roles.get("review", transcript.roles.get("confidence", 1.0) < 0.75):
         flags.append("roles_uncertain")
     if transcript.turns and (n_low / len(transcript.turns) >= rubric.low_confidence_share or "roles_uncertain" in flags):
         flags.append("low_confidence")
-    for lang, info in sorted((sentiment_backends or {}).items()):
+    for lang, info in sorted(sentiment_backends.items()) if sentiment_backends else ():
         if str(info.get("reason", "")).startswith("model unavailable"):
             flags.append(f"sentiment_lexicon_fallback:{lang}")
     if not transcript.turns:
         flags.append("no_speech")
-    elif not any(t.speaker == AGENT for t in transcript.turns):
+    elif not call.agent:
         flags.append("no_agent_speech")
     return flags
 

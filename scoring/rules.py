@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, find_in_turn, flatten
+from scoring.phrases import TurnTokens, find_in_turn, flatten, locate, unexcluded
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -92,22 +92,23 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
         if turn.speaker == CUSTOMER:
             heard.update(map(_content_folded if tt.folded else _content_plain, tt.key_seq))
             continue
-        hits = find_in_turn(turn, cue_list, exclude, tt=tt)
+        hits = unexcluded(tt, cue_list, exclude)
         if not hits:
             continue
         keys = content_keys(tt)
-        own = {k for m, *_ in hits for k in keys[m.first:m.last + 1] if k}
+        own = {k for m in hits for k in keys[m.first:m.last + 1] if k}
         words: dict[str, str] = {}
         for j, k in enumerate(keys):
             if k and k in heard and k not in own and k not in words:
                 a, b = tt.span(j)
                 words[k] = tt.text[a:b]
         shared = list(words.values())
-        m, text, start, end = hits[0]
+        m = hits[0]
         if len(shared) >= min_shared_words:
             out.append(evidence(i, turn.start, turn.end, turn.text,
                                 f"{m.phrase} + the customer's words: {', '.join(shared[:6])}", "for"))
         else:
+            _, text, start, end = locate(turn, tt, m)
             out.append(evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
                                 "not_counted"))
     return out
