@@ -31,6 +31,15 @@ class _Node:
         self.gapped: tuple[tuple[tuple[str, ...], frozenset[str], tuple[_Member, ...]], ...] = ()
 
 
+# a node as a tuple for the scan: (phrases ending here, deeper nodes by next word or None, gapped phrases)
+_Frozen = tuple
+
+
+def _frozen(node: _Node) -> _Frozen:
+    children = {word: _frozen(child) for word, child in node.children.items()} or None
+    return node.members, children, node.gapped
+
+
 class PhraseSet:
     """Phrase lists (tuples, identified by identity) compiled into one word trie per form (with diacritics,
     folded). Hold on to the lists: a list is recognised by its identity."""
@@ -53,7 +62,7 @@ class PhraseSet:
         slot = self._slots.get(id(phrases))
         return slot if slot is not None and self._lists[slot - self.first_slot] is phrases else None
 
-    def _trie(self, folded: bool) -> dict[str, _Node]:
+    def _trie(self, folded: bool) -> dict[str, _Frozen]:
         roots: dict[str, _Node] = {}
         gapped: dict[str, dict[tuple[str, ...], list[_Member]]] = {}
         for slot, phrases in enumerate(self._lists, self.first_slot):
@@ -69,7 +78,7 @@ class PhraseSet:
         for key, patterns in gapped.items():
             roots.setdefault(key, _Node()).gapped = tuple((p, frozenset(p[1:]) - {"*"}, tuple(m))
                                                           for p, m in patterns.items())
-        return roots
+        return {key: _frozen(node) for key, node in roots.items()}
 
     def scan(self, keys: Sequence[str], folded: bool) -> dict[int, list[Match]]:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
@@ -80,22 +89,23 @@ class PhraseSet:
         candidates: dict[int, list[tuple[int, int, int, str]]] = {}
         n, words = len(keys), None
         for i in starts:
-            root = node = roots[keys[i]]
+            members, children, gapped = roots[keys[i]]
             j = i
             while True:  # every gap-free phrase that matches from token i ends on this path
-                for slot, rank, phrase in node.members:
+                for slot, rank, phrase in members:
                     found = candidates.get(slot)
                     if found is None:
                         candidates[slot] = [(i, rank, j, phrase)]
                     else:
                         found.append((i, rank, j, phrase))
                 j += 1
-                if j == n or not node.children:
+                if children is None or j == n:
                     break
-                node = node.children.get(keys[j])
+                node = children.get(keys[j])
                 if node is None:
                     break
-            for pattern, needs, members in root.gapped:
+                members, children, _ = node
+            for pattern, needs, members in gapped:
                 if words is None:
                     words = set(keys)
                 if not needs <= words:  # a word of the phrase is not in the turn at all
