@@ -73,7 +73,7 @@ def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 def _length(intervals: list[tuple[float, float]]) -> float:
-    return sum(b - a for a, b in intervals)
+    return sum([b - a for a, b in intervals])
 
 
 def _intersection(x: list[tuple[float, float]], y: list[tuple[float, float]]) -> float:

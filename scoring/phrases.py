@@ -344,8 +344,12 @@ def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()
 
 def locate(turn: Turn, tt: TurnTokens, m: Match) -> tuple[Match, str, float, float]:
     """(match, the matched original text, start, end): times from the matched words when the turn has them."""
-    a, b = tt.span(m.first)[0], tt.span(m.last)[1]
-    first, last = tt.word_index(m.first), tt.word_index(m.last)
-    if first is not None and last is not None:
-        return m, tt.text[a:b], turn.words[first].start, turn.words[last].end
-    return m, tt.text[a:b], turn.start, turn.end
+    spans = tt._spans
+    if spans is None or m.last >= len(spans):
+        spans = tt._locate_tokens(m.last)
+    text = tt.text[spans[m.first][0]:spans[m.last][1]]
+    if turn.words:
+        first, last = tt.word_index(m.first), tt.word_index(m.last)
+        if first is not None and last is not None:
+            return m, text, turn.words[first].start, turn.words[last].end
+    return m, text, turn.start, turn.end

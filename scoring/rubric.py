@@ -58,10 +58,10 @@ def resolve_rubric(name_or_path: str) -> Rubric:
 class _Lists:
     """A criterion's phrase lists as slots of the rubric's phrase set (None: the list is empty)."""
 
-    __slots__ = ("criterion", "name", "phrases", "exclude", "against", "exclude_phrases", "rules")
+    __slots__ = ("criterion", "name", "phrases", "exclude", "against", "exclude_phrases", "rules", "index")
 
-    def __init__(self, c: Criterion, phrase_set: PhraseSet) -> None:
-        self.criterion, self.name = c, c.name.get("en") or c.id
+    def __init__(self, c: Criterion, phrase_set: PhraseSet, index: int) -> None:
+        self.criterion, self.name, self.index = c, c.name.get("en") or c.id, index
         self.phrases = phrase_set.slot(c.all_phrases())
         self.exclude = phrase_set.slot(c.all_phrases("exclude"))
         self.against = phrase_set.slot(c.all_phrases("against"))
@@ -75,8 +75,13 @@ class _Plan:
 
     def __init__(self, rubric: Rubric) -> None:
         self.heard, self.said = heard, said = rubric_phrase_sets(rubric)  # customer's turns, the others
-        self.criteria = [_Lists(c, said) for c in rubric.criteria]
-        self.critical = [_Lists(c, said) for c in rubric.critical]
+        self.criteria = [_Lists(c, said, k) for k, c in enumerate(rubric.criteria)]
+        self.critical = [_Lists(c, said, k) for k, c in enumerate(rubric.critical, len(self.criteria))]
+        # slot -> the criteria (by index) whose phrases or `against` phrases that list is
+        self.by_slot: dict[int, tuple[int, ...]] = {}
+        for lists in self.criteria + self.critical:
+            for slot in {lists.phrases, lists.against} - {None}:
+                self.by_slot[slot] = self.by_slot.get(slot, ()) + (lists.index,)
         self.problem_cues = heard.slot(rubric.all_problem_cues())
         self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
         self.performed = said.slot(flatten(rubric.escalation.get("performed", {})))
@@ -130,9 +135,11 @@ class _Call:
     def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
                  prosody: Sequence[Prosody | None]) -> None:
         self.plan = plan = _plan(rubric)
+        self.transcript = transcript
         heard, said = plan.heard, plan.said
         self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
         self.agent = transcript.agent_turns()
+        self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric, plan)
         long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
@@ -140,6 +147,17 @@ class _Call:
         self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
         self.escalation_requests = _customer_hits(transcript, self.tokens, plan.requested)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
+
+    def _turns_with(self, plan: _Plan) -> list[list[int]]:
+        """Per criterion (by index), the agent turns where its phrases or its `against` phrases matched."""
+        out: list[list[int]] = [[] for _ in range(len(plan.criteria) + len(plan.critical))]
+        by_slot = plan.by_slot
+        for i, _ in self.agent:
+            for slot in self.tokens[i].found:
+                for k in by_slot.get(slot, ()):
+                    if not out[k] or out[k][-1] != i:
+                        out[k].append(i)
+        return out
 
 
 _BY_TIME = attrgetter("start", "turn")
@@ -173,13 +191,11 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
     masked, shown with the exclusion ("not_counted")."""
     out: list[Evidence] = []
     earned: list[Evidence] = []
-    tokens, phrases, exclude = call.tokens, lists.phrases, lists.exclude
+    tokens, turns, phrases, exclude = call.tokens, call.transcript.turns, lists.phrases, lists.exclude
     against_slot = lists.against if against else None
-    for i, turn in call.agent:
-        tt = tokens[i]
+    for i in call.turns_with[lists.index]:
+        tt, turn = tokens[i], turns[i]
         hits = tt.found
-        if not hits:
-            continue
         refused = None
         found = hits.get(phrases)
         if found:
