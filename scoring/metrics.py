@@ -90,12 +90,18 @@ def _intersection(x: list[tuple[float, float]], y: list[tuple[float, float]]) ->
     return total
 
 
-def starts_inside(transcript: Transcript) -> list[int]:
+def _by_start(turns: Sequence) -> list[int]:
+    """Turn indexes ordered by start time (stable)."""
+    return sorted(range(len(turns)), key=[t.start for t in turns].__getitem__)
+
+
+def starts_inside(transcript: Transcript, order: list[int] | None = None) -> list[int]:
     """Indexes, in order, of the turns that start while a turn that started earlier is still going: the only
-    turns that can be interruptions (one sort instead of comparing every pair of turns)."""
+    turns that can be interruptions (one sort instead of comparing every pair of turns). `order`: the turns
+    by start (`_by_start`), when the caller has it."""
     turns = transcript.turns
     starts = [t.start for t in turns]
-    order = sorted(range(len(turns)), key=starts.__getitem__)
+    order = _by_start(turns) if order is None else order
     out: list[int] = []
     reach = None  # the latest end of the turns that started strictly earlier
     k, n = 0, len(order)
@@ -134,10 +140,12 @@ def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
     return out
 
 
-def find_holds(transcript: Transcript, options: MetricsOptions) -> list[Hold]:
-    """Silences between turns of at least `options.hold_min_seconds`."""
+def find_holds(transcript: Transcript, options: MetricsOptions, order: list[int] | None = None) -> list[Hold]:
+    """Silences between turns of at least `options.hold_min_seconds` (`order`: as in `starts_inside`)."""
     holds, reach, last = [], None, -1
-    for i, t in sorted(enumerate(transcript.turns), key=lambda x: x[1].start):
+    turns = transcript.turns
+    for i in _by_start(turns) if order is None else order:
+        t = turns[i]
         if reach is not None and t.start - reach >= options.hold_min_seconds:
             holds.append(Hold(round(reach, 3), round(t.start, 3), last))
         if reach is None or t.end >= reach:
@@ -157,21 +165,23 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
     latencies: list[float] = []
     cust: list[int] = []  # the customer's turns that have a sentiment
     agent_words = customer_words = 0
-    first_agent = previous = None
+    first_agent = None
+    previous_speaker, previous_end, n_sentiments = None, 0.0, len(sentiments)
     for i, t in enumerate(turns):  # one pass for talk, words, latencies and the customer's turns
-        if t.speaker == AGENT:
+        speaker = t.speaker
+        if speaker == AGENT:
             agent_spans.append((t.start, t.end))
             agent_words += len(t.words) if t.words else len(t.text.split())
             if first_agent is None:
                 first_agent = t
-            if previous is not None and previous.speaker == CUSTOMER:
-                latencies.append(max(0.0, t.start - previous.end))
-        elif t.speaker == CUSTOMER:
+            if previous_speaker == CUSTOMER:
+                latencies.append(max(0.0, t.start - previous_end))
+        elif speaker == CUSTOMER:
             customer_spans.append((t.start, t.end))
             customer_words += len(t.words) if t.words else len(t.text.split())
-            if i < len(sentiments):
+            if i < n_sentiments:
                 cust.append(i)
-        previous = t
+        previous_speaker, previous_end = speaker, t.end
     agent, customer = _union(agent_spans), _union(customer_spans)
     speech = _union(agent + customer)
     end = speech[-1][1] if speech else 0.0  # merged intervals are disjoint and in order: the last ends last
@@ -181,8 +191,9 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
         gaps += [speech[0][0], handling - speech[-1][1]]
     agent_talk, customer_talk = _length(agent), _length(customer)
     talk = agent_talk + customer_talk
-    holds = find_holds(transcript, options)
-    inside = starts_inside(transcript)
+    order = _by_start(turns)
+    holds = find_holds(transcript, options, order)
+    inside = starts_inside(transcript, order)
     agent_int = interruptions(transcript, tokens, AGENT, options, inside) if inside else []
     customer_int = interruptions(transcript, tokens, CUSTOMER, options, inside) if inside else []
     first_s = sentiments[cust[0]] if cust else None

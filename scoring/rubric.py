@@ -99,34 +99,31 @@ def _plan(rubric: Rubric) -> _Plan:
     return hit[1]
 
 
-def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], slot: int | None) -> list[Evidence]:
-    """The first match of a list in each customer turn."""
-    out = []
-    if slot is None:
-        return out
+def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
+                       rubric: Rubric, plan: _Plan) -> tuple[list[Evidence], list[Evidence]]:
+    """(upset, escalation requests). Upset: customer turns that show a problem or an emotion — the first
+    problem cue phrase, else negative sentiment. Escalation requests: the first request phrase of a turn."""
+    upset: list[Evidence] = []
+    requests: list[Evidence] = []
+    cue_slot, request_slot = plan.problem_cues, plan.requested
+    threshold, n_sentiments = rubric.negative_threshold, len(sentiments)
     for i, turn in enumerate(transcript.turns):
-        if turn.speaker == CUSTOMER:
-            tt = tokens[i]
-            found = tt.found.get(slot)
-            if found:
-                m, text, start, end = locate(turn, tt, found[0])
-                out.append(evidence(i, start, end, text, m.phrase, kind="context"))
-    return out
-
-
-def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
-                    rubric: Rubric, plan: _Plan) -> list[Evidence]:
-    """Customer turns that show a problem or an emotion: a problem cue phrase, or negative sentiment."""
-    cued = {e.turn: e for e in _customer_hits(transcript, tokens, plan.problem_cues)}
-    out = []
-    for i, turn in enumerate(transcript.turns):
-        if i in cued:
-            out.append(cued[i])
-        elif (turn.speaker == CUSTOMER and i < len(sentiments) and sentiments[i].label == "negative"
-              and sentiments[i].score >= rubric.negative_threshold):
-            out.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
-                                kind="context"))
-    return out
+        if turn.speaker != CUSTOMER:
+            continue
+        tt = tokens[i]
+        found = tt.found
+        cues = found.get(cue_slot) if found else None
+        if cues:
+            m, text, start, end = locate(turn, tt, cues[0])
+            upset.append(evidence(i, start, end, text, m.phrase, "context"))
+        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold:
+            upset.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
+                                  "context"))
+        asked = found.get(request_slot) if found else None
+        if asked:
+            m, text, start, end = locate(turn, tt, asked[0])
+            requests.append(evidence(i, start, end, text, m.phrase, "context"))
+    return upset, requests
 
 
 class _Call:
@@ -141,11 +138,10 @@ class _Call:
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
-        self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric, plan)
+        self.upset, self.escalation_requests = _customer_evidence(transcript, self.tokens, sentiments, rubric, plan)
         long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
                       for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
         self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
-        self.escalation_requests = _customer_hits(transcript, self.tokens, plan.requested)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 
     def _turns_with(self, plan: _Plan) -> list[list[int]]:

@@ -4,7 +4,8 @@ import random
 
 import pytest
 
-from scoring.metrics import MetricsOptions, _intersection, _union, interruptions, starts_inside
+from scoring.metrics import MetricsOptions, _intersection, _union, find_holds, interruptions, starts_inside
+from scoring.types import Hold
 from scoring.phrases import turn_tokens
 from transcribe.formats import transcript_from_dict
 
@@ -45,6 +46,16 @@ def plain_interruptions(transcript, tokens, by, options):
     return out
 
 
+def plain_find_holds(transcript, options):
+    holds, reach, last = [], None, -1
+    for i, t in sorted(enumerate(transcript.turns), key=lambda x: x[1].start):
+        if reach is not None and t.start - reach >= options.hold_min_seconds:
+            holds.append(Hold(round(reach, 3), round(t.start, 3), last))
+        if reach is None or t.end >= reach:
+            reach, last = t.end, i
+    return holds
+
+
 def random_call(rng):
     turns, t = [], 0.0
     for _ in range(rng.randint(0, 25)):
@@ -59,7 +70,7 @@ def random_call(rng):
 
 @pytest.mark.parametrize("seed", range(5))
 def test_fast_metric_helpers_equal_plain_definitions(seed):
-    rng, options = random.Random(seed), MetricsOptions()
+    rng, options = random.Random(seed), MetricsOptions(hold_min_seconds=2.0)
     for _ in range(300):
         t = random_call(rng)
         tokens = [turn_tokens(x) for x in t.turns]
@@ -67,6 +78,7 @@ def test_fast_metric_helpers_equal_plain_definitions(seed):
         for by in ("agent", "customer"):
             assert interruptions(t, tokens, by, options, inside) == plain_interruptions(t, tokens, by, options)
             assert interruptions(t, tokens, by, options) == plain_interruptions(t, tokens, by, options)
+        assert find_holds(t, options) == plain_find_holds(t, options)
         spans = [[(x.start, x.end) for x in t.turns if x.speaker == who] for who in ("agent", "customer")]
         merged = [_union(s) for s in spans]
         assert merged == [plain_union(s) for s in spans]
