@@ -92,12 +92,13 @@ class PhraseSet:
             members, children, gapped = roots[keys[i]]
             j = i
             while True:  # every gap-free phrase that matches from token i ends on this path
-                for slot, rank, phrase in members:
-                    found = candidates.get(slot)
-                    if found is None:
-                        candidates[slot] = [(i, rank, j, phrase)]
-                    else:
-                        found.append((i, rank, j, phrase))
+                if members:
+                    for slot, rank, phrase in members:
+                        found = candidates.get(slot)
+                        if found is None:
+                            candidates[slot] = [(i, rank, j, phrase)]
+                        else:
+                            found.append((i, rank, j, phrase))
                 j += 1
                 if children is None or j == n:
                     break
@@ -105,15 +106,16 @@ class PhraseSet:
                 if node is None:
                     break
                 members, children, _ = node
-            for pattern, needs, members in gapped:
-                if words is None:
-                    words = set(keys)
-                if not needs <= words:  # a word of the phrase is not in the turn at all
-                    continue
-                last = _match_at(keys, pattern, i, 0)
-                if last is not None:
-                    for slot, rank, phrase in members:
-                        candidates.setdefault(slot, []).append((i, rank, last, phrase))
+            if gapped:
+                for pattern, needs, members in gapped:
+                    if words is None:
+                        words = set(keys)
+                    if not needs <= words:  # a word of the phrase is not in the turn at all
+                        continue
+                    last = _match_at(keys, pattern, i, 0)
+                    if last is not None:
+                        for slot, rank, phrase in members:
+                            candidates.setdefault(slot, []).append((i, rank, last, phrase))
         out: dict[int, list[Match]] = {}
         for slot, found in candidates.items():
             if len(found) == 1:
