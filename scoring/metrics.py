@@ -51,7 +51,7 @@ class MetricsOptions:
         words = self._words
         if tt.folded:
             return all(k in words for k in tt.key_seq)
-        return all(folded_key(k) in words for k in tt.key_seq)
+        return all(k in words for k in map(folded_key, tt.key_seq))
 
 
 def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, find_in_turn, flatten, locate, unexcluded
+from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, locate, unexcluded
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -49,19 +49,12 @@ def content_key(key: str, folded: bool) -> str | None:
     return word
 
 
-@lru_cache(maxsize=131072)
-def _content_plain(key: str) -> str | None:
-    return content_key(key, False)
-
-
-@lru_cache(maxsize=131072)
-def _content_folded(key: str) -> str | None:
-    return content_key(key, True)
+_CONTENT = {False: WordMemo(lambda key: content_key(key, False)), True: WordMemo(lambda key: content_key(key, True))}
 
 
 def content_keys(tt: TurnTokens) -> list[str | None]:
     """`content_key` of every token of a turn (memoised per word)."""
-    return list(map(_content_folded if tt.folded else _content_plain, tt.key_seq))
+    return list(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
 
 
 @dataclass(frozen=True)
@@ -90,7 +83,7 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
         if turn.speaker == CUSTOMER:
-            heard.update(map(_content_folded if tt.folded else _content_plain, tt.key_seq))
+            heard.update(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
             continue
         hits = unexcluded(tt, cue_list, exclude)
         if not hits:
