@@ -199,7 +199,10 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
             for m in found:
                 hit = None
                 if blockers:
-                    hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
+                    for b in blockers:
+                        if b.first <= m.last and m.first <= b.last:
+                            hit = b
+                            break
                 if hit is None:
                     _, text, start, end = locate(turn, tt, m)
                     e = evidence(i, start, end, text, m.phrase, good)
