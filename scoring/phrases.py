@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import islice
-from typing import TYPE_CHECKING, Any, Callable, Iterator, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
@@ -18,7 +17,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from scoring.phrase_index import PhraseSet
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
-_SPAN = re.Match.span
 MAX_GAP = 3
 
 
@@ -119,7 +117,11 @@ def key_sequence(text: str) -> tuple[bool, tuple[str, ...]]:
     """(folded?, token keys) of a text: exactly the keys `tokenize_turn` gives, without their positions."""
     if text.isascii() and "_" not in text:  # ("_" is a word character that `normalize` turns into a space)
         return True, tuple(text.lower().encode().translate(_SPACE_OUT).decode().split())
-    words = _words(text)
+    return _keys_of(_words(text))
+
+
+def _keys_of(words: list[str]) -> tuple[bool, tuple[str, ...]]:
+    """(folded?, keys) of a text's words: folded keys when no word carries diacritics."""
     if not words:
         return True, ()
     plain, folded = zip(*map(_FORMS.__getitem__, words))  # two tuples: keys with diacritics, folded keys
@@ -132,43 +134,36 @@ class TurnTokens:
     With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
     matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
-    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_low", "_spans", "_word_of", "_next")
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of")
 
     def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
         self.turn = turn
         self.text = text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
-        if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_low`
-            self._low: str | None = text.lower()
-            self.folded, self.key_seq = True, tuple(self._low.encode().translate(_SPACE_OUT).decode().split())
+        if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_in`
+            self._in: str = text.lower()  # same length and offsets as `text`
+            self.folded, self.key_seq = True, tuple(self._in.encode().translate(_SPACE_OUT).decode().split())
+            self._words: Sequence[str] = self.key_seq
         else:
-            self._low = None
-            self.folded, self.key_seq = key_sequence(text)
+            self._in, self._words = text, _words(text)
+            self.folded, self.key_seq = _keys_of(self._words)
         self.phrase_set = phrase_set
         self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set is not None else {}
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None
-        self._next: Iterator[re.Match] | None = None
 
     def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
         """Token spans, at least up to token `upto` (all when None)."""
         words = self.turn.words
-        if not words and self._low is not None:  # each key found in the lower-cased text, as far as needed
-            spans = self._spans
+        if not words:  # each word found after the previous one, as far as needed: between two words there are
+            spans = self._spans  # only non-word characters, so the next occurrence of a word is that word
             if spans is None:
                 spans = self._spans = []
-            pos, find = spans[-1][1] if spans else 0, self._low.find
-            for key in self.key_seq[len(spans):None if upto is None else upto + 1]:
-                start = find(key, pos)
-                pos = start + len(key)
+            pos, find = spans[-1][1] if spans else 0, self._in.find
+            for word in self._words[len(spans):None if upto is None else upto + 1]:
+                start = find(word, pos)
+                pos = start + len(word)
                 spans.append((start, pos))
             return spans
-        if not words:  # spans found lazily, as far as needed
-            if self._spans is None:
-                self._spans, self._next = [], _TOKEN.finditer(self.text)
-            need = None if upto is None else upto + 1 - len(self._spans)
-            if need is None or need > 0:
-                self._spans.extend(map(_SPAN, islice(self._next, need)))
-            return self._spans
         if self._spans is not None:
             return self._spans
         spans, word_of, pos = [], [], 0
