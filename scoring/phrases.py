@@ -7,7 +7,9 @@ back to the original text and, when the turn has recognised words, to their time
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
@@ -149,30 +151,19 @@ class TurnTokens:
         self.phrase_set = phrase_set
         self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set is not None else {}
         self._spans: list[tuple[int, int]] | None = None
-        self._word_of: list[int] | None = None
+        self._word_of: list[int] | None = None  # where each recognised word starts in `text`
 
     def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
-        """Token spans, at least up to token `upto` (all when None)."""
-        words = self.turn.words
-        if not words:  # each word found after the previous one, as far as needed: between two words there are
-            spans = self._spans  # only non-word characters, so the next occurrence of a word is that word
-            if spans is None:
-                spans = self._spans = []
-            pos, find = spans[-1][1] if spans else 0, self._in.find
-            for word in self._words[len(spans):None if upto is None else upto + 1]:
-                start = find(word, pos)
-                pos = start + len(word)
-                spans.append((start, pos))
-            return spans
-        if self._spans is not None:
-            return self._spans
-        spans, word_of, pos = [], [], 0
-        for wi, w in enumerate(words):
-            for m in _TOKEN.finditer(w.text):
-                spans.append((pos + m.start(), pos + m.end()))
-                word_of.append(wi)
-            pos += len(w.text) + 1
-        self._spans, self._word_of = spans, word_of
+        """Token spans, at least up to token `upto` (all when None): each word is found after the previous one
+        (between two words there are only non-word characters, so the next occurrence of a word is that word)."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = []
+        pos, find = spans[-1][1] if spans else 0, self._in.find
+        for word in self._words[len(spans):None if upto is None else upto + 1]:
+            start = find(word, pos)
+            pos = start + len(word)
+            spans.append((start, pos))
         return spans
 
     def span(self, i: int) -> tuple[int, int]:
@@ -184,18 +175,18 @@ class TurnTokens:
 
     def word_index(self, i: int) -> int | None:
         """The recognised word token `i` came from (None when the turn has no words)."""
-        if not self.turn.words:
+        words = self.turn.words
+        if not words:
             return None
-        if self._spans is None:
-            self._locate_tokens()
-        return self._word_of[i]
+        if self._word_of is None:  # where each recognised word starts in `text` (they are joined by one space)
+            self._word_of = list(accumulate([len(w.text) + 1 for w in words], initial=0))
+        return bisect_right(self._word_of, self.span(i)[0]) - 1
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         """The tokens with their character span in `text` and the recognised word each came from."""
         spans = self._locate_tokens()
-        word_of = self._word_of or [None] * len(spans)
-        return tuple(Token(k, a, b, w) for k, (a, b), w in zip(self.key_seq, spans, word_of))
+        return tuple(Token(k, a, b, self.word_index(i)) for i, (k, (a, b)) in enumerate(zip(self.key_seq, spans)))
 
     @property
     def keys(self) -> frozenset[str]:
