@@ -1,8 +1,13 @@
 """Phrase matching over word tokens, blind to case, punctuation and missing Vietnamese diacritics.
 
 Text that carries diacritics is matched with them ("lỗi" never matches "lời"); text that lost them
-(ASR without marks, typed notes) is matched against the phrases with their diacritics removed. A phrase is a sequence of words; `*` stands for a gap of 0-3 words ("xin lỗi * nói lại"). Matches map
-back to the original text and, when the turn has recognised words, to their times.
+(ASR without marks, typed notes) is matched against the phrases with their diacritics removed. A phrase is
+a sequence of words; `*` stands for a gap of 0-3 words ("xin lỗi * nói lại"). Matches map back to the
+original text and, when the turn has recognised words, to their times.
+
+Scoring tokenizes each turn once (`TurnTokens`: keys in bulk with C-level string operations, positions only
+when a match is shown) and finds every phrase list of the rubric in one pass (`scoring.phrase_index`);
+`find` and `tokenize_turn` are the plain definitions the fast paths are tested against.
 """
 from __future__ import annotations
 
