@@ -154,7 +154,7 @@ class TurnTokens:
             self._in, self._words = text, _words(text)
             self.folded, self.key_seq = _keys_of(self._words)
         self.phrase_set = phrase_set
-        self.found: dict[int, list[Match]] = phrase_set.scan(self.key_seq, self.folded) if phrase_set is not None else {}
+        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.folded)
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None  # where each recognised word starts in `text`
 
