@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from scoring.phrases import TurnTokens, turn_tokens
+from scoring.phrases import TurnTokens, folded_key, turn_tokens
 from scoring.types import CallMetrics, Hold, Prosody, Sentiment
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -50,67 +50,107 @@ class MetricsOptions:
         """True when every word of the turn is a backchannel word (an empty turn is one too)."""
         words = self._words
         if tt.folded:
-            return all(t.key in words for t in tt.tokens)
-        return all(fold(t.key) in words for t in tt.tokens)
+            return all(k in words for k in tt.key_seq)
+        return all(k in words for k in map(folded_key, tt.key_seq))
 
 
 def _union(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    merged: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
+    """The intervals merged where they overlap or touch, in order."""
+    if not intervals:
+        return []
+    ordered = sorted(intervals)
+    merged = []
+    lo, hi = ordered[0]
+    for a, b in ordered:
+        if a <= hi:
+            if b > hi:
+                hi = b
         else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
+            merged.append((lo, hi))
+            lo, hi = a, b
+    merged.append((lo, hi))
+    return merged
 
 
 def _length(intervals: list[tuple[float, float]]) -> float:
-    return sum(b - a for a, b in intervals)
+    return sum([b - a for a, b in intervals])
 
 
 def _intersection(x: list[tuple[float, float]], y: list[tuple[float, float]]) -> float:
-    total, i, j = 0.0, 0, 0
-    while i < len(x) and j < len(y):
-        lo, hi = max(x[i][0], y[j][0]), min(x[i][1], y[j][1])
-        total += max(0.0, hi - lo)
-        if x[i][1] < y[j][1]:
+    total, i, j, nx, ny = 0.0, 0, 0, len(x), len(y)
+    while i < nx and j < ny:
+        (xa, xb), (ya, yb) = x[i], y[j]
+        both = (xb if xb < yb else yb) - (xa if xa > ya else ya)
+        if both > 0:
+            total += both
+        if xb < yb:
             i += 1
         else:
             j += 1
     return total
 
 
-def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
-                  options: MetricsOptions) -> list[int]:
-    """Indexes of `by`'s turns that start while the other party is speaking and overlap it by at least
-    `options.interruption_min_overlap` seconds; backchannel-only turns are not interruptions."""
+def _by_start(turns: Sequence) -> list[int]:
+    """Turn indexes ordered by start time (stable)."""
+    return sorted(range(len(turns)), key=[t.start for t in turns].__getitem__)
+
+
+def starts_inside(transcript: Transcript, order: list[int] | None = None) -> list[int]:
+    """Indexes, in order, of the turns that start while a turn that started earlier is still going: the only
+    turns that can be interruptions (one sort instead of comparing every pair of turns). `order`: the turns
+    by start (`_by_start`), when the caller has it."""
     turns = transcript.turns
-    out = []
-    for i, t in enumerate(turns):
-        if t.speaker != by or options.is_backchannel(tokens[i]):
-            continue
-        for other in turns:
-            if other.speaker == by or not other.start < t.start < other.end:
-                continue
-            if min(other.end, t.end) - t.start >= options.interruption_min_overlap:
+    starts = [t.start for t in turns]
+    order = _by_start(turns) if order is None else order
+    out: list[int] = []
+    reach = None  # the latest end of the turns that started strictly earlier
+    k, n = 0, len(order)
+    while k < n:
+        start, latest = starts[order[k]], reach
+        while k < n and starts[order[k]] == start:  # turns starting together do not start inside each other
+            i = order[k]
+            if reach is not None and start < reach:
                 out.append(i)
+            if latest is None or turns[i].end > latest:
+                latest = turns[i].end
+            k += 1
+        reach = latest
+    return sorted(out)
+
+
+def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
+                  options: MetricsOptions, candidates: Sequence[int] | None = None) -> list[int]:
+    """Indexes of `by`'s turns that start while the other party is speaking and overlap it by at least
+    `options.interruption_min_overlap` seconds; backchannel-only turns are not interruptions.
+    `candidates`: `starts_inside(transcript)` when the caller has it (other turns are not looked at)."""
+    turns = transcript.turns
+    others = [(o.start, o.end) for o in turns if o.speaker != by]
+    least = options.interruption_min_overlap
+    out = []
+    for i in range(len(turns)) if candidates is None else candidates:
+        t = turns[i]
+        if t.speaker != by:
+            continue
+        start, end = t.start, t.end
+        for a, b in others:
+            if a < start < b and min(b, end) - start >= least:
+                if not options.is_backchannel(tokens[i]):
+                    out.append(i)
                 break
     return out
 
 
-def find_holds(transcript: Transcript, options: MetricsOptions) -> list[Hold]:
-    """Silences between turns of at least `options.hold_min_seconds`."""
+def find_holds(transcript: Transcript, options: MetricsOptions, order: list[int] | None = None) -> list[Hold]:
+    """Silences between turns of at least `options.hold_min_seconds` (`order`: as in `starts_inside`)."""
     holds, reach, last = [], None, -1
-    for i, t in sorted(enumerate(transcript.turns), key=lambda x: x[1].start):
+    turns = transcript.turns
+    for i in _by_start(turns) if order is None else order:
+        t = turns[i]
         if reach is not None and t.start - reach >= options.hold_min_seconds:
             holds.append(Hold(round(reach, 3), round(t.start, 3), last))
         if reach is None or t.end >= reach:
             reach, last = t.end, i
     return holds
-
-
-def _words(transcript: Transcript, who: str) -> int:
-    return sum(len(t.words) if t.words else len(t.text.split()) for t in transcript.turns if t.speaker == who)
 
 
 def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment],
@@ -120,23 +160,42 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
     options = options or MetricsOptions()
     tokens = tokens if tokens is not None else [turn_tokens(t) for t in transcript.turns]
     turns = transcript.turns
-    agent = _union([(t.start, t.end) for t in turns if t.speaker == AGENT])
-    customer = _union([(t.start, t.end) for t in turns if t.speaker == CUSTOMER])
+    agent_spans: list[tuple[float, float]] = []
+    customer_spans: list[tuple[float, float]] = []
+    latencies: list[float] = []
+    cust: list[int] = []  # the customer's turns that have a sentiment
+    agent_words = customer_words = 0
+    first_agent = None
+    previous_speaker, previous_end, n_sentiments = None, 0.0, len(sentiments)
+    for i, t in enumerate(turns):  # one pass for talk, words, latencies and the customer's turns
+        speaker = t.speaker
+        if speaker == AGENT:
+            agent_spans.append((t.start, t.end))
+            agent_words += len(t.words) if t.words else len(t.text.split())
+            if first_agent is None:
+                first_agent = t
+            if previous_speaker == CUSTOMER:
+                latencies.append(max(0.0, t.start - previous_end))
+        elif speaker == CUSTOMER:
+            customer_spans.append((t.start, t.end))
+            customer_words += len(t.words) if t.words else len(t.text.split())
+            if i < n_sentiments:
+                cust.append(i)
+        previous_speaker, previous_end = speaker, t.end
+    agent, customer = _union(agent_spans), _union(customer_spans)
     speech = _union(agent + customer)
-    end = max((b for _, b in speech), default=0.0)
+    end = speech[-1][1] if speech else 0.0  # merged intervals are disjoint and in order: the last ends last
     handling = transcript.duration if transcript.duration and transcript.duration >= end else end
     gaps = [b[0] - a[1] for a, b in zip(speech, speech[1:])]
     if speech:
         gaps += [speech[0][0], handling - speech[-1][1]]
     agent_talk, customer_talk = _length(agent), _length(customer)
     talk = agent_talk + customer_talk
-    holds = find_holds(transcript, options)
-    agent_int = interruptions(transcript, tokens, AGENT, options)
-    customer_int = interruptions(transcript, tokens, CUSTOMER, options)
-    first_agent = next((t for t in turns if t.speaker == AGENT), None)
-    latencies = [max(0.0, b.start - a.end) for a, b in zip(turns, turns[1:])
-                 if a.speaker == CUSTOMER and b.speaker == AGENT]
-    cust = [i for i, t in enumerate(turns) if t.speaker == CUSTOMER and i < len(sentiments)]
+    order = _by_start(turns)
+    holds = find_holds(transcript, options, order)
+    inside = starts_inside(transcript, order)
+    agent_int = interruptions(transcript, tokens, AGENT, options, inside) if inside else []
+    customer_int = interruptions(transcript, tokens, CUSTOMER, options, inside) if inside else []
     first_s = sentiments[cust[0]] if cust else None
     last_s = sentiments[cust[-1]] if cust else None
     turned = None
@@ -157,8 +216,7 @@ def conversation_metrics(transcript: Transcript, sentiments: Sequence[Sentiment]
         overlap=round(_intersection(agent, customer), 3),
         first_response_latency=round(first_agent.start, 3) if first_agent else None,
         mean_response_latency=round(sum(latencies) / len(latencies), 3) if latencies else None,
-        agent_speech_rate=rate(_words(transcript, AGENT), agent_talk),
-        customer_speech_rate=rate(_words(transcript, CUSTOMER), customer_talk),
+        agent_speech_rate=rate(agent_words, agent_talk), customer_speech_rate=rate(customer_words, customer_talk),
         customer_sentiment_start=first_s.polarity if first_s else None,
         customer_sentiment_end=last_s.polarity if last_s else None,
         customer_label_start=first_s.label if first_s else None,

@@ -1,18 +1,27 @@
 """Phrase matching over word tokens, blind to case, punctuation and missing Vietnamese diacritics.
 
 Text that carries diacritics is matched with them ("lỗi" never matches "lời"); text that lost them
-(ASR without marks, typed notes) is matched against the phrases with their diacritics removed. A phrase is a sequence of words; `*` stands for a gap of 0-3 words ("xin lỗi * nói lại"). Matches map
-back to the original text and, when the turn has recognised words, to their times.
+(ASR without marks, typed notes) is matched against the phrases with their diacritics removed. A phrase is
+a sequence of words; `*` stands for a gap of 0-3 words ("xin lỗi * nói lại"). Matches map back to the
+original text and, when the turn has recognised words, to their times.
+
+Scoring tokenizes each turn once (`TurnTokens`: keys in bulk with C-level string operations, positions only
+when a match is shown) and finds every phrase list of the rubric in one pass (`scoring.phrase_index`);
+`find` and `tokenize_turn` are the plain definitions the fast paths are tested against.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from functools import lru_cache
-from typing import NamedTuple, Sequence
+from itertools import accumulate
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scoring.phrase_index import PhraseSet
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 MAX_GAP = 3
@@ -60,17 +69,6 @@ def _keys(text: str) -> tuple[bool, list[tuple[str, int, int]]]:
     return folded, [(_key(w, folded), a, b) for w, a, b in found]
 
 
-@dataclass(frozen=True)
-class TurnTokens:
-    """A turn tokenized once: the text the tokens index into, whether keys are folded, the tokens."""
-
-    text: str
-    folded: bool
-    tokens: tuple[Token, ...]
-    keys: frozenset[str] = frozenset()  # every token key: a phrase list whose first words are absent is skipped
-    key_seq: tuple[str, ...] = ()
-
-
 def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     """The text the tokens index into, whether keys are folded, and the tokens (with the recognised word
     each came from, when the turn has words)."""
@@ -87,10 +85,134 @@ def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     return text, folded, tokens
 
 
-def turn_tokens(turn: Turn) -> TurnTokens:
-    text, folded, tokens = tokenize_turn(turn)
-    seq = tuple(t.key for t in tokens)
-    return TurnTokens(text, folded, tuple(tokens), frozenset(seq), seq)
+class WordMemo(dict):
+    """word -> fn(word), computed on first use. `memo[word]` (and `map(memo.__getitem__, words)`) looks a known
+    word up at plain-dict speed, several times faster than an `lru_cache`; past `limit` words it starts over."""
+
+    def __init__(self, fn: Callable[[str], Any], limit: int = 262144) -> None:
+        super().__init__()
+        self.fn, self.limit = fn, limit
+
+    def __missing__(self, word: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[word] = self.fn(word)
+        return value
+
+
+_FOLDED = WordMemo(fold)
+_FORMS = WordMemo(lambda word: (normalize(word), fold(word)))  # (key with diacritics, folded key) of a word
+
+
+def folded_key(word: str) -> str:
+    """`fold` of a word or key (memoised)."""
+    return _FOLDED[word]
+
+
+# ASCII bytes that are not word characters (\w: letters, digits, "_") become spaces; other bytes stay
+_SPACE_OUT = bytes(c if c >= 128 or chr(c).isalnum() or c == ord("_") else 32 for c in range(256))
+
+
+def _words(text: str) -> list[str]:
+    """`_TOKEN.findall(text)`, faster: ASCII separators become spaces in one C pass and the text is split on
+    whitespace; when a piece still holds a non-word character (non-ASCII punctuation, "_"), the regex decides."""
+    pieces = text.encode().translate(_SPACE_OUT).decode().split()
+    return pieces if all(map(str.isalnum, pieces)) else _TOKEN.findall(text)
+
+
+def key_sequence(text: str) -> tuple[bool, tuple[str, ...]]:
+    """(folded?, token keys) of a text: exactly the keys `tokenize_turn` gives, without their positions."""
+    if text.isascii() and "_" not in text:  # ("_" is a word character that `normalize` turns into a space)
+        return True, tuple(text.lower().encode().translate(_SPACE_OUT).decode().split())
+    return _keys_of(_words(text))
+
+
+def _keys_of(words: list[str]) -> tuple[bool, tuple[str, ...]]:
+    """(folded?, keys) of a text's words: folded keys when no word carries diacritics."""
+    if not words:
+        return True, ()
+    plain, folded = zip(*map(_FORMS.__getitem__, words))  # two tuples: keys with diacritics, folded keys
+    return (True, folded) if plain == folded else (False, plain)
+
+
+class TurnTokens:
+    """A turn tokenized once: the text the tokens index into, whether keys are folded, the token keys in
+    order (`key_seq`) and, computed on first use only, where each token is (`span`, `tokens`).
+    With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
+    matches of every list of the set at once: `found` maps a list's slot to its matches."""
+
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of")
+
+    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
+        self.turn = turn
+        self.text = text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
+        if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_in`
+            self._in: str = text.lower()  # same length and offsets as `text`
+            self.folded, self.key_seq = True, tuple(self._in.encode().translate(_SPACE_OUT).decode().split())
+            self._words: Sequence[str] = self.key_seq
+        else:
+            self._in, self._words = text, _words(text)
+            self.folded, self.key_seq = _keys_of(self._words)
+        self.phrase_set = phrase_set
+        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.folded)
+        self._spans: list[tuple[int, int]] | None = None
+        self._word_of: list[int] | None = None  # where each recognised word starts in `text`
+
+    def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
+        """Token spans, at least up to token `upto` (all when None): each word is found after the previous one
+        (between two words there are only non-word characters, so the next occurrence of a word is that word)."""
+        spans = self._spans
+        if spans is None:
+            spans = self._spans = []
+        pos, find = spans[-1][1] if spans else 0, self._in.find
+        for word in self._words[len(spans):None if upto is None else upto + 1]:
+            start = find(word, pos)
+            pos = start + len(word)
+            spans.append((start, pos))
+        return spans
+
+    def span(self, i: int) -> tuple[int, int]:
+        """Character span of token `i` in `text`."""
+        spans = self._spans
+        if spans is None or i >= len(spans):
+            spans = self._locate_tokens(i)
+        return spans[i]
+
+    def word_index(self, i: int) -> int | None:
+        """The recognised word token `i` came from (None when the turn has no words)."""
+        words = self.turn.words
+        if not words:
+            return None
+        if self._word_of is None:  # where each recognised word starts in `text` (they are joined by one space)
+            self._word_of = list(accumulate([len(w.text) + 1 for w in words], initial=0))
+        return bisect_right(self._word_of, self.span(i)[0]) - 1
+
+    @property
+    def tokens(self) -> tuple[Token, ...]:
+        """The tokens with their character span in `text` and the recognised word each came from."""
+        spans = self._locate_tokens()
+        return tuple(Token(k, a, b, self.word_index(i)) for i, (k, (a, b)) in enumerate(zip(self.key_seq, spans)))
+
+    @property
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.key_seq)
+
+    def matches(self, phrases: tuple[str, ...]) -> list[Match]:
+        """`find` of `phrases` in this turn: from the turn's one-pass scan when `phrases` is a list of the
+        phrase set, else by matching that list alone."""
+        ps = self.phrase_set
+        slot = ps.slot(phrases) if ps is not None else None
+        if slot is None:
+            return find((), phrases, self.folded, self.key_seq)
+        return self.found.get(slot, _NO_MATCHES)
+
+
+_NO_MATCHES: list[Match] = []
+
+
+def turn_tokens(turn: Turn, phrase_set: "PhraseSet | None" = None) -> TurnTokens:
+    """The turn's `TurnTokens` (see there)."""
+    return TurnTokens(turn, phrase_set)
 
 
 _FLAT: dict[int, tuple[dict, tuple[str, ...]]] = {}
@@ -105,18 +227,18 @@ def flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return hit[1]
 
 
-def _match_at(tokens: Sequence[Token], pattern: tuple[str, ...], i: int, p: int) -> int | None:
-    """Index of the last token matched when `pattern[p:]` matches from token `i`, else None."""
+def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> int | None:
+    """Index of the last token matched when `pattern[p:]` matches the token keys from token `i`, else None."""
     if p == len(pattern):
         return i - 1
     if pattern[p] == "*":
         for skip in range(MAX_GAP + 1):
-            end = _match_at(tokens, pattern, i + skip, p + 1)
+            end = _match_at(keys, pattern, i + skip, p + 1)
             if end is not None:
                 return end
         return None
-    if i < len(tokens) and tokens[i].key == pattern[p]:
-        return _match_at(tokens, pattern, i + 1, p + 1)
+    if i < len(keys) and keys[i] == pattern[p]:
+        return _match_at(keys, pattern, i + 1, p + 1)
     return None
 
 
@@ -163,7 +285,7 @@ def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
-    `keys` (the tokens' keys, when the caller has them) speeds up phrases without gaps."""
+    `keys` (the tokens' keys, when the caller has them) stands in for `tokens`."""
     index = _index(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
     if keys is None:
         keys = tuple(t.key for t in tokens)
@@ -177,12 +299,23 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
             if "*" not in pattern:
                 last = i + n - 1 if keys[i:i + n] == pattern else None
             else:
-                last = _match_at(tokens, pattern, i, 0)
+                last = _match_at(keys, pattern, i, 0)
             if last is not None:
                 found.append(Match(phrase, i, last))
                 free = last + 1
                 break
     return found
+
+
+def unexcluded(tt: TurnTokens, phrases: tuple[str, ...], exclude: tuple[str, ...]) -> list[Match]:
+    """The matches of `phrases` in a turn that do not overlap a match of `exclude` (not located)."""
+    found = tt.matches(phrases) if phrases else _NO_MATCHES
+    if not found or not exclude:
+        return found
+    blockers = tt.matches(exclude)
+    if not blockers:
+        return found
+    return [m for m in found if not any(b.first <= m.last and m.first <= b.last for b in blockers)]
 
 
 def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = (),
@@ -192,30 +325,34 @@ def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()
 
     Returns (match, original text, start, end); times come from the matched words when the turn has them.
     Phrase matches masked by an exclusion are appended to `refused` (with the exclusion's text) when given.
+    `tt`: the turn's tokens, when the caller has them.
     """
     if not phrases:
         return []
-    if tt is not None:
-        phrases = phrases if isinstance(phrases, tuple) else tuple(phrases)
-        if _index(phrases, tt.folded).keys().isdisjoint(tt.keys):
-            return []
-        exclude = exclude if isinstance(exclude, tuple) else tuple(exclude)
-    text, folded, tokens = (tt.text, tt.folded, tt.tokens) if tt is not None else tokenize_turn(turn)
-
-    def located(m: Match) -> tuple[Match, str, float, float]:
-        first, last = tokens[m.first], tokens[m.last]
-        start, end = turn.start, turn.end
-        if first.word_index is not None and last.word_index is not None:
-            start, end = turn.words[first.word_index].start, turn.words[last.word_index].end
-        return m, text[first.start_char:last.end_char], start, end
-
-    seq = tt.key_seq if tt is not None else None
-    blockers = find(tokens, exclude, folded, seq) if exclude else []
+    if tt is None:
+        tt = TurnTokens(turn)
+    found = tt.matches(phrases if isinstance(phrases, tuple) else tuple(phrases))
+    if not found:
+        return []
+    blockers = tt.matches(exclude if isinstance(exclude, tuple) else tuple(exclude)) if exclude else _NO_MATCHES
     out = []
-    for m in find(tokens, phrases, folded, seq):
-        hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None)
+    for m in found:
+        hit = next((b for b in blockers if b.first <= m.last and m.first <= b.last), None) if blockers else None
         if hit is None:
-            out.append(located(m))
+            out.append(locate(turn, tt, m))
         elif refused is not None:
-            refused.append(located(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last))))
+            refused.append(locate(turn, tt, Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last))))
     return out
+
+
+def locate(turn: Turn, tt: TurnTokens, m: Match) -> tuple[Match, str, float, float]:
+    """(match, the matched original text, start, end): times from the matched words when the turn has them."""
+    spans = tt._spans
+    if spans is None or m.last >= len(spans):
+        spans = tt._locate_tokens(m.last)
+    text = tt.text[spans[m.first][0]:spans[m.last][1]]
+    if turn.words:
+        first, last = tt.word_index(m.first), tt.word_index(m.last)
+        if first is not None and last is not None:
+            return m, text, turn.words[first].start, turn.words[last].end
+    return m, text, turn.start, turn.end

@@ -17,15 +17,18 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrases import TurnTokens, find_in_turn, flatten, turn_tokens
+from scoring.phrase_index import PhraseSet, rubric_phrase_sets
+from scoring.phrases import Match, TurnTokens, flatten, locate
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
-from scoring.types import FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment
+from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
+                           evidence)
 from transcribe.errors import InputError
-from transcribe.types import AGENT, CUSTOMER, Transcript
+from transcribe.types import CUSTOMER, Transcript
 
 __all__ = ["Rubric", "load_rubric", "resolve_rubric", "score_transcript", "builtin_rubrics"]
 
@@ -52,30 +55,75 @@ def resolve_rubric(name_or_path: str) -> Rubric:
     return _load_cached(os.path.abspath(path), os.path.getmtime(path))
 
 
-def _customer_hits(transcript: Transcript, tokens: Sequence[TurnTokens], phrases: tuple[str, ...]) -> list[Evidence]:
-    out = []
-    for i, turn in enumerate(transcript.turns):
-        if turn.speaker == CUSTOMER and phrases:
-            hits = find_in_turn(turn, phrases, tt=tokens[i])
-            if hits:
-                m, text, start, end = hits[0]
-                out.append(Evidence(i, start, end, text, m.phrase, kind="context"))
-    return out
+class _Lists:
+    """A criterion's phrase lists as slots of the rubric's phrase set (None: the list is empty)."""
+
+    __slots__ = ("criterion", "name", "phrases", "exclude", "against", "exclude_phrases", "rules", "index")
+
+    def __init__(self, c: Criterion, phrase_set: PhraseSet, index: int) -> None:
+        self.criterion, self.name, self.index = c, c.name.get("en") or c.id, index
+        self.phrases = phrase_set.slot(c.all_phrases())
+        self.exclude = phrase_set.slot(c.all_phrases("exclude"))
+        self.against = phrase_set.slot(c.all_phrases("against"))
+        self.exclude_phrases = c.all_phrases("exclude")
+        self.rules = [(RULES[spec.rule][0], spec) for spec in c.rules]
 
 
-def _upset_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
-                    rubric: Rubric) -> list[Evidence]:
-    """Customer turns that show a problem or an emotion: a problem cue phrase, or negative sentiment."""
-    cued = {e.turn: e for e in _customer_hits(transcript, tokens, rubric.all_problem_cues())}
-    out = []
+class _Plan:
+    """What scoring needs of a rubric beyond the file, computed once per rubric: the phrase sets of its lists
+    (`scoring.phrase_index`: one for the customer's turns, one for the others) and each list's slot."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        self.heard, self.said = heard, said = rubric_phrase_sets(rubric)  # customer's turns, the others
+        self.criteria = [_Lists(c, said, k) for k, c in enumerate(rubric.criteria)]
+        self.critical = [_Lists(c, said, k) for k, c in enumerate(rubric.critical, len(self.criteria))]
+        # slot -> the criteria (by index) whose phrases or `against` phrases that list is
+        self.by_slot: dict[int, tuple[int, ...]] = {}
+        for lists in self.criteria + self.critical:
+            for slot in {lists.phrases, lists.against} - {None}:
+                self.by_slot[slot] = self.by_slot.get(slot, ()) + (lists.index,)
+        self.problem_cues = heard.slot(rubric.all_problem_cues())
+        self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
+        self.performed = said.slot(flatten(rubric.escalation.get("performed", {})))
+
+
+_PLANS: dict[int, tuple[Rubric, _Plan]] = {}
+
+
+def _plan(rubric: Rubric) -> _Plan:
+    hit = _PLANS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        if len(_PLANS) > 64:
+            _PLANS.clear()
+        hit = _PLANS[id(rubric)] = (rubric, _Plan(rubric))
+    return hit[1]
+
+
+def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
+                       rubric: Rubric, plan: _Plan) -> tuple[list[Evidence], list[Evidence]]:
+    """(upset, escalation requests). Upset: customer turns that show a problem or an emotion — the first
+    problem cue phrase, else negative sentiment. Escalation requests: the first request phrase of a turn."""
+    upset: list[Evidence] = []
+    requests: list[Evidence] = []
+    cue_slot, request_slot = plan.problem_cues, plan.requested
+    threshold, n_sentiments = rubric.negative_threshold, len(sentiments)
     for i, turn in enumerate(transcript.turns):
-        if i in cued:
-            out.append(cued[i])
-        elif (turn.speaker == CUSTOMER and i < len(sentiments) and sentiments[i].label == "negative"
-              and sentiments[i].score >= rubric.negative_threshold):
-            out.append(Evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
-                                kind="context"))
-    return out
+        if turn.speaker != CUSTOMER:
+            continue
+        tt = tokens[i]
+        found = tt.found
+        cues = found.get(cue_slot) if found else None
+        if cues:
+            m, text, start, end = locate(turn, tt, cues[0])
+            upset.append(evidence(i, start, end, text, m.phrase, "context"))
+        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold:
+            upset.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
+                                  "context"))
+        asked = found.get(request_slot) if found else None
+        if asked:
+            m, text, start, end = locate(turn, tt, asked[0])
+            requests.append(evidence(i, start, end, text, m.phrase, "context"))
+    return upset, requests
 
 
 class _Call:
@@ -83,15 +131,33 @@ class _Call:
 
     def __init__(self, transcript: Transcript, sentiments: Sequence[Sentiment], rubric: Rubric,
                  prosody: Sequence[Prosody | None]) -> None:
-        self.tokens = [turn_tokens(t) for t in transcript.turns]
+        self.plan = plan = _plan(rubric)
+        self.transcript = transcript
+        heard, said = plan.heard, plan.said
+        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
+        self.agent = transcript.agent_turns()
+        self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
-        self.upset = _upset_evidence(transcript, self.tokens, sentiments, rubric)
-        long_holds = [Evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
+        self.upset, self.escalation_requests = _customer_evidence(transcript, self.tokens, sentiments, rubric, plan)
+        long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
                       for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
-        self.problems = sorted(self.upset + long_holds, key=lambda e: (e.start, e.turn))
-        self.escalation_requests = _customer_hits(transcript, self.tokens, flatten(rubric.escalation.get("requested", {})))
+        self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 
+    def _turns_with(self, plan: _Plan) -> list[list[int]]:
+        """Per criterion (by index), the agent turns where its phrases or its `against` phrases matched."""
+        out: list[list[int]] = [[] for _ in range(len(plan.criteria) + len(plan.critical))]
+        by_slot = plan.by_slot
+        for i, _ in self.agent:
+            for slot in self.tokens[i].found:
+                for k in by_slot.get(slot, ()):
+                    if not out[k] or out[k][-1] != i:
+                        out[k].append(i)
+        return out
+
+
+_BY_TIME = attrgetter("start", "turn")
+_BY_TURN = attrgetter("turn", "start")
 
 NA_CHECKS = {
     "never": (lambda call: None),
@@ -114,71 +180,99 @@ def _context_for(c: Criterion, call: _Call) -> list[Evidence]:
     return []
 
 
-def _phrase_evidence(c: Criterion, transcript: Transcript, call: _Call) -> list[Evidence]:
-    phrases, exclude, against = c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")
-    evidence: list[Evidence] = []
-    for i, turn in transcript.agent_turns():
-        tt = call.tokens[i]
-        refused: list = []
-        for m, text, start, end in find_in_turn(turn, phrases, exclude, refused, tt=tt):
-            evidence.append(Evidence(i, start, end, text, m.phrase, "for"))
-        for m, text, start, end in find_in_turn(turn, against, tt=tt):
-            evidence.append(Evidence(i, start, end, text, m.phrase, "against"))
-        for m, text, start, end in refused:
-            evidence.append(Evidence(i, start, end, text, m.phrase, "not_counted"))
-    return evidence
+def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
+                     against: bool = True) -> tuple[list[Evidence], list[Evidence]]:
+    """(evidence, the evidence for): per agent turn, phrase matches not inside an exclusion (kind `good`),
+    matches of the `against` phrases ("against", unless `against` is False), and the matches an exclusion
+    masked, shown with the exclusion ("not_counted")."""
+    out: list[Evidence] = []
+    earned: list[Evidence] = []
+    tokens, turns, phrases, exclude = call.tokens, call.transcript.turns, lists.phrases, lists.exclude
+    against_slot = lists.against if against else None
+    for i in call.turns_with[lists.index]:
+        tt, turn = tokens[i], turns[i]
+        hits = tt.found
+        refused = None
+        found = hits.get(phrases)
+        if found:
+            blockers = hits.get(exclude)
+            for m in found:
+                hit = None
+                if blockers:
+                    for b in blockers:
+                        if b.first <= m.last and m.first <= b.last:
+                            hit = b
+                            break
+                if hit is None:
+                    _, text, start, end = locate(turn, tt, m)
+                    e = evidence(i, start, end, text, m.phrase, good)
+                    out.append(e)
+                    earned.append(e)
+                else:
+                    refused = refused or []
+                    refused.append(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last)))
+        found = hits.get(against_slot)
+        if found:
+            for m in found:
+                _, text, start, end = locate(turn, tt, m)
+                out.append(evidence(i, start, end, text, m.phrase, "against"))
+        if refused:
+            for m in refused:
+                _, text, start, end = locate(turn, tt, m)
+                out.append(evidence(i, start, end, text, m.phrase, "not_counted"))
+    return out, earned
 
 
-def _criterion(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
-    name = c.name.get("en") or c.id
+def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
+    c, name = lists.criterion, lists.name
     na_reason = NA_CHECKS[c.na_when](call)
     if na_reason:
         return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
-    evidence = _phrase_evidence(c, transcript, call)
-    good = [e for e in evidence if e.kind == "for"]
+    found_ev, good = _phrase_evidence(lists, call)
     failed_by: tuple[str, list[Evidence], int] | None = None
-    exclude = c.all_phrases("exclude")
-    for spec in c.rules:
-        fn = RULES[spec.rule][0]
-        found = fn(call.context, exclude, **spec.params)
+    for fn, spec in lists.rules:
+        found = fn(call.context, lists.exclude_phrases, **spec.params)
         if spec.effect == "evidence":
-            found = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
+            found = [evidence(e.turn, e.start, e.end, e.text, e.phrase, "context") if e.kind == "for" else e
                      for e in found]
-        evidence.extend(found)
-        good.extend(e for e in found if e.kind == "for")
-        bad = [e for e in found if e.kind == "against"]
+        found_ev.extend(found)
+        bad = []
+        for e in found:
+            if e.kind == "for":
+                good.append(e)
+            elif e.kind == "against":
+                bad.append(e)
         if failed_by is None and spec.fail_at is not None and len(bad) >= spec.fail_at:
             failed_by = (spec.rule, bad, spec.fail_at)
-    evidence.sort(key=lambda e: (e.turn, e.start))
-    evidence += _context_for(c, call)
+    found_ev.sort(key=_BY_TURN)
+    found_ev += _context_for(c, call)
     if failed_by is not None:
         rule, bad, fail_at = failed_by
         turns = ", ".join(str(e.turn) for e in bad)
         return CriterionResult(c.id, name, FAIL, 0.0, c.weight,
                                f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
-                               f"this criterion at {fail_at}", evidence)
+                               f"this criterion at {fail_at}", found_ev)
     if good:
-        g = min(good, key=lambda e: (e.turn, e.start))
+        g = min(good, key=_BY_TURN)
         said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
-        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", evidence)
-    bad_ev = [e for e in evidence if e.kind == "against"]
-    refused_ev = [e for e in evidence if e.kind == "not_counted"]
-    if bad_ev:
-        reason = f"no qualifying phrase; {bad_ev[0].phrase!r}: {bad_ev[0].text!r} (turn {bad_ev[0].turn})"
-    elif refused_ev:
-        reason = (f"{refused_ev[0].text!r} (turn {refused_ev[0].turn}) does not count: {refused_ev[0].phrase!r}")
-    elif not transcript.agent_turns():
+        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", found_ev)
+    bad_ev = next((e for e in found_ev if e.kind == "against"), None)
+    refused_ev = next((e for e in found_ev if e.kind == "not_counted"), None)
+    if bad_ev is not None:
+        reason = f"no qualifying phrase; {bad_ev.phrase!r}: {bad_ev.text!r} (turn {bad_ev.turn})"
+    elif refused_ev is not None:
+        reason = (f"{refused_ev.text!r} (turn {refused_ev.turn}) does not count: {refused_ev.phrase!r}")
+    elif not call.agent:
         reason = "the agent never spoke"
     else:
         reason = "no agent turn contains a qualifying phrase"
-    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, evidence)
+    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, found_ev)
 
 
-def _critical(c: Criterion, transcript: Transcript, call: _Call) -> CriterionResult:
-    name = c.name.get("en") or c.id
-    ev = [e for e in _phrase_evidence(c, transcript, call) if e.kind != "against"]
-    hits = [Evidence(e.turn, e.start, e.end, e.text, e.phrase, "against") if e.kind == "for" else e for e in ev]
-    bad = [e for e in hits if e.kind == "against"]
+def _critical(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
+    """A critical item: its phrases are evidence against (and fail the call); its `against` list is unused."""
+    c, name = lists.criterion, lists.name
+    hits, bad = _phrase_evidence(lists, call, good="against", against=False)
     if bad:
         return CriterionResult(c.id, name, FAIL, None, 0.0, f"critical: agent said {bad[0].text!r} (turn {bad[0].turn})"
                                " — the whole call fails", hits, critical=True)
@@ -190,22 +284,25 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
     flags = [f"critical_failure:{r.id}" for r in critical if r.status == FAIL]
     if call.escalation_requests:
         flags.append("escalation:requested")
-    performed = flatten(rubric.escalation.get("performed", {}))
-    if performed and any(find_in_turn(t, performed, tt=call.tokens[i]) for i, t in transcript.agent_turns()):
-        flags.append("escalation:performed")
-    n_low = sum(t.low_confidence for t in transcript.turns)
+    performed, tokens = call.plan.performed, call.tokens
+    if performed is not None:
+        for i, _ in call.agent:
+            if tokens[i].found.get(performed):
+                flags.append("escalation:performed")
+                break
+    n_low = sum([t.low_confidence for t in transcript.turns])
     if n_low:
         flags.append(f"low_confidence_turns:{n_low}")
     if transcript.roles.get("review", transcript.roles.get("confidence", 1.0) < 0.75):
         flags.append("roles_uncertain")
     if transcript.turns and (n_low / len(transcript.turns) >= rubric.low_confidence_share or "roles_uncertain" in flags):
         flags.append("low_confidence")
-    for lang, info in sorted((sentiment_backends or {}).items()):
+    for lang, info in sorted(sentiment_backends.items()) if sentiment_backends else ():
         if str(info.get("reason", "")).startswith("model unavailable"):
             flags.append(f"sentiment_lexicon_fallback:{lang}")
     if not transcript.turns:
         flags.append("no_speech")
-    elif not any(t.speaker == AGENT for t in transcript.turns):
+    elif not call.agent:
         flags.append("no_agent_speech")
     return flags
 
@@ -220,8 +317,8 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
                    for c in rubric.criteria]
         critical: list[CriterionResult] = []
     else:
-        results = [_criterion(c, transcript, call) for c in rubric.criteria]
-        critical = [_critical(c, transcript, call) for c in rubric.critical]
+        results = [_criterion(lists, transcript, call) for lists in call.plan.criteria]
+        critical = [_critical(lists, transcript, call) for lists in call.plan.critical]
     turn_matches: dict[int, list[str]] = {}
     for r in results + critical:
         for e in r.evidence:

@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from scoring.metrics import DEFAULT_BACKCHANNELS, MetricsOptions
+from scoring.phrases import flatten
 from scoring.rules import RULES
 from transcribe.errors import InputError, yaml_error
 
@@ -90,11 +91,8 @@ class Rubric:
         return [lv for lv in self.service_levels if total >= lv.min_total][-1]
 
     def all_problem_cues(self) -> tuple[str, ...]:
-        return _flatten(self.problem_cues)
-
-
-def _flatten(lists: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
-    return tuple(p for lang in sorted(lists) for p in lists[lang])
+        """Every language's problem cues in one tuple (the same tuple on every call)."""
+        return flatten(self.problem_cues)
 
 
 def _plain(node: yaml.Node, lines: dict[tuple, int], where: tuple) -> Any:

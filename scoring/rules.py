@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, find_in_turn, flatten
-from scoring.types import CallMetrics, Evidence, Sentiment
+from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, locate, unexcluded
+from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
 
@@ -49,6 +49,14 @@ def content_key(key: str, folded: bool) -> str | None:
     return word
 
 
+_CONTENT = {False: WordMemo(lambda key: content_key(key, False)), True: WordMemo(lambda key: content_key(key, True))}
+
+
+def content_keys(tt: TurnTokens) -> list[str | None]:
+    """`content_key` of every token of a turn (memoised per word)."""
+    return list(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule may look at: the call, its tokens, sentiment per turn, metrics and the rubric."""
@@ -61,7 +69,7 @@ class Context:
 
     def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
         t = self.transcript.turns[i]
-        return Evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
+        return evidence(i, t.start, t.end, t.text if text is None else text, phrase, kind)
 
 
 def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_shared_words: float = 1,
@@ -70,28 +78,31 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
     least `min_shared_words` content words with the customer's earlier turns. A cue without the customer's
     words ("Dạ, em hiểu.") is shown as not counted."""
     out: list[Evidence] = []
-    heard: set[str] = set()
+    heard: set[str | None] = set()  # the customer's content words so far (None from function words: ignored)
+    cue_list = flatten(cues)
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
         if turn.speaker == CUSTOMER:
-            heard.update(k for k in (content_key(t.key, tt.folded) for t in tt.tokens) if k)
+            heard.update(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
             continue
-        hits = find_in_turn(turn, flatten(cues), exclude, tt=tt)
+        hits = unexcluded(tt, cue_list, exclude)
         if not hits:
             continue
-        own = {k for m, *_ in hits for k in (content_key(t.key, tt.folded) for t in tt.tokens[m.first:m.last + 1]) if k}
+        keys = content_keys(tt)
+        own = {k for m in hits for k in keys[m.first:m.last + 1] if k}
         words: dict[str, str] = {}
-        for t in tt.tokens:
-            k = content_key(t.key, tt.folded)
-            if k and k in heard and k not in own:
-                words.setdefault(k, tt.text[t.start_char:t.end_char])
+        for j, k in enumerate(keys):
+            if k and k in heard and k not in own and k not in words:
+                a, b = tt.span(j)
+                words[k] = tt.text[a:b]
         shared = list(words.values())
-        m, text, start, end = hits[0]
+        m = hits[0]
         if len(shared) >= min_shared_words:
-            out.append(Evidence(i, turn.start, turn.end, turn.text,
+            out.append(evidence(i, turn.start, turn.end, turn.text,
                                 f"{m.phrase} + the customer's words: {', '.join(shared[:6])}", "for"))
         else:
-            out.append(Evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
+            _, text, start, end = locate(turn, tt, m)
+            out.append(evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
                                 "not_counted"))
     return out
 
@@ -131,7 +142,7 @@ def greets_and_introduces(ctx: Context, exclude: tuple[str, ...], greetings: dic
     intro = [(i, h) for i, t in agent for h in find_in_turn(t, flatten(introductions), exclude, tt=ctx.tokens[i])]
     if greet and intro:
         (gi, (gm, gtext, gs, ge)), (ii, (im, itext, is_, ie)) = greet[0], intro[0]
-        return [Evidence(gi, gs, ge, gtext, gm.phrase, "for"), Evidence(ii, is_, ie, itext, im.phrase, "for")]
+        return [evidence(gi, gs, ge, gtext, gm.phrase, "for"), evidence(ii, is_, ie, itext, im.phrase, "for")]
     missing = "a self-introduction" if greet else "a greeting" if intro else "a greeting or a self-introduction"
     first = agent[0][0] if agent else None
     return [ctx.turn_evidence(first, f"opening without {missing}", "against")] if first is not None else []
@@ -151,9 +162,9 @@ def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, re
             hits = find_in_turn(turns[where], flatten(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
             if hits:
                 m, text, start, end = hits[0]
-                out.append(Evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
+                out.append(evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
             else:
-                out.append(Evidence(where if where is not None else hold.after_turn, hold.start, hold.end, "",
+                out.append(evidence(where if where is not None else hold.after_turn, hold.start, hold.end, "",
                                     f"hold of {hold.seconds:.0f} s: agent never {part.replace('s ', ' ', 1)}",
                                     "against"))
     return out

@@ -34,6 +34,18 @@ class Evidence:
     kind: str = "for"
 
 
+_new = object.__new__
+
+
+def evidence(turn: int, start: float, end: float, text: str, phrase: str = "", kind: str = "for") -> Evidence:
+    """`Evidence(...)`, made faster for the scoring hot path: it fills the frozen instance's fields directly
+    instead of through `object.__setattr__` one by one (the result is equal, hashes and prints the same)."""
+    e = _new(Evidence)
+    d = e.__dict__
+    d["turn"], d["start"], d["end"], d["text"], d["phrase"], d["kind"] = turn, start, end, text, phrase, kind
+    return e
+
+
 @dataclass
 class CriterionResult:
     """One criterion for one call: status pass/fail/na, points earned (None when na) out of `weight`."""
