@@ -43,7 +43,7 @@ from transcribe.types import Transcript, Word  # noqa: E402
 FIXTURE = ROOT / "tests" / "data" / "scorecards_snapshot.json"
 SAMPLE_GLOB = str(ROOT / "sample_calls" / "transcripts" / "*.json")
 RUBRICS = ("last", "service")
-HVB_CANDIDATES = (ROOT.parent / "shared" / "hvb" / "calls", Path("/work/shared/hvb/calls"))
+HVB_CANDIDATES: tuple[Path, ...] = ()  # opt-in only: set CALLQA_HVB_CALLS (the suite never depends on outside data)
 
 
 def _plain(card: Any) -> Any:

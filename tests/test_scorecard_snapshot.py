@@ -3,7 +3,7 @@ the pipeline with lexicon sentiment, without diacritics and with recognised word
 service rubric — equals the one the code produced before that work (tests/data/scorecards_snapshot.json,
 written by tests/scorecard_snapshot.py from the original code), and so do hand-written trap calls and
 seeded random calls. The HVB calls are compared by digest when
-their folder is present (../shared/hvb/calls, or CALLQA_HVB_CALLS)."""
+CALLQA_HVB_CALLS names their folder."""
 import json
 
 import pytest
@@ -41,7 +41,7 @@ def test_snapshot_is_not_trivial():
     assert any(card["metrics"]["holds"] for card in cards)
 
 
-@pytest.mark.skipif(hvb_dir() is None, reason="HVB calls not present (../shared/hvb/calls)")
+@pytest.mark.skipif(hvb_dir() is None, reason="set CALLQA_HVB_CALLS to a folder of HVB transcript calls to run this check")
 def test_hvb_scorecards_identical_to_snapshot():
     if not SNAPSHOT["hvb"]:
         pytest.skip("snapshot written without the HVB calls")
