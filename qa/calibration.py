@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from qa.access import PermissionDenied, Viewer, call_scope, get_call, require_call, require_role
+from qa.access import PermissionDenied, Viewer, call_scope, can_see, get_call, require_call, require_role
 from qa.agreement import cohen_kappa, fleiss_kappa, percent_agreement
 from qa.scorer_agreement import ScorerAgreement, ScorerReport, scorer_agreement  # noqa: F401  (re-exported)
 from qa.store import Store
@@ -313,4 +313,19 @@ def calls_to_calibrate(store: Store, viewer: Viewer, limit: int = 500) -> list[s
             SELECT c.call_id FROM calls c JOIN scorecards s USING (call_id)
             WHERE {cond} AND EXISTS (SELECT 1 FROM criterion_results r WHERE r.call_id = c.call_id)
             ORDER BY s.scored_at DESC, c.call_id LIMIT ?""", [*params, limit]).fetchall()
+    return [r[0] for r in rows]
+
+
+def pending_blind_sessions(store: Store, viewer: Viewer, call_id: str) -> list[int]:
+    """Open calibration sessions on `call_id` that `viewer` (a reviewer) has not rated yet. While there is one,
+    the call view hides the call's automatic and reviewed results from them, so that opening the call does not
+    unblind their rating ([] for agents, who do not calibrate, and for calls the viewer may not see)."""
+    if not viewer.reviews or not can_see(store, viewer, call_id):
+        return []
+    with store.connect() as con:
+        rows = con.execute("""
+            SELECT s.session_id FROM calibration_sessions s
+            WHERE s.call_id = ? AND s.closed_at IS NULL AND NOT EXISTS (
+                SELECT 1 FROM calibration_ratings r WHERE r.session_id = s.session_id AND r.rater = ?)
+            ORDER BY s.session_id""", [call_id, viewer.username]).fetchall()
     return [r[0] for r in rows]

@@ -6,6 +6,9 @@ STRINGS: dict[str, dict[str, str]] = {
         # pages
         "rev_page_call": "Call",
         "rev_page_my": "My scorecards",
+        "rev_blind_notice": "You have not rated this call in calibration session {sessions} yet: its results stay "
+                            "hidden so your rating is blind. Rate it on the Calibration page first.",
+        "rev_blind_reveal": "Show the results anyway (I will not rate this call in calibration)",
         "rev_page_disputes": "Disputes",
         # call view
         "rev_playing_from": "Playing from {t:.1f} s",
@@ -130,6 +133,9 @@ STRINGS: dict[str, dict[str, str]] = {
         # pages
         "rev_page_call": "Cuộc gọi",
         "rev_page_my": "Phiếu đánh giá của tôi",
+        "rev_blind_notice": "Bạn chưa chấm cuộc gọi này trong phiên hiệu chuẩn {sessions}: kết quả được ẩn để "
+                            "bạn chấm độc lập. Hãy chấm trên trang Hiệu chuẩn trước.",
+        "rev_blind_reveal": "Vẫn hiển thị kết quả (tôi sẽ không chấm cuộc gọi này trong phiên hiệu chuẩn)",
         "rev_page_disputes": "Khiếu nại đánh giá",
         # call view
         "rev_playing_from": "Đang phát từ giây {t:.1f}",

@@ -103,3 +103,23 @@ def test_scorer_table_on_reviewed_calls(db):
     thank = table[table["Criterion"] == "Thank"].iloc[0]
     assert (thank["Calls"], thank["Agreed"], thank["Agreement"], thank["Overrides"]) == (1, 0, "0%", 1)
     assert table.iloc[-1]["Criterion"] == "All criteria"
+
+
+def test_call_view_stays_blind_until_the_reviewer_has_rated(tmp_path):
+    from qa.access import Viewer
+    from qa.calibration import create_session, pending_blind_sessions, rating_criteria, submit_ratings
+
+    db = sample_store(tmp_path / "blind.duckdb")
+    store = Store(db)
+    sid = create_session(store, Viewer("admin", "admin"), "en_complaint_bad", "blind check")
+    sup = Viewer("sup", "supervisor")
+    assert pending_blind_sessions(store, sup, "en_complaint_bad") == [sid]
+    assert pending_blind_sessions(store, Viewer("tom", "agent", "agent_tom"), "en_complaint_bad") == []
+    at = run_app(db, "sup", query={"page": "call", "call": "en_complaint_bad"})
+    assert not at.exception
+    assert "rated this call in calibration session" in at.info[0].value
+    assert not any("/100" in h.value for h in at.header), "no total while rating blind"
+    assert not any("Listen" in e.label for e in at.expander), "no criterion results while rating blind"
+    submit_ratings(store, sup, sid, {c.criterion_id: "pass" for c in rating_criteria(store, sup, sid)})
+    at = run_app(db, "sup", query={"page": "call", "call": "en_complaint_bad"})
+    assert any("/100" in h.value for h in at.header) and any("Listen" in e.label for e in at.expander)

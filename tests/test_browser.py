@@ -98,3 +98,14 @@ def test_agent_sees_only_their_scorecards(tmp_path, browser):
         sign_in(page, url + "/?page=call&call=en_complaint_bad", "lan")  # another agent's call by URL
         page.get_by_text("not found").first.wait_for(timeout=WAIT)
         assert "could you repeat" not in page.locator("body").inner_text()
+
+
+def test_call_view_in_vietnamese(tmp_path, browser):
+    db = sample_store(tmp_path / "vi.duckdb")
+    with running_app(db) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        sign_in(page, url + "/?page=call&call=vi_complaint_good", "sup")
+        page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
+        page.get_by_text("Kết quả LAST").first.wait_for(timeout=WAIT)
+        page.get_by_text("Nội dung cuộc gọi").first.wait_for(timeout=WAIT)
+        shot(page, "call-vi")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from qa import access
 from qa.assessments import Result, allowed_actions, effective_total, get_assessment, results
+from qa.calibration import pending_blind_sessions
 from qa.i18n import criterion_name
 from qa.notes import Note, visible_notes
 from ui.call_charts import metrics_panel, sentiment_chart
@@ -119,6 +120,11 @@ def render_call(ctx: Context, call_id: str) -> None:
     card = access.get_call(ctx.store, ctx.viewer, call_id)
     if card is None:
         st.error(ctx.t("call_not_found", call=call_id))
+        return
+    blind = pending_blind_sessions(ctx.store, ctx.viewer, call_id)
+    if blind and not st.toggle(ctx.t("rev_blind_reveal"), key=f"rev_blind_{call_id}"):
+        st.header(f"{ctx.t('call')} {card['call_id']}")
+        st.info(ctx.t("rev_blind_notice", sessions=", ".join(f"#{n}" for n in blind)))
         return
     items = results(ctx.store, ctx.viewer, call_id)
     notes = visible_notes(ctx.store, ctx.viewer, call_id)
