@@ -1,6 +1,7 @@
 """Helpers for AppTest tests of the reviewer app: a store with the sample calls and users, signed-in runs."""
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -57,3 +58,10 @@ def run_app(db: str, user: str | None = None, *, query: dict[str, str] | None = 
     finally:
         sys.argv = old
     return at
+
+
+def copy_store(template: str, folder: Path, name: str = "qa.duckdb") -> Store:
+    """A private copy of a prepared database file (module fixtures build it once; each test gets a copy)."""
+    path = folder / name
+    shutil.copy(template, path)
+    return Store(str(path))

@@ -1,14 +1,13 @@
 """qa.calibration and qa.scorer_agreement on a real store with the sample calls: blindness, permissions,
 agreement numbers on hand-built cases, the scorer's agreement with overrides inserted as the review API would,
 and `callqa eval scorer`."""
-import shutil
 from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
-from apphelp import PASSWORD, sample_store
+from apphelp import PASSWORD, copy_store, sample_store
 from qa import calibration as cal
 from qa.access import PermissionDenied
 from qa.auth import add_user, get_user
@@ -36,9 +35,7 @@ def template(tmp_path_factory):
 
 @pytest.fixture
 def store(template, tmp_path):
-    path = tmp_path / "cal.duckdb"
-    shutil.copy(template, path)
-    return Store(str(path))
+    return copy_store(template, tmp_path, "cal.duckdb")
 
 
 def who(store, name):

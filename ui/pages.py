@@ -1,7 +1,7 @@
 """The app's pages and who may open them (the rules on data live in `qa`; this only picks the menu)."""
 from __future__ import annotations
 
-from ui import admin, agent, calibration, call, calls, dashboard, disputes, queue
+from ui import admin, agent, calibration, call, dashboard, disputes, queue
 from ui.common import Page
 
 ALL = ("admin", "supervisor", "agent")
@@ -11,7 +11,6 @@ PAGES: list[Page] = [
     Page("queue", "queue_page", REVIEWERS, queue.render),
     Page("dashboard", "dash_page", REVIEWERS, dashboard.render),
     Page("my", "rev_page_my", ("agent",), agent.render),
-    Page("calls", "page_calls", ("agent",), calls.render),  # an agent's own calls
     Page("call", "rev_page_call", ALL, call.render),
     Page("disputes", "rev_page_disputes", REVIEWERS, disputes.render),
     Page("calibration", "cal_page", REVIEWERS, calibration.render),
