@@ -5,7 +5,8 @@
 
 Builds the store through the product's migrations, fills it with SQL-generated rows (200 agents in 10 teams,
 90 days of calls, flags, metrics, assessments and overrides), then times the app's own functions — the review
-queue (`qa.queue.list_queue`, `sample`, `filter_options`), the dashboard (`qa.dashboard.dashboard`) and the call
+queue (`qa.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the dashboard
+(`qa.dashboard.dashboard`) and the call
 page (`qa.access.get_call`) — for a supervisor and for an agent, each opening its own connection as the app does.
 """
 from __future__ import annotations
@@ -21,7 +22,8 @@ from _common import percentile
 
 from qa.access import Viewer, get_call
 from qa.dashboard import dashboard, records
-from qa.queue import QueueFilter, filter_options, list_queue, sample
+from qa.in_force import rebuild
+from qa.queue import QueueFilter, filter_options, list_queue, sample_page
 from qa.store import Store
 
 FILL = """
@@ -33,7 +35,8 @@ FROM range({n}) t(i);
 INSERT INTO scorecards SELECT 'c' || i, 'last', '1.0', (i * 37) % 101,
        CASE WHEN i % 10 = 0 THEN '["low_confidence_turns:3", "low_confidence"]' WHEN i % 17 = 0 THEN '["critical_failure:rude"]'
             WHEN i % 23 = 0 THEN '["escalation:requested", "roles_uncertain"]' ELSE '[]' END, '{{}}', '0.1.0', 'r1',
-       TIMESTAMP '2026-11-01' + INTERVAL (i % 2592000) SECOND, 1 + ((i * 37) % 101) // 20, 'level'
+       TIMESTAMP '2026-11-01' + INTERVAL (i % 2592000) SECOND, 1 + ((i * 37) % 101) // 20, 'level',
+       NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM range({n}) t(i);
 INSERT INTO criterion_results SELECT 'c' || i, c.id, c.pos, c.id, CASE WHEN (i + c.pos) % 4 = 0 THEN 'fail' ELSE 'pass' END,
        1, 25, '', false FROM range({n}) t(i), (VALUES ('listen', 0), ('apologize', 1), ('solve', 2), ('thank', 3)) c(id, pos);
@@ -62,6 +65,7 @@ def main() -> None:
             for stmt in FILL.format(n=args.calls, k=args.turns_per_call).split(";"):
                 if stmt.strip():
                     con.execute(stmt)
+            rebuild(con)  # each call's results in force, as the store keeps them
         print(f"filled {args.calls} calls / {args.calls * args.turns_per_call} turns in {time.perf_counter() - t0:.1f} s")
         sup = Viewer("sup", "supervisor")
         team_sup = Viewer("north", "supervisor", teams=("team1", "team2"))
@@ -86,11 +90,11 @@ def main() -> None:
             "queue, team supervisor": lambda: list_queue(store, team_sup, limit=100),
             "queue, agent": lambda: list_queue(store, agent, limit=100),
             "filter options, supervisor": lambda: filter_options(store, sup),
-            "sample random 5/agent/week": lambda: sample(store, sup, QueueFilter(), "random", 5, seed=1),
-            "sample lowest, one week": lambda: sample(store, sup, week, "lowest", 5),
-            "sample low confidence": lambda: sample(store, sup, QueueFilter(), "low_confidence", 5),
-            "sample flagged": lambda: sample(store, sup, QueueFilter(), "flagged", 5),
-            "sample never reviewed": lambda: sample(store, sup, QueueFilter(), "unreviewed", 5),
+            "sample random 5/agent/week": lambda: sample_page(store, sup, QueueFilter(), "random", 5, seed=1),
+            "sample lowest, one week": lambda: sample_page(store, sup, week, "lowest", 5),
+            "sample low confidence": lambda: sample_page(store, sup, QueueFilter(), "low_confidence", 5),
+            "sample flagged": lambda: sample_page(store, sup, QueueFilter(), "flagged", 5),
+            "sample never reviewed": lambda: sample_page(store, sup, QueueFilter(), "unreviewed", 5),
             "dashboard week x agent": lambda: records(dashboard(store, sup, period="week", group="agent")),
             "dashboard day x team": lambda: records(dashboard(store, sup, period="day", group="team")),
             "dashboard all x agent": lambda: records(dashboard(store, sup, period="all", group="agent")),

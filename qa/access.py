@@ -81,4 +81,10 @@ def require_role(viewer: Viewer, *roles: str) -> None:
 
 def get_call(store: Store, viewer: Viewer, call_id: str) -> dict[str, Any] | None:
     """The call's scorecard (as `Store.get_call`) when `viewer` may see it, else None."""
-    return store.get_call(call_id) if can_see(store, viewer, call_id) else None
+    from qa.scorecard_view import build_scorecard
+
+    cond, params = call_scope(viewer)
+    with store.connect() as con:  # one connection: the check and the read
+        if con.execute(f"SELECT 1 FROM calls c WHERE c.call_id = ? AND {cond}", [call_id, *params]).fetchone() is None:
+            return None
+        return build_scorecard(con, call_id)

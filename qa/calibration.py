@@ -316,6 +316,22 @@ def calls_to_calibrate(store: Store, viewer: Viewer, limit: int = 500) -> list[s
     return [r[0] for r in rows]
 
 
+UNRATED = """
+    SELECT s.session_id, s.call_id FROM calibration_sessions s
+    WHERE s.closed_at IS NULL AND NOT EXISTS (
+        SELECT 1 FROM calibration_ratings r WHERE r.session_id = s.session_id AND r.rater = ?)"""
+
+
+def blind_calls(con: Any, viewer: Viewer, call_ids: list[str]) -> set[str]:
+    """Those of `call_ids` that have an open calibration session `viewer` (a reviewer) has not rated yet: lists
+    must not show their results to them (see `pending_blind_sessions`)."""
+    if not viewer.reviews or not call_ids:
+        return set()
+    rows = con.execute(f"SELECT DISTINCT call_id FROM ({UNRATED}) WHERE call_id IN (SELECT unnest(?::VARCHAR[]))",
+                       [viewer.username, call_ids]).fetchall()
+    return {r[0] for r in rows}
+
+
 def pending_blind_sessions(store: Store, viewer: Viewer, call_id: str) -> list[int]:
     """Open calibration sessions on `call_id` that `viewer` (a reviewer) has not rated yet. While there is one,
     the call view hides the call's automatic and reviewed results from them, so that opening the call does not
@@ -323,9 +339,6 @@ def pending_blind_sessions(store: Store, viewer: Viewer, call_id: str) -> list[i
     if not viewer.reviews or not can_see(store, viewer, call_id):
         return []
     with store.connect() as con:
-        rows = con.execute("""
-            SELECT s.session_id FROM calibration_sessions s
-            WHERE s.call_id = ? AND s.closed_at IS NULL AND NOT EXISTS (
-                SELECT 1 FROM calibration_ratings r WHERE r.session_id = s.session_id AND r.rater = ?)
-            ORDER BY s.session_id""", [call_id, viewer.username]).fetchall()
+        rows = con.execute(f"SELECT session_id FROM ({UNRATED}) WHERE call_id = ? ORDER BY session_id",
+                           [viewer.username, call_id]).fetchall()
     return [r[0] for r in rows]

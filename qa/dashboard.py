@@ -2,9 +2,9 @@
 conversation metrics and sentiment turnaround, aggregated in DuckDB over the calls a viewer may see.
 
 Each row is one period (day, ISO week from Monday, month, or the whole range) and one agent or team. A pass rate
-is the share of a criterion's pass among its pass and fail (not-applicable results do not count), by the result
-in force (a supervisor's override when there is one, see `qa.queue.effective_results`); critical items are
-not criteria here (they show as flags and level 1). The sentiment turnaround rate is the share of calls whose
+is the share of a criterion's pass among its pass and fail (not-applicable results do not count); totals, pass
+rates and service levels are the results in force the viewer sees (a supervisor's override when there is one, see
+`qa.in_force`); critical items are not criteria here (they show as flags and level 1). The sentiment turnaround rate is the share of calls whose
 customer started negative and did not end negative, among the calls whose customer started negative.
 `records` flattens rows into exactly the table the app shows, and `to_csv` exports that table.
 """
@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from qa.access import Viewer
-from qa.queue import QueueFilter, calls_sql, effective_results
+from qa.queue import InForce, QueueFilter, calls_sql
 from qa.store import Store
 
 PERIODS = ("day", "week", "month", "all")
@@ -67,37 +67,42 @@ def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), p
     if group not in GROUPS:
         raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
     p, g = period_sql(period), GROUP_SQL[group]
-    base, params = calls_sql(viewer, filt, team=group == "team")
-    with_metrics, _ = calls_sql(viewer, filt, score=True, team=group == "team",
-                                join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
+    forced = InForce.of(viewer)
+    base, params = calls_sql(viewer, filt, score=True, team=group == "team",
+                             join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
     with store.connect() as con:
-        # the service levels the stored scorecards use (the rubric's scale, not call data: every viewer gets the
-        # same columns), then one count per level in the main query
-        levels = con.execute("SELECT service_level, any_value(service_label) FROM scorecards "
-                             "WHERE service_level IS NOT NULL GROUP BY ALL ORDER BY 1").fetchall()
-        per_level = "".join(f", count_if(s.service_level = {int(level)})" for level, _ in levels)
+        # the rubric's service levels and criteria (the scale, not call data: every viewer gets the same columns),
+        # then one query: per period and group, the means, one count per level and two per criterion
+        levels = con.execute("""
+            SELECT lv, any_value(label) FROM (SELECT service_level AS lv, service_label AS label FROM scorecards
+                                              UNION ALL SELECT reviewed_level, reviewed_label FROM scorecards)
+            WHERE lv IS NOT NULL GROUP BY ALL ORDER BY 1""").fetchall()
+        criteria = con.execute("""
+            SELECT criterion_id, any_value(name) FROM criterion_results WHERE NOT coalesce(critical, false)
+            GROUP BY ALL ORDER BY min(position), criterion_id""").fetchall()
+        per_level = "".join(f", count_if({forced.level} = {int(level)})" for level, _ in levels)
+        per_criterion = "".join(f", count_if(list_contains({forced.passed}, ?)), count_if(list_contains({forced.failed}, ?))"
+                                for _ in criteria)
         main = con.execute(f"""
-            SELECT {p} AS period, {g} AS grp, count(*), avg(s.total), avg(m.handling_time), avg(m.silence_share),
-                   avg(m.agent_interruptions), count(m.turned_around), avg(CAST(m.turned_around AS INTEGER)){per_level}
-            {with_metrics} GROUP BY ALL ORDER BY period, grp""", params).fetchall()
-        passes = con.execute(f"""
-            WITH k AS (SELECT c.call_id, {p} AS period, {g} AS grp {base})
-            SELECT k.period, k.grp, e.criterion_id, count_if(e.status = 'pass'), count_if(e.status IN ('pass', 'fail')),
-                   min(e.position)
-            FROM k JOIN ({effective_results()}) e ON e.call_id = k.call_id GROUP BY ALL""", params).fetchall()
-        position: dict[str, int] = {}
-        for _, _, cid, _, _, pos in passes:
-            position[cid] = min(pos, position.get(cid, pos))
-        ids = sorted(position, key=lambda cid: (position[cid], cid))
-        names = dict(con.execute("SELECT criterion_id, any_value(name) FROM criterion_results "
-                                 "WHERE criterion_id = ANY(?::VARCHAR[]) GROUP BY ALL", [ids]).fetchall())
-    by_key: dict[tuple[Any, str], DashRow] = {}
+            SELECT {p} AS period, {g} AS grp, count(*), avg({forced.total}), avg(m.handling_time), avg(m.silence_share),
+                   avg(m.agent_interruptions), count(m.turned_around), avg(CAST(m.turned_around AS INTEGER))
+                   {per_level}{per_criterion}
+            {base} GROUP BY ALL ORDER BY period, grp""",
+                           [cid for cid, _ in criteria for _ in (0, 1)] + params).fetchall()
+    rows, rated = [], set()
     for per, grp, n, total, aht, silence, interrupts, neg, turned, *counts in main:
-        by_key[(per, grp)] = DashRow(per, grp, n, total, aht, silence, interrupts, neg, turned,
-                                     levels={level: k for (level, _), k in zip(levels, counts)})
-    for per, grp, cid, n_pass, n_rated, _ in passes:
-        by_key[(per, grp)].pass_rates[cid] = n_pass / n_rated if n_rated else None
-    return Dashboard(list(by_key.values()), [(cid, names[cid]) for cid in ids], levels)
+        by_level, by_criterion = counts[:len(levels)], counts[len(levels):]
+        rates = {}
+        for i, (cid, _) in enumerate(criteria):
+            n_pass, n_fail = by_criterion[2 * i], by_criterion[2 * i + 1]
+            if n_pass + n_fail:
+                rates[cid] = n_pass / (n_pass + n_fail)
+                rated.add(cid)
+        rows.append(DashRow(per, grp, n, total, aht, silence, interrupts, neg, turned, rates,
+                            {level: k for (level, _), k in zip(levels, by_level)}))
+    for row in rows:  # a criterion some row rates gets a column in every row (None where nothing was rated)
+        row.pass_rates.update({cid: None for cid in rated if cid not in row.pass_rates})
+    return Dashboard(rows, [(cid, name) for cid, name in criteria if cid in rated], levels)
 
 
 def _r(value: float | None, digits: int, scale: float = 1.0) -> float | None:

@@ -155,3 +155,15 @@ def _call_date(con: Any) -> None:
         UPDATE calls SET call_date = coalesce(
             try_cast(json_extract_string(extra, '$.path_meta.date') AS DATE),
             try_cast(json_extract_string(extra, '$.date') AS DATE), CAST(scored_at AS DATE))""")
+
+
+@migration(8, "each call's results in force (criteria passed and failed, total and service level with overrides)")
+def _in_force(con: Any) -> None:
+    from qa.in_force import rebuild
+
+    for name in ("auto_passed", "auto_failed", "passed", "failed"):
+        con.execute(f"ALTER TABLE scorecards ADD COLUMN {name} VARCHAR[]")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_total DOUBLE")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_level INTEGER")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_label TEXT")
+    rebuild(con)

@@ -8,68 +8,24 @@ Draft. The call's agent sees them once the assessment is Shared.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from qa.access import Viewer, require_call
 from qa.audit import (ReviewError, agent_sees, current_state, ensure_draft, now, record, require_editable,
                       require_reviewer, write)
+from qa.in_force import Override, Result, effective_total, in_force, refresh
 from qa.store import Store
 
+__all__ = ["OVERRIDE_STATUSES", "Override", "Result", "effective_total", "in_force", "override", "withdraw",
+           "override_history", "results"]
+
 OVERRIDE_STATUSES = ("pass", "fail", "na")
-
-
-@dataclass(frozen=True)
-class Override:
-    """One override row: `status` None withdraws; `auto_status` is the automatic result when it was made."""
-
-    override_id: int
-    call_id: str
-    criterion_id: str
-    auto_status: str | None
-    status: str | None
-    reason: str
-    author: str
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class Result:
-    """A criterion's automatic result and the override in force beside it (None: none, or not visible)."""
-
-    criterion_id: str
-    name: str
-    critical: bool
-    auto_status: str
-    auto_score: float | None
-    weight: float | None
-    override: Override | None
-
-    @property
-    def status(self) -> str:
-        """The result in force: the override's status, else the automatic one."""
-        return self.override.status if self.override and self.override.status else self.auto_status
-
-    @property
-    def auto_changed(self) -> bool:
-        """The automatic result changed (a re-score) since the override was made."""
-        return bool(self.override and self.override.auto_status != self.auto_status)
-
 
 
 def _overrides(con: Any, call_id: str) -> list[Override]:
     rows = con.execute("SELECT override_id, call_id, criterion_id, auto_status, status, reason, author, created_at "
                        "FROM overrides WHERE call_id = ? ORDER BY override_id", [call_id]).fetchall()
     return [Override(*r) for r in rows]
-
-
-def in_force(history: list[Override]) -> dict[str, Override]:
-    """The override in force per criterion: the newest row, unless it withdraws."""
-    newest: dict[str, Override] = {}
-    for o in history:
-        newest[o.criterion_id] = o
-    return {k: o for k, o in newest.items() if o.status is not None}
 
 
 def override(store: Store, viewer: Viewer, call_id: str, criterion_id: str, status: str, reason: str) -> Override:
@@ -110,6 +66,7 @@ def _write_override(con: Any, viewer: Viewer, call_id: str, criterion_id: str, s
     oid = con.execute("INSERT INTO overrides (call_id, criterion_id, auto_status, status, reason, author, "
                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING override_id",
                       [call_id, criterion_id, row[0], status, reason, viewer.username, at]).fetchone()[0]
+    refresh(con, [call_id])  # the call's stored results in force (queue, dashboard)
     change = f"{criterion_id}: {row[0]} → {status}" if status else f"{criterion_id}: back to {row[0]}"
     record(con, call_id, viewer.username, "override" if status else "withdraw", from_state=state, to_state=state,
            comment=f"{change} — {reason}", at=at)
@@ -136,17 +93,3 @@ def results(store: Store, viewer: Viewer, call_id: str) -> list[Result]:
         forced = in_force(_overrides(con, call_id)) if visible else {}
     return [Result(cid, name, bool(crit), status, score, weight, forced.get(cid))
             for cid, name, crit, status, score, weight in rows]
-
-
-def effective_total(items: list[Result]) -> float | None:
-    """The call's total (0-100) with the overrides in force, by the rubric's rule: points earned over the weight
-    of the criteria that applied; an overridden pass earns the full weight, a fail nothing, na drops out; a
-    failed critical item makes it 0. None when no criterion applied."""
-    applied = [r for r in items if not r.critical and r.status != "na"]
-    weight = sum(r.weight or 0.0 for r in applied)
-    if not weight:
-        return None
-    earned = sum((r.weight or 0.0) if r.status == "pass" and r.override else 0.0 if r.override
-                 else (r.auto_score or 0.0) for r in applied)
-    total = round(100.0 * earned / weight, 1)
-    return 0.0 if any(r.critical and r.status == "fail" for r in items) else total

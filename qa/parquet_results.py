@@ -15,6 +15,7 @@ import os
 
 import duckdb
 
+from qa.in_force import refresh
 from qa.pipeline import CallResult
 from qa.store import CALL_TABLES, Store
 
@@ -57,3 +58,6 @@ def ingest(con: duckdb.DuckDBPyConnection, template: str, call_id: str | None) -
             con.execute(f"DELETE FROM {table} WHERE call_id = ?", [call_id])
     for table in reversed(CALL_TABLES):  # calls first
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM read_parquet({_lit(template.format(table=table))})")
+    cards = _lit(template.format(table="scorecards"))  # overrides outlive a re-score: see qa.in_force
+    refresh(con, [r[0] for r in con.execute(f"SELECT DISTINCT o.call_id FROM overrides o JOIN read_parquet({cards}) p "
+                                            "ON p.call_id = o.call_id").fetchall()])

@@ -210,8 +210,7 @@ class Pipeline:
         prosody = self._prosody(transcript, audio) if self.rubric.needs_audio() else []
         card = score_transcript(transcript, sentiments, self.rubric, self.sentiment.describe(), prosody)
         models: dict[str, Any] = {"sentiment": self.sentiment.describe(),
-                                  "rubric": {"id": self.rubric.id, "version": self.rubric.version,
-                                             "path": self.rubric.path}}
+                                  "rubric": self.rubric.describe()}
         if transcript.source == "audio":
             models["asr"] = transcript.asr
             if "diarization" in transcript.roles:

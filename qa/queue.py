@@ -1,9 +1,10 @@
 """Review queue: the scored calls a viewer may see, filtered, one page at a time, and review samples.
 
 Every query here ANDs `qa.access.call_scope(viewer)` into its WHERE clause, so a filter or a sample never reaches
-a call the viewer may not see. A criterion counts as failed by its result in force: a supervisor's newest
-override when there is one (a withdrawn override, status NULL, gives the automatic result back), else the
-automatic result.
+a call the viewer may not see. Totals, service levels and failed criteria are the results in force the viewer
+sees (`qa.in_force`: a supervisor's newest override when there is one, else the automatic result; an agent sees
+overrides from Shared on), read from the per-call summary the store keeps. A call the viewer has yet to rate in an
+open calibration session is listed without its results (`QueueRow.blind`).
 
 Sampling picks up to N calls per agent per ISO week of the call date, by one of `SAMPLE_METHODS`; ties and the
 random method are ordered by md5(call_id, seed), so the same seed gives the same sample, and adding calls does
@@ -13,18 +14,19 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from qa.access import Viewer, call_scope, require_role
+from qa.audit import VISIBLE_TO_AGENT
+from qa.calibration import blind_calls
 from qa.store import Store
 
 logger = logging.getLogger("qa")
 
 REVIEW_STATES = ("unreviewed", "draft", "shared", "acknowledged", "disputed", "final")  # unreviewed: no assessment
 SAMPLE_METHODS = ("random", "lowest", "low_confidence", "flagged", "unreviewed")
-ORDERS = ("newest", "lowest")
 INFO_FLAGS = ("sentiment_lexicon_fallback",)  # technical notes on how a call was scored, not a reason to review it
 LOW_CONFIDENCE_FLAGS = ("low_confidence", "low_confidence_turns", "roles_uncertain")
 MAX_PER_AGENT_WEEK = 1000
@@ -37,21 +39,42 @@ FLAG_KINDS = f"list_transform({FLAG_LIST}, lambda x: split_part(x, ':', 1))"
 SCORE_JOIN = " JOIN scorecards s ON s.call_id = c.call_id"
 TEAM_JOIN = " LEFT JOIN agents ag ON ag.agent_id = c.agent_id"
 STATE_JOIN = " LEFT JOIN assessments a ON a.call_id = c.call_id"
-# A queue row's columns in QueueRow's field order, over a page `p` of call ids joined to c, s, ag, a and f (failed).
-ROW_COLUMNS = f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, s.total,
-    s.service_level, s.service_label, {FLAG_LIST}, f.failed, coalesce(a.state, 'unreviewed')"""
-ORDER_SQL = {"newest": "c.call_date DESC, s.scored_at DESC, c.call_id", "lowest": "s.total ASC NULLS LAST, c.call_id"}
+ORDERS = ("newest", "lowest")
 
 
-def effective_results(where: str = "TRUE") -> str:
-    """SQL rows (call_id, criterion_id, position, name, status) of the non-critical criteria in force: the newest
-    override of a criterion when it has one with a status, else the automatic result. `where` filters `r`."""
-    return f"""
-        SELECT r.call_id, r.criterion_id, r.position, r.name, coalesce(o.status, r.status) AS status
-        FROM criterion_results r LEFT JOIN (
-            SELECT call_id, criterion_id, arg_max_null(status, override_id) AS status FROM overrides GROUP BY ALL
-        ) o ON o.call_id = r.call_id AND o.criterion_id = r.criterion_id
-        WHERE NOT coalesce(r.critical, false) AND {where}"""
+@dataclass(frozen=True)
+class InForce:
+    """SQL over a scorecard `s` (and, for an agent, the assessment `a`) for the results in force a viewer sees
+    (`qa.in_force`): reviewers see every override; an agent sees them from Shared on, the automatic results
+    before."""
+
+    total: str
+    level: str
+    label: str
+    passed: str
+    failed: str
+    needs_state: bool
+
+    @staticmethod
+    def of(viewer: Viewer) -> "InForce":
+        if not viewer.is_agent:
+            return InForce("s.reviewed_total", "s.reviewed_level", "s.reviewed_label", "s.passed", "s.failed", False)
+        seen = f"coalesce(a.state, '') IN {tuple(VISIBLE_TO_AGENT)!r}"
+        return InForce(*(f"CASE WHEN {seen} THEN s.{forced} ELSE s.{auto} END" for forced, auto in (
+            ("reviewed_total", "total"), ("reviewed_level", "service_level"), ("reviewed_label", "service_label"),
+            ("passed", "auto_passed"), ("failed", "auto_failed"))), True)
+
+    def order(self, order: str) -> str:
+        """ORDER BY keys of the queue's orders over c and s."""
+        if order not in ORDERS:
+            raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+        return ("c.call_date DESC, s.scored_at DESC, c.call_id" if order == "newest"
+                else f"{self.total} ASC NULLS LAST, c.call_id")
+
+    def row_columns(self) -> str:
+        """A queue row's columns in QueueRow's field order, over c, s, ag and a."""
+        return f"""c.call_id, c.call_date, c.agent_id, ag.name, ag.team, c.language, c.duration, {self.total},
+            {self.level}, {self.label}, {FLAG_LIST}, {self.failed}, coalesce(a.state, 'unreviewed')"""
 
 
 @dataclass(frozen=True)
@@ -75,7 +98,8 @@ class QueueFilter:
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:
-    """One scored call in the queue. `failed`: ids of the criteria it fails (in rubric order)."""
+    """One scored call in the queue: `total`, `service_level`/`service_label` and `failed` (ids of the criteria
+    it fails, in rubric order) are the results in force the viewer sees."""
 
     call_id: str
     call_date: date | None
@@ -90,6 +114,7 @@ class QueueRow:
     flags: tuple[str, ...]
     failed: tuple[str, ...]
     review_state: str
+    blind: bool = False  # results hidden: the viewer has yet to rate this call in a calibration session
 
     @property
     def week(self) -> str:
@@ -121,9 +146,9 @@ class FilterOptions:
     last_date: date | None
 
 
-def filter_sql(filt: QueueFilter) -> tuple[str, list[Any]]:
+def filter_sql(filt: QueueFilter, forced: InForce) -> tuple[str, list[Any]]:
     """The SQL condition (over the aliases c, s, ag, a of `calls_sql`) and parameters selecting the calls `filt`
-    asks for."""
+    asks for; totals and failed criteria are the results in force (`forced`)."""
     conds: list[str] = []
     params: list[Any] = []
 
@@ -142,12 +167,11 @@ def filter_sql(filt: QueueFilter) -> tuple[str, list[Any]]:
     if filt.languages:
         add("c.language = ANY(?::VARCHAR[])", list(filt.languages))
     if filt.score_min is not None:
-        add("s.total >= ?", float(filt.score_min))
+        add(f"{forced.total} >= ?", float(filt.score_min))
     if filt.score_max is not None:
-        add("s.total <= ?", float(filt.score_max))
+        add(f"{forced.total} <= ?", float(filt.score_max))
     if filt.failed_criteria:
-        add(f"c.call_id IN (SELECT call_id FROM ({effective_results()}) "
-            "WHERE status = 'fail' AND criterion_id = ANY(?::VARCHAR[]))", list(filt.failed_criteria))
+        add(f"list_has_any({forced.failed}, ?::VARCHAR[])", list(filt.failed_criteria))
     if filt.flags:
         add(f"s.flags <> '[]' AND list_has_any(list_concat({FLAG_LIST}, {FLAG_KINDS}), ?::VARCHAR[])",
             list(filt.flags))
@@ -166,53 +190,65 @@ def calls_sql(viewer: Viewer, filt: QueueFilter, *, score: bool = False, team: b
     (alias s), the agent's team (ag) and the assessment (a) for the caller's own use (a filter that needs one joins
     it anyway); `join`: a further JOIN clause of the caller's."""
     scope, scope_params = call_scope(viewer, "c")
-    cond, params = filter_sql(filt)
-    score = score or filt.score_min is not None or filt.score_max is not None or bool(filt.flags)
+    forced = InForce.of(viewer)
+    cond, params = filter_sql(filt, forced)
+    score = (score or filt.score_min is not None or filt.score_max is not None or bool(filt.flags)
+             or bool(filt.failed_criteria))
+    state = state or bool(filt.review_states) or (score and forced.needs_state)
     joins = ("FROM calls c" + (SCORE_JOIN if score else "") + (TEAM_JOIN if team or filt.teams else "")
-             + (STATE_JOIN if state or filt.review_states else "") + (f" {join}" if join else ""))
+             + (STATE_JOIN if state else "") + (f" {join}" if join else ""))
     return f"{joins} WHERE ({scope}) AND ({cond})", [*scope_params, *params]
 
 
-def _fetch(con: Any, page: str, params: list[Any], order: str) -> list[QueueRow]:
-    """Queue rows of the calls that the SQL `page` selects (a call_id column, and any columns `order` sorts p by),
-    with the criteria each fails. Details are read for these calls only."""
+def _fetch(con: Any, viewer: Viewer, page: str, params: list[Any], order: str) -> tuple[list[QueueRow], int]:
+    """Queue rows of the calls that the SQL `page` selects (a call_id column, an n_all column: the number of calls
+    before paging, and any columns `order` sorts p by) and that number. Details are read for these calls only;
+    a call with a calibration session the viewer has not rated yet shows no results (`mask_blind`)."""
+    forced = InForce.of(viewer)
     cur = con.execute(f"""
-        WITH p AS ({page}), f AS (
-            SELECT call_id, list(criterion_id ORDER BY position) AS failed
-            FROM ({effective_results("r.call_id IN (SELECT call_id FROM p)")}) WHERE status = 'fail' GROUP BY call_id)
-        SELECT {ROW_COLUMNS}
+        WITH p AS ({page})
+        SELECT {forced.row_columns()}, p.n_all
         FROM p JOIN calls c ON c.call_id = p.call_id JOIN scorecards s ON s.call_id = p.call_id
         LEFT JOIN agents ag ON ag.agent_id = c.agent_id LEFT JOIN assessments a ON a.call_id = p.call_id
-        LEFT JOIN f ON f.call_id = p.call_id
         ORDER BY {order}""", params)
-    return [QueueRow(*v[:10], tuple(v[10]), tuple(v[11] or ()), v[12]) for v in cur.fetchall()]
+    found = cur.fetchall()
+    rows = [QueueRow(*v[:10], tuple(v[10]), tuple(v[11] or ()), v[12]) for v in found]
+    return mask_blind(rows, blind_calls(con, viewer, [r.call_id for r in rows])), found[0][-1] if found else 0
+
+
+def mask_blind(rows: list[QueueRow], blind: set[str]) -> list[QueueRow]:
+    """`rows` with the results (total, service level, flags, failed criteria) of the `blind` calls left out:
+    a reviewer who has yet to rate a call in a calibration session must not see how it scored."""
+    return [replace(r, total=None, service_level=None, service_label=None, flags=(), failed=(), blind=True)
+            if r.call_id in blind else r for r in rows]
 
 
 def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), limit: int | None = 100,
                offset: int = 0, order: str = "newest") -> QueuePage:
     """One page (`limit` rows from `offset`) of the scored calls `viewer` may see that match `filt`, newest call
-    date first (`order="lowest"`: lowest total first), and how many match in all pages."""
-    if order not in ORDER_SQL:
-        raise ValueError(f"order must be one of {', '.join(ORDERS)}, not {order!r}")
+    date first (`order="lowest"`: lowest total in force first), and how many match in all pages."""
+    keys = InForce.of(viewer).order(order)
     base, params = calls_sql(viewer, filt, score=True)
     count, count_params = calls_sql(viewer, filt)
     with store.connect() as con:
-        rows = _fetch(con, f"SELECT c.call_id {base} ORDER BY {ORDER_SQL[order]} LIMIT ? OFFSET ?",
-                      [*params, limit, offset], ORDER_SQL[order])
+        rows, _ = _fetch(con, viewer, f"SELECT c.call_id, NULL AS n_all {base} ORDER BY {keys} LIMIT ? OFFSET ?",
+                         [*params, limit, offset], keys)
         n_all = con.execute(f"SELECT count(*) {count}", count_params).fetchone()[0]
     return QueuePage(rows, n_all)
 
 
-def sample_order(method: str) -> tuple[str, list[str]]:
+def sample_order(method: str, forced: InForce | None = None) -> tuple[str, list[str]]:
     """(eligibility condition, ranking keys) in SQL for a sampling method: the calls it may pick, and the keys
     (each "expression ASC|DESC") that order an agent's week, best pick first. The last key is the seeded hash
-    (parameter: the seed), so the order is total and reproducible."""
+    (parameter: the seed), so the order is total and reproducible. `forced`: the results in force a viewer
+    sees (default: a reviewer's)."""
+    total = (forced or InForce.of(Viewer("", "supervisor"))).total
     seeded = "md5_number(c.call_id || ':' || ?) ASC"
     review_flags = f"list_filter({FLAG_KINDS}, lambda k: NOT list_contains({list(INFO_FLAGS)!r}, k))"
     if method == "random":
         return "TRUE", [seeded]
     if method == "lowest":
-        return "s.total IS NOT NULL", ["s.total ASC", seeded]
+        return f"{total} IS NOT NULL", [f"{total} ASC", seeded]
     if method == "low_confidence":
         n_low = (f"coalesce(list_max(list_transform(list_filter({FLAG_LIST}, "
                  "lambda x: x LIKE 'low_confidence_turns:%'), "
@@ -228,32 +264,41 @@ def sample_order(method: str) -> tuple[str, list[str]]:
     raise ValueError(f"sampling method must be one of {', '.join(SAMPLE_METHODS)}, not {method!r}")
 
 
-def sample(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), method: str = "random",
-           per_agent_per_week: int = 5, seed: int = 0) -> list[QueueRow]:
+def sample_page(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), method: str = "random",
+                per_agent_per_week: int = 5, seed: int = 0, limit: int | None = 100, offset: int = 0) -> QueuePage:
     """A review sample: up to `per_agent_per_week` calls per agent per ISO week among the calls `viewer` may see
-    that match `filt`, picked by `method` (random, lowest scores first, low-confidence transcripts or roles
-    first, flagged calls first, never-reviewed calls). Ordered by agent, week, then pick order.
-    Only reviewers (admin, supervisor) may sample."""
+    that match `filt`, picked by `method` (random, lowest totals in force first, low-confidence transcripts or
+    roles first, flagged calls first, never-reviewed calls), ordered by agent, week, then pick order; one page
+    of it (`limit` rows from `offset`; None: all) and its size. Only reviewers (admin, supervisor) may sample."""
     require_role(viewer, "admin", "supervisor")
     if not 1 <= int(per_agent_per_week) <= MAX_PER_AGENT_WEEK:
         raise ValueError(f"calls per agent per week must be between 1 and {MAX_PER_AGENT_WEEK}")
-    eligible, ranking = sample_order(method)
+    eligible, ranking = sample_order(method, InForce.of(viewer))
     base, params = calls_sql(viewer, filt, score=True, state=method == "unreviewed")
     keys = [k.rsplit(" ", 1) for k in ranking]  # the keys are computed once per call, then ranked
     key_cols = ", ".join(f"{expr} AS k{i}" for i, (expr, _) in enumerate(keys))
     key_order = ", ".join(f"k{i} {way}" for i, (_, way) in enumerate(keys))
+    order = "pick_agent NULLS FIRST, pick_week, pick"
     picked = f"""
-        SELECT call_id, agent_id AS pick_agent, week AS pick_week,
-               row_number() OVER (PARTITION BY agent_id, week ORDER BY {key_order}) AS pick
-        FROM (SELECT c.call_id, c.agent_id, yearweek(c.call_date) AS week, {key_cols}
-              {base} AND {eligible})
-        QUALIFY pick <= ?"""
+        SELECT *, count(*) OVER () AS n_all FROM (
+            SELECT call_id, agent_id AS pick_agent, week AS pick_week,
+                   row_number() OVER (PARTITION BY agent_id, week ORDER BY {key_order}) AS pick
+            FROM (SELECT c.call_id, c.agent_id, yearweek(c.call_date) AS week, {key_cols}
+                  {base} AND {eligible})
+            QUALIFY pick <= ?)
+        ORDER BY {order} LIMIT ? OFFSET ?"""
     seeds = [str(seed)] * key_cols.count("?")
     with store.connect() as con:
-        rows = _fetch(con, picked, [*seeds, *params, int(per_agent_per_week)],
-                      "p.pick_agent NULLS FIRST, p.pick_week, p.pick")
-    logger.info("sample %s seed %s: %d calls", method, seed, len(rows))
-    return rows
+        rows, n_all = _fetch(con, viewer, picked, [*seeds, *params, int(per_agent_per_week), limit, offset],
+                             ", ".join(f"p.{k}" for k in order.split(", ")))
+    logger.info("sample %s seed %s: %d calls (%d shown)", method, seed, n_all, len(rows))
+    return QueuePage(rows, n_all)
+
+
+def sample(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), method: str = "random",
+           per_agent_per_week: int = 5, seed: int = 0) -> list[QueueRow]:
+    """The whole review sample of `sample_page`."""
+    return sample_page(store, viewer, filt, method, per_agent_per_week, seed, limit=None).rows
 
 
 def flag_options(flags: list[str]) -> list[str]:

@@ -97,7 +97,7 @@ def rescore(store: Store, rubric: Rubric, call_ids: list[str] | None = None) -> 
         if rubric.needs_audio() and not any(prosody):
             prosody = _measure_voice(transcript)
         card = score_transcript(transcript, sentiments, rubric, models.get("sentiment"), prosody)
-        models["rubric"] = {"id": rubric.id, "version": rubric.version, "path": rubric.path}
+        models["rubric"] = rubric.describe()
         store.save(CallResult(transcript, card, models, __version__), run_id=run_id)
         out.append(Rescored(call_id, old.get(call_id), card.total, old_rubric.get(call_id, "?"),
                             f"{rubric.id} {rubric.version}", {c.id: c.status for c in card.criteria}))

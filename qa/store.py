@@ -17,6 +17,7 @@ from typing import Any, Iterator
 
 import duckdb
 
+from qa.in_force import SUMMARY_COLUMNS, refresh
 from qa.migrations import METRIC_COLUMNS, MIGRATIONS
 from qa.pipeline import CallResult
 from transcribe.errors import InputError
@@ -34,7 +35,7 @@ def _now() -> datetime:
 ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "calls": None, "turns": None,
     "scorecards": ("call_id", "rubric_id", "rubric_version", "total", "flags", "models", "code_version", "run_id",
-                   "scored_at", "service_level", "service_label"),
+                   "scored_at", "service_level", "service_label") + SUMMARY_COLUMNS,
     "call_metrics": ("call_id",) + tuple(n for n, _ in METRIC_COLUMNS),
     "criterion_results": ("call_id", "criterion_id", "position", "name", "status", "score", "weight", "reason",
                           "critical"),
@@ -58,6 +59,8 @@ def _call_rows(result: CallResult, run_id: str | None, now: datetime,
     """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None).
     `first_date`: the call date stored before a re-score (kept when the call carries no date of its own)."""
     t, card = result.transcript, result.scorecard
+    passed = [c.id for c in card.criteria if c.status == "pass"]
+    failed = [c.id for c in card.criteria if c.status == "fail"]
     rows: dict[str, list[list[Any]]] = {
         "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
                    _js(t.roles), _js(t.asr), _js(t.extra), run_id, now,
@@ -65,7 +68,8 @@ def _call_rows(result: CallResult, run_id: str | None, now: datetime,
         "turns": [],
         "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
                         _js(result.models), result.code_version, run_id, now, card.service_level,
-                        card.service_label]],
+                        card.service_label,  # then the results in force, as automatic until refresh() sees overrides
+                        passed, failed, passed, failed, card.total, card.service_level, card.service_label]],
         "call_metrics": [], "criterion_results": [], "evidence": []}
     for i, turn in enumerate(t.turns):
         s = card.sentiments[i] if i < len(card.sentiments) else None
@@ -132,7 +136,10 @@ class Store:
         deadline, delay = time.monotonic() + self.lock_timeout, 0.01
         while True:
             try:
-                return duckdb.connect(self.path)
+                con = duckdb.connect(self.path)
+                # no progress bar: a long query (a migration over a large store) must not draw on the user's terminal
+                con.execute("SET enable_progress_bar = false")
+                return con
             except duckdb.ResourceInUseException:
                 # Two threads of one process (the app's sessions) opening the file at the same moment: DuckDB's
                 # instance cache reports a "unique file handle conflict"; the next try finds the open instance.
@@ -230,6 +237,9 @@ class Store:
                 tables[name].extend(rows)
         for name, rows in tables.items():
             _insert(con, name, ROW_COLUMNS[name], rows)
+        # overrides outlive a re-score (and a call stored again): the results in force follow the new results
+        refresh(con, [r[0] for r in con.execute(
+            f"SELECT DISTINCT call_id FROM overrides WHERE call_id IN ({marks})", ids).fetchall()])
 
     def list_calls(self, limit: int | None = None, offset: int = 0,
                    scope: tuple[str, list[Any]] = ("TRUE", [])) -> list[dict[str, Any]]:

@@ -85,6 +85,12 @@ class Rubric:
         """True when a rule measures the voice (loudness, pitch)."""
         return any(RULES[r.rule][2] for c in self.criteria for r in c.rules)
 
+    def describe(self) -> dict[str, Any]:
+        """What a stored call records of the rubric that scored it: id, version, file and service-level scale
+        ([level, name, min_total], which turns a total with a reviewer's overrides into a level)."""
+        return {"id": self.id, "version": self.version, "path": self.path,
+                "levels": [[lv.level, lv.name, lv.min_total] for lv in self.service_levels]}
+
     def level_for(self, total: float | None) -> ServiceLevel | None:
         if total is None or not self.service_levels:
             return None

@@ -27,8 +27,9 @@ def table(store, viewer=SUP, **kw):
 def test_week_by_agent(store):
     rows = table(store, period="week", group="agent")
     assert set(rows) == {(W1, "a1"), (W2, "a1"), (W1, "a2"), (W2, "a2"), (W1, "a3"), (W2, "a3")}
-    a1 = rows[(W1, "a1")]  # a1_w1_1 (0, listen overridden to pass), a1_w1_2 (100), a1_w1_3 (100, apologize n/a)
-    assert (a1["calls"], a1["mean_total"]) == (3, 66.7)
+    # a1_w1_1 (0; 25 with its listen overridden to pass), a1_w1_2 (100), a1_w1_3 (100, apologize n/a)
+    a1 = rows[(W1, "a1")]
+    assert (a1["calls"], a1["mean_total"]) == (3, 75.0)
     assert (a1["pass_listen"], a1["pass_apologize"], a1["pass_solve"], a1["pass_thank"]) == (100.0, 50.0, 66.7, 66.7)
     assert (a1["level_1"], a1["level_6"]) == (1, 2)
     assert a1["handling_time"] == round((39.137 + 42.393 + 41.454) / 3, 1)
@@ -50,7 +51,7 @@ def test_month_by_team(store):
     rows = table(store, period="month", group="team")
     assert set(rows) == {("2026-11-01", "north"), ("2026-11-01", "south")}
     north, south = rows[("2026-11-01", "north")], rows[("2026-11-01", "south")]
-    assert (north["calls"], north["mean_total"], north["pass_listen"]) == (8, 75.0, 87.5)
+    assert (north["calls"], north["mean_total"], north["pass_listen"]) == (8, 78.1, 87.5)  # a1_w1_1 at 25
     assert (south["calls"], south["mean_total"], south["pass_listen"]) == (5, 60.0, 60.0)
 
 

@@ -52,7 +52,8 @@ def table(ctx: Context, rows: list[queue.QueueRow], names: dict[str, str]) -> li
              ctx.t("agent_id"): r.agent_id, ctx.t("queue_col_team"): r.team, ctx.t("language"): r.language,
              ctx.t("total"): r.total,
              ctx.t("queue_col_level"): f"{r.service_level} {r.service_label}" if r.service_level else None,
-             ctx.t("queue_col_failed"): ", ".join(crit(c) for c in r.failed), ctx.t("flags"): ", ".join(r.flags),
+             ctx.t("queue_col_failed"): ctx.t("queue_blind") if r.blind else ", ".join(crit(c) for c in r.failed),
+             ctx.t("flags"): ", ".join(r.flags),
              ctx.t("queue_col_state"): ctx.t("queue_state_" + r.review_state)
              if r.review_state in queue.REVIEW_STATES else r.review_state} for r in rows]
 
@@ -69,11 +70,7 @@ def open_call(ctx: Context, rows: list[queue.QueueRow]) -> None:
 def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
     order = st.selectbox(ctx.t("queue_order"), queue.ORDERS, key="queue_order",
                          format_func=lambda o: ctx.t("queue_order_" + o))
-    filter_key = repr((filt, order))
-    if st.session_state.get("queue_filter_key") != filter_key:  # new filters: back to the first page
-        st.session_state["queue_filter_key"] = filter_key
-        st.session_state["queue_page_no"] = 1
-    page_no = int(st.number_input(ctx.t("queue_page_no"), min_value=1, step=1, key="queue_page_no"))
+    page_no = page_number(ctx, "queue_page_no", repr((filt, order)))
     result = queue.list_queue(ctx.store, ctx.viewer, filt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
                               order=order)
     if not result.rows:
@@ -83,6 +80,14 @@ def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> N
     st.caption(ctx.t("queue_showing", first=first, last=first + len(result.rows) - 1, total=result.total))
     st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
     open_call(ctx, result.rows)
+
+
+def page_number(ctx: Context, key: str, asked: str) -> int:
+    """The page number input; back to page 1 whenever `asked` (the filters, order or sample) changes."""
+    if st.session_state.get(key + "_asked") != asked:
+        st.session_state[key + "_asked"] = asked
+        st.session_state[key] = 1
+    return int(st.number_input(ctx.t("queue_page_no"), min_value=1, step=1, key=key))
 
 
 def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
@@ -95,19 +100,22 @@ def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) ->
                                    key="queue_sample_seed"))
     asked = repr((filt, method, per, seed))
     if st.button(ctx.t("queue_sample_draw"), key="queue_sample_draw", type="primary"):
-        st.session_state["queue_sample"] = (asked, queue.sample(ctx.store, ctx.viewer, filt, method, per, seed))
-    drawn = st.session_state.get("queue_sample")
-    if not drawn or drawn[0] != asked:  # nothing drawn yet, or drawn with other settings
+        st.session_state["queue_sample"] = asked
+    if st.session_state.get("queue_sample") != asked:  # nothing drawn yet, or drawn with other settings
         st.info(ctx.t("queue_sample_hint"))
         return
-    rows = drawn[1]
-    st.caption(ctx.t("queue_sample_result", n=len(rows), method=ctx.t("queue_method_" + method), per=per,
+    page_no = page_number(ctx, "queue_sample_page_no", asked)
+    result = queue.sample_page(ctx.store, ctx.viewer, filt, method, per, seed, limit=PAGE_SIZE,
+                               offset=(page_no - 1) * PAGE_SIZE)
+    st.caption(ctx.t("queue_sample_result", n=result.total, method=ctx.t("queue_method_" + method), per=per,
                      seed=seed))
-    if not rows:
+    if not result.rows:
         st.info(ctx.t("queue_none"))
         return
-    st.dataframe(table(ctx, rows, names), hide_index=True, width="stretch")
-    open_call(ctx, rows)
+    first = (page_no - 1) * PAGE_SIZE + 1
+    st.caption(ctx.t("queue_showing", first=first, last=first + len(result.rows) - 1, total=result.total))
+    st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
+    open_call(ctx, result.rows)
 
 
 def render(ctx: Context) -> None:
