@@ -12,7 +12,7 @@ import streamlit as st
 from qa.auth import session_viewer
 from qa.i18n import LANGUAGES, t
 from transcribe.errors import CallQAError
-from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, get_store, session_limits
+from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from ui.login import render_sign_in, render_signed_in
 from ui.pages import pages_for
 
@@ -30,7 +30,7 @@ def main() -> None:
     try:
         limits = session_limits()
     except CallQAError as exc:
-        st.error(exc.message)
+        st.error(error_text(exc, lang))
         return
     store = get_store(db)
     token = st.session_state.get(TOKEN_KEY)

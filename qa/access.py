@@ -69,14 +69,15 @@ def require_call(store: Store, viewer: Viewer, call_id: str) -> None:
     """Raise `PermissionDenied` unless `viewer` may see `call_id` (the message is the same for a call that
     does not exist)."""
     if not can_see(store, viewer, call_id):
-        raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list")
+        raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list",
+                               key="call_not_found", call=call_id)
 
 
 def require_role(viewer: Viewer, *roles: str) -> None:
     """Raise `PermissionDenied` unless `viewer.role` is one of `roles`."""
     if viewer.role not in roles:
         raise PermissionDenied(None, f"this needs the role {' or '.join(roles)} (you are {viewer.role})",
-                               "ask an admin")
+                               "ask an admin", key="role_needed", roles=roles, role=viewer.role)
 
 
 def get_call(store: Store, viewer: Viewer, call_id: str) -> dict[str, Any] | None:

@@ -129,7 +129,8 @@ def transition(store: Store, viewer: Viewer, call_id: str, action: str, comment:
 
     def go(con: Any) -> None:
         if rule.by_agent and _call_agent(con, call_id) != viewer.agent_id:
-            raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list")
+            raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list",
+                                   key="call_not_found", call=call_id)
         state = current_state(con, call_id)
         if state not in rule.from_states:
             shown = state if agent_sees(viewer, state) else None

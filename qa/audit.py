@@ -39,10 +39,10 @@ class ReviewError(CallQAError):
     """A review action that is not possible as asked. `key` names the case for the app's translated message
     (`rev_err_<key>`), `params` fill it in."""
 
+    key_prefix = "rev_err_"
+
     def __init__(self, key: str, problem: str, fix: str = "", **params: Any) -> None:
-        self.key = key
-        self.params = params
-        super().__init__(None, problem, fix)
+        super().__init__(None, problem, fix, key=key, **params)
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,8 @@ def session_limits(idle_minutes: str | float | None = None, max_hours: str | flo
             out = -1.0
         if not out > 0 or out == float("inf"):
             raise InputError(None, f"session limit {value!r} is not a positive number",
-                             f"give {option} (or ${env}) a number above 0")
+                             f"give {option} (or ${env}) a number above 0", key="session_limit", value=value,
+                             option=option, env=env)
         return out
     return SessionLimits(number(idle_minutes, ENV_IDLE, "--session-idle-minutes", IDLE_MINUTES),
                          number(max_hours, ENV_MAX, "--session-max-hours", MAX_HOURS))
@@ -76,19 +77,22 @@ class User:
 def check_identity(username: str, role: str, agent_id: str | None) -> None:
     """InputError unless `username` is usable, `role` known and an agent has an agent id."""
     if not username.strip() or username != username.strip():
-        raise InputError(None, f"invalid user name {username!r}", "use a name without leading or trailing spaces")
+        raise InputError(None, f"invalid user name {username!r}", "use a name without leading or trailing spaces",
+                         key="bad_username", user=username)
     if role not in ROLES:
-        raise InputError(None, f"unknown role {role!r}", f"use one of: {', '.join(ROLES)}")
+        raise InputError(None, f"unknown role {role!r}", f"use one of: {', '.join(ROLES)}", key="unknown_role",
+                         role=role, roles=ROLES)
     if role == "agent" and not agent_id:
         raise InputError(None, f"agent user {username!r} needs an agent id",
-                         "give --agent-id: the agent_id that agent's calls carry")
+                         "give --agent-id: the agent_id that agent's calls carry", key="agent_needs_id", user=username)
 
 
 def check_password(username: str, password: str) -> None:
     """InputError when `password` is too short."""
     if len(password) < MIN_PASSWORD:
         raise InputError(None, f"the password for {username!r} is too short",
-                         f"use at least {MIN_PASSWORD} characters")
+                         f"use at least {MIN_PASSWORD} characters", key="password_short", user=username,
+                         min=MIN_PASSWORD)
 
 
 def add_user(store: Store, username: str, password: str, role: str, *, agent_id: str | None = None,
@@ -101,7 +105,8 @@ def add_user(store: Store, username: str, password: str, role: str, *, agent_id:
     now = utcnow()
     with store.transaction() as con:
         if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
-            raise InputError(None, f"user {username!r} already exists", "pick another name or change their password")
+            raise InputError(None, f"user {username!r} already exists", "pick another name or change their password",
+                             key="user_exists", user=username)
         if role == "agent":
             check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
         con.execute("INSERT INTO users (username, password_hash, role, agent_id, display_name, active, created_at, "
@@ -118,7 +123,8 @@ def check_agent_id_free(con: Any, agent_id: str, username: str) -> None:
                       [agent_id, username]).fetchone()
     if row:
         raise InputError(None, f"agent id {agent_id!r} already belongs to user {row[0]!r}",
-                         "one user per agent: change that user, or check the agent id")
+                         "one user per agent: change that user, or check the agent id", key="agent_id_taken",
+                         agent=agent_id, user=row[0])
 
 
 def get_user(store: Store, username: str) -> User | None:
@@ -137,7 +143,8 @@ def set_password(store: Store, username: str, password: str) -> None:
     """Change a password; every open session of the user ends."""
     user = get_user(store, username)
     if user is None:
-        raise InputError(None, f"no user {username!r}", "list users with `callqa users list`")
+        raise InputError(None, f"no user {username!r}", "list users with `callqa users list`", key="no_user",
+                         user=username)
     check_password(username, password)
     with store.transaction() as con:
         con.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ?",

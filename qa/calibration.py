@@ -127,7 +127,8 @@ def get_session(store: Store, viewer: Viewer, session_id: int) -> CalibrationSes
     with store.connect() as con:
         found = _session_rows(con, viewer, "s.session_id = ?", [session_id])
     if not found:
-        raise PermissionDenied(None, f"calibration session {session_id} not found", "pick a session from the list")
+        raise PermissionDenied(None, f"calibration session {session_id} not found", "pick a session from the list",
+                               key="cal_session_not_found", session=session_id)
     return found[0]
 
 
@@ -152,7 +153,8 @@ def create_session(store: Store, viewer: Viewer, call_id: str, title: str | None
     require_call(store, viewer, call_id)
     with store.transaction() as con:
         if not _criteria(con, call_id):
-            raise InputError(None, f"call {call_id} has no scored criteria", "score the call first")
+            raise InputError(None, f"call {call_id} has no scored criteria", "score the call first",
+                             key="cal_no_criteria", call=call_id)
         row = con.execute("INSERT INTO calibration_sessions (call_id, title, created_by, created_at) "
                           "VALUES (?, ?, ?, ?) RETURNING session_id",
                           [call_id, (title or "").strip() or None, viewer.username, _now()]).fetchone()
@@ -172,7 +174,8 @@ def blind_call(store: Store, viewer: Viewer, session_id: int) -> dict[str, Any]:
     session = get_session(store, viewer, session_id)
     card = get_call(store, viewer, session.call_id)
     if card is None:  # the call was removed since
-        raise PermissionDenied(None, f"call {session.call_id} not found", "pick a call from your list")
+        raise PermissionDenied(None, f"call {session.call_id} not found", "pick a call from your list",
+                               key="call_not_found", call=session.call_id)
     card.update(total=None, flags=[], criteria=[], critical=[], service_level=None, service_label=None)
     for turn in card["turns"]:
         turn["criteria"] = []
@@ -192,21 +195,24 @@ def submit_ratings(store: Store, viewer: Viewer, session_id: int, statuses: dict
     """Submit `viewer`'s blind ratings: one of pass, fail, na for every criterion of the call, once."""
     session = get_session(store, viewer, session_id)
     if not session.is_open:
-        raise InputError(None, f"calibration session {session_id} is closed", "open a new session to rate again")
+        raise InputError(None, f"calibration session {session_id} is closed", "open a new session to rate again",
+                         key="cal_closed", session=session_id)
     bad = {k: v for k, v in statuses.items() if v not in STATUSES}
     if bad:
-        raise InputError(None, f"unknown status {sorted(bad.items())}", f"use one of: {', '.join(STATUSES)}")
+        raise InputError(None, f"unknown status {sorted(bad.items())}", f"use one of: {', '.join(STATUSES)}",
+                         key="cal_bad_status", statuses=sorted(set(bad.values())))
     now = _now()
     with store.transaction() as con:
         wanted = [cid for cid, _, _ in _criteria(con, session.call_id)]
         missing, extra = [c for c in wanted if c not in statuses], sorted(set(statuses) - set(wanted))
         if missing or extra:
             raise InputError(None, f"ratings do not match the call's criteria (missing {missing}, unknown {extra})",
-                             "rate every criterion of the call, and only those")
+                             "rate every criterion of the call, and only those", key="cal_mismatch",
+                             missing=missing, unknown=extra)
         if con.execute("SELECT 1 FROM calibration_ratings WHERE session_id = ? AND rater = ? LIMIT 1",
                        [session_id, viewer.username]).fetchone():
             raise InputError(None, f"{viewer.username} has already rated session {session_id}",
-                             "ratings are final once submitted")
+                             "ratings are final once submitted", key="cal_already_rated", session=session_id)
         con.executemany("INSERT INTO calibration_ratings VALUES (?, ?, ?, ?, ?)",
                         [[session_id, viewer.username, cid, statuses[cid], now] for cid in wanted])
 
@@ -221,9 +227,11 @@ def close_session(store: Store, viewer: Viewer, session_id: int) -> None:
     session = get_session(store, viewer, session_id)
     if viewer.username != session.created_by and viewer.role != "admin":
         raise PermissionDenied(None, f"only {session.created_by} or an admin may close session {session_id}",
-                               "ask them to close it")
+                               "ask them to close it", key="cal_close_denied", user=session.created_by,
+                               session=session_id)
     if not session.is_open:
-        raise InputError(None, f"calibration session {session_id} is already closed", "nothing to do")
+        raise InputError(None, f"calibration session {session_id} is already closed", "nothing to do",
+                         key="cal_already_closed", session=session_id)
     with store.transaction() as con:
         con.execute("UPDATE calibration_sessions SET closed_at = ? WHERE session_id = ? AND closed_at IS NULL",
                     [_now(), session_id])
@@ -258,7 +266,8 @@ def session_results(store: Store, viewer: Viewer, session_id: int) -> SessionRes
     session = get_session(store, viewer, session_id)
     if not may_see_results(session, viewer):
         raise PermissionDenied(None, f"the ratings of session {session_id} are hidden until you submit yours",
-                               "rate the call first, or wait until the session is closed")
+                               "rate the call first, or wait until the session is closed", key="cal_hidden",
+                               session=session_id)
     with store.connect() as con:
         rows = _agreement_rows(con, session)
     raters = session.raters

@@ -39,6 +39,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "adm_agent_saved": "{agent}: name {name}, team {team}.",
         "adm_no_agents": "No agent ids yet: score calls that carry an agent_id, or add an agent user.",
         "adm_failed": "Not done: {problem}",
+        # errors of qa.auth, qa.users and qa.access (CallQAError key "x" -> "err_x"): what is wrong, what to do
+        "err_call_not_found": "Call {call} not found: pick a call from your list.",
+        "err_role_needed": "This needs the role {roles} (you are {role}): ask an admin.",
+        "err_session_limit": "The session limit {value} is not a positive number: give {option} (or ${env}) a "
+                             "number above 0.",
+        "err_bad_username": "The user name “{user}” is empty or begins or ends with a space: give a name without "
+                            "leading or trailing spaces.",
+        "err_unknown_role": "Unknown role {role}: use one of {roles}.",
+        "err_agent_needs_id": "Agent user {user} needs an agent ID: give the agent_id that agent's calls carry.",
+        "err_password_short": "The password for {user} is too short: use at least {min} characters.",
+        "err_user_exists": "User {user} already exists: pick another name, or reset their password under "
+                           "“Change a user”.",
+        "err_agent_id_taken": "Agent ID {agent} already belongs to user {user}: one user per agent — change that "
+                              "user, or check the agent ID.",
+        "err_no_user": "There is no user {user}: pick a user from the list.",
+        "err_team_empty": "A team name is empty: give each team a name.",
+        "err_last_admin_disable": "{user} is the last active admin and cannot be disabled: add or enable another "
+                                  "admin first.",
+        "err_last_admin_role": "{user} is the last active admin and cannot be given another role: add or enable "
+                               "another admin first.",
+        "err_admin_teams": "An admin sees every team: choose no team for an admin.",
+        "err_agent_one_team": "An agent is in one team, not {n}: choose one team for an agent.",
+        "err_teams_supervisor_only": "{user} has the role {role}: only supervisors are limited to teams. Set an "
+                                     "agent's team under “Agents and teams”.",
+        "err_agent_id_empty": "The agent ID is empty: give the agent_id the agent's calls carry.",
+        "err_self_role": "You cannot change the role of your own account: ask another admin.",
+        "err_self_disable": "You cannot disable or enable your own account: ask another admin.",
     },
     "vi": {
         "adm_page": "Người dùng và nhóm",
@@ -80,5 +107,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "adm_no_agents": "Chưa có mã nhân viên nào: hãy chấm điểm các cuộc gọi có agent_id, hoặc thêm một "
                          "người dùng là nhân viên.",
         "adm_failed": "Không thực hiện được: {problem}",
+        "err_call_not_found": "Không tìm thấy cuộc gọi {call}: hãy chọn một cuộc gọi trong danh sách của bạn.",
+        "err_role_needed": "Việc này cần vai trò {roles} (bạn có vai trò {role}): hãy liên hệ quản trị viên.",
+        "err_session_limit": "Giới hạn phiên đăng nhập {value} không phải là số dương: hãy đặt {option} (hoặc "
+                             "${env}) là một số lớn hơn 0.",
+        "err_bad_username": "Tên người dùng “{user}” đang trống hoặc có khoảng trắng ở đầu hay cuối: hãy nhập tên "
+                            "không có khoảng trắng ở đầu và cuối.",
+        "err_unknown_role": "Vai trò {role} không tồn tại: hãy dùng một trong các vai trò {roles}.",
+        "err_agent_needs_id": "Người dùng nhân viên {user} cần có mã nhân viên: hãy nhập mã nhân viên (agent_id) "
+                              "ghi trên các cuộc gọi của nhân viên đó.",
+        "err_password_short": "Mật khẩu của {user} quá ngắn: hãy dùng ít nhất {min} ký tự.",
+        "err_user_exists": "Người dùng {user} đã tồn tại: hãy chọn tên khác, hoặc đặt lại mật khẩu của họ ở mục "
+                           "“Thay đổi người dùng”.",
+        "err_agent_id_taken": "Mã nhân viên {agent} đã thuộc về người dùng {user}: mỗi nhân viên chỉ có một người "
+                              "dùng — hãy sửa người dùng đó, hoặc kiểm tra lại mã nhân viên.",
+        "err_no_user": "Không có người dùng {user}: hãy chọn một người dùng trong danh sách.",
+        "err_team_empty": "Có tên nhóm bị để trống: hãy đặt tên cho từng nhóm.",
+        "err_last_admin_disable": "{user} là quản trị viên cuối cùng đang hoạt động nên không thể bị khóa: hãy thêm "
+                                  "hoặc mở khóa một quản trị viên khác trước.",
+        "err_last_admin_role": "{user} là quản trị viên cuối cùng đang hoạt động nên không thể đổi sang vai trò "
+                               "khác: hãy thêm hoặc mở khóa một quản trị viên khác trước.",
+        "err_admin_teams": "Quản trị viên xem được mọi nhóm: đừng chọn nhóm nào cho quản trị viên.",
+        "err_agent_one_team": "Mỗi nhân viên chỉ thuộc một nhóm, không phải {n} nhóm: hãy chọn một nhóm cho nhân "
+                              "viên.",
+        "err_teams_supervisor_only": "{user} có vai trò {role}: chỉ giám sát viên mới bị giới hạn theo nhóm. Hãy đặt "
+                                     "nhóm của nhân viên ở mục “Nhân viên và nhóm”.",
+        "err_agent_id_empty": "Mã nhân viên đang để trống: hãy nhập mã nhân viên (agent_id) ghi trên các cuộc gọi "
+                              "của nhân viên.",
+        "err_self_role": "Bạn không thể đổi vai trò của chính tài khoản mình: hãy nhờ một quản trị viên khác.",
+        "err_self_disable": "Bạn không thể khóa hoặc mở khóa chính tài khoản của mình: hãy nhờ một quản trị viên "
+                            "khác.",
     },
 }

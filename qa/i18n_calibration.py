@@ -6,7 +6,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "cal_title": "Calibration",
         "cal_intro": "Reviewers score the same call blind, then compare: agreement per criterion, with the "
                      "automatic scorer as one more rater.",
-        "cal_denied": "Calibration is for reviewers only.",
         "cal_start": "Start a calibration session",
         "cal_call": "Call to calibrate",
         "cal_session_title": "Title (optional)",
@@ -67,13 +66,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "cal_col_kappa": "Cohen's kappa",
         "cal_col_overrides": "Overrides",
         "cal_all_criteria": "All criteria",
+        # errors of qa.calibration (CallQAError key "cal_x" -> "err_cal_x"): what is wrong, what to do
+        "err_cal_session_not_found": "Calibration session {session} not found: pick a session from the list.",
+        "err_cal_no_criteria": "Call {call} has no scored criteria: score the call first.",
+        "err_cal_closed": "Calibration session {session} is closed and takes no more ratings: start a new session "
+                          "to rate the call again.",
+        "err_cal_bad_status": "Unknown rating {statuses}: rate each criterion Pass, Fail or Not applicable.",
+        "err_cal_mismatch": "Your ratings do not match the call's criteria (missing: {missing}; unknown: "
+                            "{unknown}): reload the page and rate every criterion of the call, and only those.",
+        "err_cal_already_rated": "You have already rated session {session}, and ratings are final once submitted: "
+                                 "reload the page to see the results.",
+        "err_cal_close_denied": "Only {user}, who started session {session}, or an admin may close it: ask them to "
+                                "close it.",
+        "err_cal_already_closed": "Calibration session {session} is already closed: nothing more to do.",
+        "err_cal_hidden": "The ratings of session {session} are hidden until you submit yours: rate the call first, "
+                          "or wait until the session is closed.",
     },
     "vi": {
         "cal_page": "Hiệu chuẩn",
         "cal_title": "Hiệu chuẩn",
         "cal_intro": "Các người đánh giá chấm cùng một cuộc gọi một cách độc lập, rồi so sánh: mức đồng thuận "
                      "theo từng tiêu chí, với bộ chấm tự động là một người chấm nữa.",
-        "cal_denied": "Chỉ người đánh giá mới được tham gia hiệu chuẩn.",
         "cal_start": "Bắt đầu một phiên hiệu chuẩn",
         "cal_call": "Cuộc gọi cần hiệu chuẩn",
         "cal_session_title": "Tiêu đề (không bắt buộc)",
@@ -135,5 +148,21 @@ STRINGS: dict[str, dict[str, str]] = {
         "cal_col_kappa": "Kappa của Cohen",
         "cal_col_overrides": "Số lần ghi đè",
         "cal_all_criteria": "Tất cả tiêu chí",
+        "err_cal_session_not_found": "Không tìm thấy phiên hiệu chuẩn {session}: hãy chọn một phiên trong danh "
+                                     "sách.",
+        "err_cal_no_criteria": "Cuộc gọi {call} chưa có tiêu chí nào được chấm: hãy chấm điểm cuộc gọi trước.",
+        "err_cal_closed": "Phiên hiệu chuẩn {session} đã đóng và không nhận thêm bài chấm: hãy bắt đầu một phiên "
+                          "mới để chấm lại cuộc gọi.",
+        "err_cal_bad_status": "Kết quả chấm {statuses} không hợp lệ: hãy chấm mỗi tiêu chí là Đạt, Không đạt hoặc "
+                              "Không áp dụng.",
+        "err_cal_mismatch": "Bài chấm không khớp với các tiêu chí của cuộc gọi (thiếu: {missing}; không xác định: "
+                            "{unknown}): hãy tải lại trang và chấm mọi tiêu chí của cuộc gọi, chỉ những tiêu chí đó.",
+        "err_cal_already_rated": "Bạn đã nộp bài chấm cho phiên {session} rồi, và bài đã nộp thì không sửa được: "
+                                 "hãy tải lại trang để xem kết quả.",
+        "err_cal_close_denied": "Chỉ {user}, người bắt đầu phiên {session}, hoặc quản trị viên mới được đóng phiên "
+                                "này: hãy nhờ họ đóng phiên.",
+        "err_cal_already_closed": "Phiên hiệu chuẩn {session} đã được đóng rồi: không cần làm gì thêm.",
+        "err_cal_hidden": "Các bài chấm của phiên {session} được ẩn cho đến khi bạn nộp bài của mình: hãy chấm "
+                          "cuộc gọi trước, hoặc chờ đến khi phiên được đóng.",
     },
 }

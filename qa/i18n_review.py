@@ -98,7 +98,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rev_trail": "Audit trail",
         "rev_no_trail": "Nothing recorded yet.",
         # errors
-        "rev_err_denied": "You may not do this on this call.",
+        "err_note_incomplete": "A note needs an author and a text: give both.",
+        "err_note_kind": "Unknown note kind {kind}: use one of {kinds}.",
         "rev_err_not_editable": "This review is {state}: results change only in a Draft or while resolving a dispute.",
         "rev_err_bad_transition": "Cannot “{action}”: the review is {state}. Reload the call to see its current state.",
         "rev_err_bad_action": "Unknown action {action}.",
@@ -225,7 +226,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rev_trail": "Nhật ký thay đổi",
         "rev_no_trail": "Chưa có thay đổi nào được ghi lại.",
         # errors
-        "rev_err_denied": "Bạn không được phép thực hiện thao tác này trên cuộc gọi này.",
+        "err_note_incomplete": "Ghi chú cần có người viết và nội dung: hãy nhập cả hai.",
+        "err_note_kind": "Loại ghi chú {kind} không tồn tại: hãy dùng một trong các loại {kinds}.",
         "rev_err_not_editable": "Bản đánh giá đang ở trạng thái {state}: chỉ có thể thay đổi kết quả khi còn là bản "
                                 "nháp hoặc khi đang giải quyết khiếu nại.",
         "rev_err_bad_transition": "Không thể “{action}”: bản đánh giá đang ở trạng thái {state}. Hãy tải lại cuộc gọi "

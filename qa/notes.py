@@ -40,9 +40,10 @@ def add_note(store: Store, call_id: str, author: str, text: str, *, turn_idx: in
     """Store a note on `call_id` (the call need not be scored yet); returns its id. No permission check and no
     audit event: for scripts and imports; the app uses `add_review_note`."""
     if not author.strip() or not text.strip():
-        raise InputError(None, "a note needs an author and a text", "give both")
+        raise InputError(None, "a note needs an author and a text", "give both", key="note_incomplete")
     if kind not in KINDS:
-        raise InputError(None, f"unknown note kind {kind!r}", f"use one of: {', '.join(KINDS)}")
+        raise InputError(None, f"unknown note kind {kind!r}", f"use one of: {', '.join(KINDS)}", key="note_kind",
+                         kind=kind, kinds=KINDS)
     with store.transaction() as con:
         return con.execute("INSERT INTO notes (call_id, author, text, created_at, turn_idx, kind) "
                            "VALUES (?, ?, ?, ?, ?, ?) RETURNING note_id",

@@ -39,25 +39,32 @@ class Agent:
 def _clean_teams(teams: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     out = tuple(dict.fromkeys(t.strip() for t in teams))
     if any(not t for t in out):
-        raise InputError(None, "a team name is empty", "give each team a name, e.g. --team north")
+        raise InputError(None, "a team name is empty", "give each team a name, e.g. --team north", key="team_empty")
     return out
 
 
 def _require_user(store: Store, username: str) -> User:
     user = get_user(store, username)
     if user is None:
-        raise InputError(None, f"no user {username!r}", "list users with `callqa users list`")
+        raise InputError(None, f"no user {username!r}", "list users with `callqa users list`", key="no_user",
+                         user=username)
     return user
 
 
-def _refuse_last_admin(con: Any, username: str, action: str) -> None:
+def _refuse_last_admin(con: Any, username: str, *, disabling: bool) -> None:
+    """InputError when `username` is the last active admin (about to be disabled, or given another role)."""
     others = con.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active AND username <> ?",
                          [username]).fetchone()[0]
     is_admin = con.execute("SELECT 1 FROM users WHERE username = ? AND role = 'admin' AND active",
                            [username]).fetchone()
-    if is_admin and not others:
-        raise InputError(None, f"{username!r} is the last active admin and cannot be {action}",
-                         "add or enable another admin first")
+    if not is_admin or others:
+        return
+    fix = "add or enable another admin first"
+    if disabling:
+        raise InputError(None, f"{username!r} is the last active admin and cannot be disabled", fix,
+                         key="last_admin_disable", user=username)
+    raise InputError(None, f"{username!r} is the last active admin and cannot be given another role", fix,
+                     key="last_admin_role", user=username)
 
 
 def check_new_user(store: Store, username: str, role: str, *, agent_id: str | None = None,
@@ -66,11 +73,13 @@ def check_new_user(store: Store, username: str, role: str, *, agent_id: str | No
     check_identity(username, role, agent_id)
     teams = _clean_teams(teams)
     if role == "admin" and teams:
-        raise InputError(None, "an admin sees every team", "leave out --team for an admin")
+        raise InputError(None, "an admin sees every team", "leave out --team for an admin", key="admin_teams")
     if role == "agent" and len(teams) > 1:
-        raise InputError(None, f"an agent is in one team, not {len(teams)}", "give one --team for an agent")
+        raise InputError(None, f"an agent is in one team, not {len(teams)}", "give one --team for an agent",
+                         key="agent_one_team", n=len(teams))
     if get_user(store, username):
-        raise InputError(None, f"user {username!r} already exists", "pick another name or change their password")
+        raise InputError(None, f"user {username!r} already exists", "pick another name or change their password",
+                         key="user_exists", user=username)
     if role == "agent":
         with store.connect() as con:
             check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
@@ -107,7 +116,7 @@ def set_active(store: Store, username: str, active: bool) -> User:
     _require_user(store, username)
     with store.transaction() as con:
         if not active:
-            _refuse_last_admin(con, username, "disabled")
+            _refuse_last_admin(con, username, disabling=True)
             con.execute("DELETE FROM sessions WHERE username = ?", [username])
         con.execute("UPDATE users SET active = ? WHERE username = ?", [active, username])
     log.info("user %s %s", username, "enabled" if active else "disabled")
@@ -121,7 +130,7 @@ def set_role(store: Store, username: str, role: str, *, agent_id: str | None = N
     check_identity(username, role, agent_id)
     with store.transaction() as con:
         if role != "admin":
-            _refuse_last_admin(con, username, "given another role")
+            _refuse_last_admin(con, username, disabling=False)
         if role == "agent":
             check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
         con.execute("UPDATE users SET role = ?, agent_id = ? WHERE username = ?",
@@ -138,7 +147,8 @@ def set_teams(store: Store, username: str, teams: tuple[str, ...]) -> User:
     if user.role != "supervisor":
         raise InputError(None, f"{username!r} is {'an' if user.role[0] in 'aeiou' else 'a'} {user.role}; "
                          "only supervisors are limited to teams",
-                         "an agent's team is set with `callqa agents set AGENT_ID --team T`")
+                         "an agent's team is set with `callqa agents set AGENT_ID --team T`",
+                         key="teams_supervisor_only", user=username, role=user.role)
     teams = _clean_teams(teams)
     with store.transaction() as con:
         con.execute("DELETE FROM user_teams WHERE username = ?", [username])
@@ -158,7 +168,8 @@ def set_agent(store: Store, agent_id: str, *, name: str | None = None, team: str
     """Record an agent's name and team (None keeps the current value, "" clears it)."""
     agent_id = agent_id.strip()
     if not agent_id:
-        raise InputError(None, "the agent id is empty", "give the agent_id the agent's calls carry")
+        raise InputError(None, "the agent id is empty", "give the agent_id the agent's calls carry",
+                         key="agent_id_empty")
     with store.transaction() as con:
         old = con.execute("SELECT name, team FROM agents WHERE agent_id = ?", [agent_id]).fetchone() or (None, None)
         new = [old[0] if name is None else (name.strip() or None), old[1] if team is None else (team.strip() or None)]
@@ -206,9 +217,14 @@ def _admin(viewer: Viewer) -> None:
     require_role(viewer, "admin")
 
 
-def _not_self(viewer: Viewer, username: str, action: str) -> None:
-    if username == viewer.username:
-        raise InputError(None, f"you cannot {action} your own account", "ask another admin")
+def _not_self(viewer: Viewer, username: str, *, role: bool) -> None:
+    """InputError when an admin would disable or enable (`role` False) or change the role of their own account."""
+    if username != viewer.username:
+        return
+    if role:
+        raise InputError(None, "you cannot change the role of your own account", "ask another admin",
+                         key="self_role")
+    raise InputError(None, "you cannot disable or enable your own account", "ask another admin", key="self_disable")
 
 
 def list_users_as(store: Store, viewer: Viewer) -> list[User]:
@@ -227,14 +243,14 @@ def create_user_as(store: Store, viewer: Viewer, username: str, password: str, r
 def set_active_as(store: Store, viewer: Viewer, username: str, active: bool) -> User:
     """`set_active`, for an admin (not on their own account)."""
     _admin(viewer)
-    _not_self(viewer, username, "disable or enable")
+    _not_self(viewer, username, role=False)
     return set_active(store, username, active)
 
 
 def set_role_as(store: Store, viewer: Viewer, username: str, role: str, *, agent_id: str | None = None) -> User:
     """`set_role`, for an admin (not on their own account)."""
     _admin(viewer)
-    _not_self(viewer, username, "change the role of")
+    _not_self(viewer, username, role=True)
     return set_role(store, username, role, agent_id=agent_id)
 
 

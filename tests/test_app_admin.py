@@ -98,7 +98,7 @@ def test_add_user_errors_are_shown_and_nothing_is_added(db):
     at.text_input(key="adm_new_agent").input("")  # an agent without an agent id
     at.button(key="adm_add_submit").click()
     at = run_app(db, at=at)
-    assert "needs an agent id" in at.error[0].value
+    assert "needs an agent ID" in at.error[0].value
     assert get_user(Store(db), "newbie") is None
 
 

@@ -1,15 +1,32 @@
 """Errors a person can act on: which file, what is wrong, what to do."""
 from __future__ import annotations
 
+from typing import Any
+
 
 class CallQAError(Exception):
-    """Base error: `path` (the file concerned), `problem` (what is wrong), `fix` (what to do about it)."""
+    """Base error: `path` (the file concerned), `problem` (what is wrong), `fix` (what to do about it), in
+    English (the command line and the logs show `message`).
 
-    def __init__(self, path: str | None, problem: str, fix: str = "") -> None:
+    An error the app may show also names its case: `key` (stable, e.g. "user_exists") and `params` (the values
+    its message needs). The app shows the UI string `i18n_key` (`key_prefix` + `key`, e.g. "err_user_exists")
+    filled with `params`, in the viewer's language; an error without a key is shown as `message`."""
+
+    key_prefix = "err_"
+
+    def __init__(self, path: str | None, problem: str, fix: str = "", *, key: str | None = None,
+                 **params: Any) -> None:
         self.path = str(path) if path is not None else None
         self.problem = problem
         self.fix = fix
+        self.key = key
+        self.params = params
         super().__init__(self.message)
+
+    @property
+    def i18n_key(self) -> str | None:
+        """The UI string of this error (None: it has no key; show `message`)."""
+        return f"{self.key_prefix}{self.key}" if self.key else None
 
     @property
     def message(self) -> str:

@@ -22,7 +22,7 @@ def _act(ctx: Context, action: Callable[[], object], done: str) -> None:
     try:
         action()
     except CallQAError as exc:
-        st.error(ctx.t("adm_failed", problem=exc.message))
+        st.error(ctx.t("adm_failed", problem=ctx.error(exc)))
         return
     st.session_state[FLASH_KEY] = done
     st.rerun()
@@ -38,7 +38,7 @@ def render(ctx: Context) -> None:
         teams = list_teams_as(ctx.store, ctx.viewer)
         agents = list_agents_as(ctx.store, ctx.viewer)
     except CallQAError as exc:  # PermissionDenied: not an admin
-        st.error(exc.message)
+        st.error(ctx.error(exc))
         return
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:

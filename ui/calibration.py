@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from qa import calibration as cal
-from qa.access import PermissionDenied
 from qa.i18n import criterion_name
 from qa.scorer_agreement import ALL
 from transcribe.errors import CallQAError
@@ -34,7 +33,11 @@ def _start(ctx: Context) -> None:
         call_id = st.selectbox(ctx.t("cal_call"), calls, key="cal_new_call")
         title = st.text_input(ctx.t("cal_session_title"), key="cal_new_title")
         if st.button(ctx.t("cal_create"), key="cal_create"):
-            sid = cal.create_session(ctx.store, ctx.viewer, call_id, title)
+            try:
+                sid = cal.create_session(ctx.store, ctx.viewer, call_id, title)
+            except CallQAError as exc:
+                st.error(ctx.error(exc))
+                return
             go("calibration", session=str(sid))
 
 
@@ -88,7 +91,7 @@ def _rate(ctx: Context, session: cal.CalibrationSession) -> None:
                 try:
                     cal.submit_ratings(ctx.store, ctx.viewer, sid, chosen)  # type: ignore[arg-type]
                 except CallQAError as exc:
-                    st.error(ctx.t("cal_submit_failed", why=exc.message))
+                    st.error(ctx.t("cal_submit_failed", why=ctx.error(exc)))
                 else:
                     st.rerun()
     with left:
@@ -126,8 +129,12 @@ def _session(ctx: Context, session: cal.CalibrationSession) -> None:
     else:
         st.caption(ctx.t("cal_closed_note", at=f"{session.closed_at:%Y-%m-%d %H:%M}"))
     if cal.may_close(session, ctx.viewer) and st.button(ctx.t("cal_close"), key=f"cal_close_{session.session_id}"):
-        cal.close_session(ctx.store, ctx.viewer, session.session_id)
-        st.rerun()
+        try:
+            cal.close_session(ctx.store, ctx.viewer, session.session_id)
+        except CallQAError as exc:
+            st.error(ctx.error(exc))
+        else:
+            st.rerun()
     if cal.may_see_results(session, ctx.viewer):
         _results(ctx, session)
     else:
@@ -173,5 +180,5 @@ def render(ctx: Context) -> None:
             _session(ctx, session)
         _summary(ctx)
         _scorer(ctx)
-    except PermissionDenied:
-        st.error(ctx.t("cal_denied"))
+    except CallQAError as exc:  # PermissionDenied: not a reviewer, or a session gone or hidden since
+        st.error(ctx.error(exc))

@@ -8,9 +8,7 @@ from typing import Callable
 
 import streamlit as st
 
-from qa.access import PermissionDenied
-from qa.assessments import (Result, ReviewError, audit_trail, override, start, swap_roles,
-                            transition, withdraw)
+from qa.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
 from qa.i18n import criterion_name
 from qa.notes import KINDS, Note, add_review_note
 from transcribe.errors import CallQAError
@@ -31,17 +29,7 @@ def state_label(ctx: Context, state: str | None) -> str:
 
 def show_error(ctx: Context, exc: CallQAError) -> None:
     """qa's refusal, in the viewer's language."""
-    if isinstance(exc, ReviewError):
-        params = dict(exc.params)
-        if "state" in params:
-            params["state"] = state_label(ctx, None if params["state"] == "none" else str(params["state"]))
-        if "action" in params:
-            params["action"] = ctx.t("rev_action_" + str(params["action"]))
-        st.error(ctx.t("rev_err_" + exc.key, **params))
-    elif isinstance(exc, PermissionDenied):
-        st.error(ctx.t("rev_err_denied"))
-    else:
-        st.error(exc.message)
+    st.error(ctx.error(exc))
 
 
 def attempt(ctx: Context, action: Callable[[], object], done: str) -> None:

@@ -11,8 +11,9 @@ import streamlit as st
 
 from qa import auth
 from qa.access import Viewer
-from qa.i18n import t
+from qa.i18n import STRINGS, t
 from qa.store import Store
+from transcribe.errors import CallQAError
 
 TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
 GOTO_KEY = "ui_goto"  # page to open on the next run (see go())
@@ -56,6 +57,34 @@ class Context:
 
     def t(self, key: str, **kwargs: object) -> str:
         return t(key, self.lang, **kwargs)
+
+    def error(self, exc: CallQAError) -> str:
+        """qa's error `exc` in the viewer's language (`error_text`)."""
+        return error_text(exc, self.lang)
+
+
+# an error's parameters that name something the UI has a label for: parameter -> prefix of the label's key
+PARAM_LABELS = {"state": "rev_state_", "action": "rev_action_", "role": "role_", "roles": "role_",
+                "kind": "rev_kind_", "kinds": "rev_kind_", "statuses": "status_"}
+
+
+def _param_text(name: str, value: object, lang: str) -> object:
+    """A parameter as the message shows it: a known label translated, a list joined ("—" when empty)."""
+    prefix = PARAM_LABELS.get(name)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(_param_text(name, v, lang)) for v in value) or "—"
+    if prefix and f"{prefix}{value}" in STRINGS.get(lang, STRINGS["en"]):
+        return t(f"{prefix}{value}", lang)
+    return value
+
+
+def error_text(exc: CallQAError, lang: str) -> str:
+    """What qa refused and what to do, in `lang`: the UI string of the error's key filled with its parameters;
+    the English `message` for an error without a key (see `transcribe.errors.CallQAError`)."""
+    key = exc.i18n_key
+    if key is None or key not in STRINGS.get(lang, STRINGS["en"]):
+        return exc.message
+    return t(key, lang, **{name: _param_text(name, value, lang) for name, value in exc.params.items()})
 
 
 @dataclass(frozen=True)
