@@ -73,16 +73,16 @@ def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), p
     with store.connect() as con:
         # the rubric's service levels and criteria (the scale, not call data: every viewer gets the same columns),
         # then one query: per period and group, the means, one count per level and two per criterion
-        levels = con.execute("""
-            SELECT lv, any_value(label) FROM (SELECT service_level AS lv, service_label AS label FROM scorecards
-                                              UNION ALL SELECT reviewed_level, reviewed_label FROM scorecards)
+        levels = con.execute(f"""
+            SELECT lv, any_value(label) FROM (SELECT reviewed_level AS lv, reviewed_label AS label FROM scorecards
+                {"UNION ALL SELECT service_level, service_label FROM scorecards" if forced.needs_state else ""})
             WHERE lv IS NOT NULL GROUP BY ALL ORDER BY 1""").fetchall()
         criteria = con.execute("""
             SELECT criterion_id, any_value(name) FROM criterion_results WHERE NOT coalesce(critical, false)
             GROUP BY ALL ORDER BY min(position), criterion_id""").fetchall()
         per_level = "".join(f", count_if({forced.level} = {int(level)})" for level, _ in levels)
-        per_criterion = "".join(f", count_if(list_contains({forced.passed}, ?)), count_if(list_contains({forced.failed}, ?))"
-                                for _ in criteria)
+        per_criterion = "".join(f", count(list_position({forced.passed}, ?)), count(list_position({forced.failed}, ?))"
+                                for _ in criteria)  # list_position is NULL when absent
         main = con.execute(f"""
             SELECT {p} AS period, {g} AS grp, count(*), avg({forced.total}), avg(m.handling_time), avg(m.silence_share),
                    avg(m.agent_interruptions), count(m.turned_around), avg(CAST(m.turned_around AS INTEGER))
