@@ -3,9 +3,11 @@ finished calls from one writer — a failing file gets a status and a reason and
 
     files --plan--> tasks (queued) --engine: score_one per task--> outcomes --commit (one writer)--> store
 
-Engines: in-process (1 worker), a pool of processes each loading the models once (`workers` > 1), or Ray
-(`engine: ray`, qa.engine_ray). Finished calls are committed in groups (at least once a second): a run killed
-at any moment loses only the uncommitted calls, which the next run redoes; a call is never stored twice.
+Engines: a pool of processes each loading the models once (`workers` > 1, or 1 with a per-file time limit,
+`batch.file_timeout`, so that a file that hangs can be stopped), in-process (1 worker without a limit, or a
+pipeline handed in by the caller), or Ray (`engine: ray`, qa.engine_ray). Finished calls are committed in
+groups (at least once a second): a run killed at any moment loses only the uncommitted calls, which the next
+run redoes; a call is never stored twice.
 """
 from __future__ import annotations
 
@@ -96,9 +98,12 @@ def _engine(tasks: list[Task], settings: Settings, pipeline: Pipeline | None, ru
         from qa.engine_ray import run_ray
 
         return run_ray(tasks, settings, run_id, on_dispatch)
-    if batch.workers > 1 and len(tasks) > 1:
+    # With a per-file time limit even one worker is a child process, the only place a hang can be stopped;
+    # a pipeline handed in by the caller lives in this process, so it runs here, without the limit.
+    if tasks and (batch.workers > 1 and len(tasks) > 1 or batch.file_timeout and pipeline is None):
         from qa.engine_local import run_pool
 
+        Pipeline(settings)  # a bad setting (e.g. the rubric) fails the run here, not every file in the workers
         return run_pool(tasks, settings, on_dispatch)
     from qa.engine_local import run_sequential
 
@@ -153,6 +158,7 @@ def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipelin
 def score_files(paths: Iterable[str], pipeline: Pipeline, store: Store, *, command: str = "score",
                 retry_failed: bool = True,
                 on_file: Callable[[int, int, FileOutcome], None] | None = None) -> BatchReport:
-    """`run_batch` with a pre-built pipeline, in this process (tests, notebooks)."""
+    """`run_batch` with a pre-built pipeline, in this process (tests, notebooks): `batch.file_timeout` does not
+    apply (a hang cannot be stopped inside its own process); `run_batch` without a pipeline enforces it."""
     return run_batch(paths, pipeline.settings, store, pipeline=pipeline, retry_failed=retry_failed,
                      command=command, on_file=on_file)

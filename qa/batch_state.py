@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from datetime import datetime, timezone
 from typing import Any, Iterable
 
 from qa.batch_types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
 from qa.batchconf import BatchSettings, path_metadata
+from qa.file_timeout import FileTimeout, call_with_limit, timeout_reason
 from qa.store import Store
 from transcribe.audio import file_sha256
 
+NOT_REGULAR = ("is not a regular file (a named pipe, socket or device) — callqa scores only regular files: "
+               "remove it from the folder, or give the recording it stands for")
 COLUMNS = ("path", "sha256", "size", "mtime_ns", "call_id", "status", "reason", "attempts", "run_id", "agent_id",
            "call_date", "customer_id", "meta", "audio_seconds", "updated_at")
 
@@ -48,18 +52,21 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         meta = path_metadata(path, settings)
         prev = known.get(path)
         try:
-            st = os.stat(path)
-            if prev and prev[1] and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
-                sha = prev[1]  # unchanged size and mtime: trust the stored hash, don't re-read the file
+            st, sha = call_with_limit(lambda: _identify(path, prev), settings.file_timeout)
+        except (OSError, FileTimeout) as exc:
+            if isinstance(exc, FileTimeout):
+                reason = timeout_reason(settings.file_timeout, "to read (for its content hash) and was given up")
+            elif isinstance(exc, FileNotFoundError):
+                reason = "file or folder not found — check the path"
             else:
-                sha = file_sha256(path)
-        except OSError as exc:
-            why = "file or folder not found" if isinstance(exc, FileNotFoundError) else f"cannot be read ({exc.strerror})"
-            fix = "check the path" if isinstance(exc, FileNotFoundError) else "give the user running callqa read access"
-            reason = f"{why} — {fix}"
+                reason = f"cannot be read ({exc.strerror}) — give the user running callqa read access"
             settled.append(FileOutcome(path, error=f"{path}: {reason}", reason=reason, status=FAILED, meta=meta))
             continue
-        stat = dict(sha=sha, size=st.st_size, mtime_ns=st.st_mtime_ns, meta=meta)
+        if sha is None:
+            settled.append(FileOutcome(path, error=f"{path}: {NOT_REGULAR}", reason=NOT_REGULAR, status=FAILED,
+                                       meta=meta))
+            continue
+        info = dict(sha=sha, size=st.st_size, mtime_ns=st.st_mtime_ns, meta=meta)
         if prev and prev[1] == sha and prev[4] == DONE:
             settled.append(FileOutcome(path, call_id=prev[5], status=SKIPPED, sha256=sha, meta=meta,
                                        reason="already done (same content)"))
@@ -72,17 +79,28 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         if twin and twin[0] != path:
             reason = f"same content as {twin[0]} (call {twin[1]})" if twin[1] else f"same content as {twin[0]}"
             settled.append(FileOutcome(path, call_id=twin[1], status=SKIPPED, sha256=sha, meta=meta, reason=reason))
-            rows.append(_row(path, SKIPPED, run_id, call_id=twin[1], reason=reason, **stat))
+            rows.append(_row(path, SKIPPED, run_id, call_id=twin[1], reason=reason, **info))
             continue
         done_by_sha[sha] = (path, None)  # a later file with the same bytes in this run is its duplicate
         attempts = prev[7] if prev and prev[1] == sha and prev[7] else 0
         tasks.append(Task(path, sha, st.st_size, st.st_mtime_ns, meta))
-        rows.append(_row(path, QUEUED, run_id, attempts=attempts, **stat))
+        rows.append(_row(path, QUEUED, run_id, attempts=attempts, **info))
     for o in settled:
         if o.status == FAILED:
             rows.append(_row(o.path, FAILED, run_id, reason=o.reason, attempts=1, meta=o.meta))
     _upsert(store, rows)
     return tasks, settled
+
+
+def _identify(path: str, prev: tuple | None) -> tuple[os.stat_result, str | None]:
+    """(stat, content hash) of a file; the hash is None for anything but a regular file, which is never
+    opened (reading a named pipe waits for a writer forever)."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        return st, None
+    if prev and prev[1] and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
+        return st, prev[1]  # unchanged size and mtime: trust the stored hash, don't re-read the file
+    return st, file_sha256(path)
 
 
 def _upsert(store: Store, rows: list[dict[str, Any]]) -> None:

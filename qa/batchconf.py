@@ -12,6 +12,7 @@ expression with named groups instead.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class BatchSettings:
     results_dir: str | None = None   # ray engine: per-call Parquet results (a shared folder on a cluster)
     ray_address: str | None = None   # ray engine: cluster address (None: start or join a local Ray)
     max_transcript_mb: float = 20.0  # transcript files larger than this fail instead of being loaded
+    file_timeout: float = 3600.0     # seconds one file may take (read, decode, score); then it fails. 0: no limit
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -41,6 +43,10 @@ class BatchSettings:
         if int(self.workers) < 1:
             raise ValueError(f"batch.workers must be at least 1, not {self.workers!r}")
         self.workers = int(self.workers)
+        limit = 0.0 if self.file_timeout is None else self.file_timeout
+        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not math.isfinite(limit) or limit < 0:
+            raise ValueError(f"batch.file_timeout must be a number of seconds >= 0 (0: no limit), not {limit!r}")
+        self.file_timeout = float(limit)
         if self.path_pattern:
             compile_pattern(self.path_pattern)  # fail early, at settings time
 

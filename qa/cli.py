@@ -69,11 +69,13 @@ def main(verbose: int) -> None:
               help='Call metadata from file paths, e.g. "{agent_id}_{date}_{customer_id}" (batch.path_pattern).')
 @click.option("--results-dir", default=None, help="Ray engine: folder for per-call Parquet (batch.results_dir).")
 @click.option("--ray-address", default=None, help="Ray engine: cluster address (batch.ray_address).")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop and fail a file that takes longer than this; 0: no limit (batch.file_timeout, default 3600).")
 def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | None, model: str | None,
           device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
           agent_channel: str | None, sentiment_backend: str | None, diarization_backend: str | None,
           quiet: bool, workers: int | None, engine: str | None, retry_failed: bool, path_pattern: str | None,
-          results_dir: str | None, ray_address: str | None) -> None:
+          results_dir: str | None, ray_address: str | None, file_timeout: float | None) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
     Resumable: files already scored (same content) are skipped; see `callqa status`."""
@@ -85,7 +87,7 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                  "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
                  "diarization": {"backend": diarization_backend},
                  "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
-                           "results_dir": results_dir, "ray_address": ray_address}}
+                           "results_dir": results_dir, "ray_address": ray_address, "file_timeout": file_timeout}}
     settings = _settings(config, overrides)
     try:
         report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)

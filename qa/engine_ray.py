@@ -2,23 +2,27 @@
 
 Each actor loads the models once and writes every finished call as Parquet into `batch.results_dir`
 (qa.parquet_results); only small outcomes travel back, and the driver — the one writer — ingests the
-Parquet files into the store. On a cluster, the input files and `results_dir` must be on storage every
+Parquet files into the store. A file still running after `batch.file_timeout` seconds (counted from when it
+was handed to its actor: an actor's first file includes the actor's start) has its actor killed and replaced,
+and fails with the time-out reason. On a cluster, the input files and `results_dir` must be on storage every
 node sees under the same path, and every node needs callqa and the models installed (see README).
 """
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from qa.batch_types import DONE, FAILED, FileOutcome, Task
+from qa.file_timeout import timed_out
 from qa.settings import Settings
 from transcribe.errors import InputError
 
 logger = logging.getLogger("qa")
 ACTOR_DIED = ("the Ray worker died while scoring this file (out of memory, or a crash in a decoder) — "
-              "check the file; score it alone with --workers 1 to see the error")
+              "check the file; score it alone with --workers 1 --file-timeout 0 to see the error")
 
 
 class ScoreActor:
@@ -78,19 +82,21 @@ def run_ray(tasks: Iterable[Task], settings: Settings, run_id: str,
     queue = deque(tasks)
     if not queue:
         return
+    limit = batch.file_timeout or None
+    poll = min(1.0, max(0.05, limit / 20)) if limit else None
     started = _connect(batch.ray_address)
     actor_cls = ray.remote(num_cpus=1)(ScoreActor)
     try:
         idle = [actor_cls.remote(settings, results_dir, run_id) for _ in range(min(batch.workers, len(queue)))]
-        inflight: dict[Any, tuple[Task, Any]] = {}
+        inflight: dict[Any, tuple[Task, Any, float]] = {}
         while queue or inflight:
             while queue and idle:
                 actor, task = idle.pop(), queue.popleft()
                 on_dispatch(task)
-                inflight[actor.run.remote(task)] = (task, actor)
-            ready, _ = ray.wait(list(inflight), num_returns=1)
+                inflight[actor.run.remote(task)] = (task, actor, time.monotonic())
+            ready, _ = ray.wait(list(inflight), num_returns=1, timeout=poll)
             for ref in ready:
-                task, actor = inflight.pop(ref)
+                task, actor, _ = inflight.pop(ref)
                 try:
                     yield ray.get(ref)
                     idle.append(actor)
@@ -104,6 +110,13 @@ def run_ray(tasks: Iterable[Task], settings: Settings, run_id: str,
                     idle.append(actor)
                     yield FileOutcome(task.path, error=f"{task.path}: {reason}", reason=reason, status=FAILED,
                                       sha256=task.sha256, meta=task.meta)
+            overdue = [ref for ref, (_, _, t0) in inflight.items() if limit and time.monotonic() - t0 > limit]
+            for ref in overdue:  # ray.cancel cannot stop a running actor task: its actor is killed, and replaced
+                task, actor, _ = inflight.pop(ref)
+                ray.kill(actor, no_restart=True)
+                idle.append(actor_cls.remote(settings, results_dir, run_id))
+                logger.warning("%s: stopped after %g s (batch.file_timeout)", task.path, batch.file_timeout)
+                yield timed_out(task, batch.file_timeout)
     finally:
         if started:
             ray.shutdown()

@@ -5,7 +5,8 @@
     audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir}
     roles:       {opener: agent|customer|unknown, review_below}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
-    batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb}
+    batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
+                  file_timeout}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models pull` stores models (default: the Hugging Face cache)
 """
