@@ -127,13 +127,14 @@ def summarize(items: Sequence[Result], total: float | None, level: int | None, l
                    [r.criterion_id for r in plain if r.status == "fail"], new_total, new_level, new_label)
 
 
-def rubric_scale(models_json: str | None) -> list[list[Any]] | None:
+def rubric_scale(models_json: str | dict[str, Any] | None) -> list[list[Any]] | None:
     """The service-level scale of the rubric a call was scored with: stored with the call's models since
     migration 8, else read from the rubric file the call names when it is still there with the same id and
     version (None when unknown)."""
     try:
-        rubric = (json.loads(models_json or "{}") or {}).get("rubric") or {}
-    except ValueError:
+        models = models_json if isinstance(models_json, dict) else json.loads(models_json or "{}")
+        rubric = (models or {}).get("rubric") or {}
+    except (ValueError, AttributeError):
         return None
     if "levels" in rubric:
         return rubric["levels"]
@@ -150,6 +151,13 @@ def rubric_scale(models_json: str | None) -> list[list[Any]] | None:
     if (found.id, found.version) != (rubric.get("id"), rubric.get("version")):
         return None
     return [[lv.level, lv.name, lv.min_total] for lv in found.service_levels]
+
+
+def call_summary(card: dict[str, Any], items: Sequence[Result]) -> Summary:
+    """The summary of a call as its viewer sees it: `card` its scorecard (`qa.access.get_call`), `items` its
+    criteria with the overrides in force that the viewer may see (`qa.overrides.results`)."""
+    return summarize(items, card.get("total"), card.get("service_level"), card.get("service_label"),
+                     rubric_scale(card.get("models")) if any(r.override for r in items) else None)
 
 
 def refresh(con: Any, call_ids: Sequence[str]) -> None:

@@ -62,6 +62,7 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
         assert title in subheaders
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Handling time"].endswith(" s") and metrics["Agent talk share"].endswith("%")
+    assert metrics["Service level"] == "1 · disappointing"
     assert at.get("vega_lite_chart"), "the customer's sentiment is charted"
     spec = str(at.get("vega_lite_chart")[0].proto)
     assert "polarity" in spec

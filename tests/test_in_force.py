@@ -9,7 +9,8 @@ from importlib import resources
 from qa import assessments as A
 from qa.calibration import create_session, submit_ratings
 from qa.dashboard import dashboard
-from qa.in_force import SUMMARY_COLUMNS, Override, Result, level_for, rubric_scale, summarize
+from qa.access import get_call
+from qa.in_force import SUMMARY_COLUMNS, Override, Result, call_summary, level_for, rubric_scale, summarize
 from qa.queue import QueueFilter, list_queue, sample_page
 from qa.rescore import rescore
 from qa.review_results import reviewed_calls
@@ -60,8 +61,10 @@ def test_overrides_move_total_level_and_failed_criteria(store):
     row = queue_row(store, SUP, TOM_CALL)
     assert (row.total, row.service_level, row.failed) == (100.0, 6, ())
     assert TOM_CALL not in {r.call_id for r in list_queue(store, SUP, QueueFilter(score_max=50), limit=None).rows}
-    # the reviewed total agrees with the scorecards page's own computation
+    # the reviewed total agrees with the scorecards page's own computation, and the call page's with the stored one
     assert next(c for c in reviewed_calls(store, SUP) if c.call_id == TOM_CALL).reviewed_total == 100.0
+    shown = call_summary(get_call(store, SUP, TOM_CALL), A.results(store, SUP, TOM_CALL))
+    assert shown.row() == [after[name] for name in SUMMARY_COLUMNS]
     A.withdraw(store, SUP, TOM_CALL, before["failed"][0], "listened again")
     again = stored(store, TOM_CALL)
     assert again["failed"] == before["failed"][:1] and again["reviewed_total"] < 100.0

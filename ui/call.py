@@ -13,9 +13,10 @@ from typing import Sequence
 import streamlit as st
 
 from qa import access
-from qa.assessments import Result, allowed_actions, effective_total, get_assessment, results
+from qa.assessments import Result, allowed_actions, get_assessment, results
 from qa.calibration import pending_blind_sessions
 from qa.i18n import criterion_name
+from qa.in_force import call_summary
 from qa.notes import Note, visible_notes
 from ui.call_charts import metrics_panel, sentiment_chart
 from ui.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
@@ -132,13 +133,16 @@ def render_call(ctx: Context, call_id: str) -> None:
     actions = allowed_actions(ctx.store, ctx.viewer, call_id)
     total = "—" if card["total"] is None else f"{card['total']:.1f}"
     st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
-    meta = st.columns(5)
+    meta = st.columns(6)
     meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
     meta[1].metric(ctx.t("language"), card["language"])
     meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
     meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
+    summary = call_summary(card, items)  # the total and service level in force
+    if summary.reviewed_level is not None:
+        meta[5].metric(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
     if any(r.override for r in items):
-        reviewed = effective_total(items)
+        reviewed = summary.reviewed_total
         delta = None if reviewed is None or card["total"] is None else round(reviewed - card["total"], 1)
         meta[4].metric(ctx.t("rev_reviewed_total"), "—" if reviewed is None else f"{reviewed:.1f}", delta=delta)
     st.caption(f"{ctx.t('source')}: {card['source']}")
