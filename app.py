@@ -9,8 +9,9 @@ import os
 
 import streamlit as st
 
-from qa.auth import session_viewer
+from qa.auth import SessionLimits, session_viewer
 from qa.i18n import LANGUAGES, t
+from qa.store import Store
 from transcribe.errors import CallQAError
 from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from ui.login import render_sign_in, render_signed_in
@@ -33,6 +34,12 @@ def main() -> None:
         st.error(error_text(exc, lang))
         return
     store = get_store(db)
+    with store.reading():  # one connection for the whole page: it makes many small reads
+        show(store, lang, limits)
+
+
+def show(store: Store, lang: str, limits: SessionLimits) -> None:
+    """Sign-in, or the signed-in person's sidebar and page."""
     token = st.session_state.get(TOKEN_KEY)
     viewer = session_viewer(store, token, idle_minutes=limits.idle_minutes, max_hours=limits.max_hours)
     if viewer is None:

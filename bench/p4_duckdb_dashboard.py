@@ -5,9 +5,10 @@
 
 Builds the store through the product's migrations, fills it with SQL-generated rows (200 agents in 10 teams,
 90 days of calls, flags, metrics, assessments and overrides), then times the app's own functions — the review
-queue (`qa.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the dashboard
-(`qa.dashboard.dashboard`) and the call
-page (`qa.access.get_call`) — for a supervisor and for an agent, each opening its own connection as the app does.
+queue (`qa.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the
+dashboard (`qa.dashboard.dashboard`) and the call page (`qa.access.get_call`, and every read the page makes in one
+connection, as the app holds it: `Store.reading`) — for a supervisor and for an agent, each call opening the
+database anew as the app does.
 """
 from __future__ import annotations
 
@@ -20,9 +21,12 @@ from datetime import date
 
 from _common import percentile
 
-from qa.access import Viewer, get_call
+from qa.access import Viewer, call_scope, get_call
+from qa.assessments import allowed_actions, audit_trail, get_assessment, results
+from qa.calibration import pending_blind_sessions
 from qa.dashboard import dashboard, records
 from qa.in_force import rebuild
+from qa.notes import visible_notes
 from qa.queue import QueueFilter, filter_options, list_queue, sample_page
 from qa.store import Store
 
@@ -50,6 +54,19 @@ INSERT INTO assessments SELECT 'c' || i, CASE WHEN i % 2 = 0 THEN 'final' ELSE '
 INSERT INTO overrides (call_id, criterion_id, auto_status, status, reason, author, created_at)
 SELECT 'c' || i, 'listen', 'fail', 'pass', 'heard it', 'sup', TIMESTAMP '2026-11-03' FROM range({n}) t(i) WHERE i % 101 = 0;
 """
+
+
+def call_page(store: Store, viewer: Viewer, call_id: str) -> None:
+    """Every read the app's call page makes, in one connection as the app holds it (`Store.reading`)."""
+    with store.reading():
+        get_call(store, viewer, call_id)
+        pending_blind_sessions(store, viewer, call_id)
+        results(store, viewer, call_id)
+        visible_notes(store, viewer, call_id)
+        get_assessment(store, viewer, call_id)
+        allowed_actions(store, viewer, call_id)
+        audit_trail(store, viewer, call_id)
+        store.list_calls(limit=200, scope=call_scope(viewer))  # the page's call picker
 
 
 def main() -> None:
@@ -105,6 +122,7 @@ def main() -> None:
                 timed(name, fn)
             cid = f"c{rng.randrange(args.calls)}"
             timed("get_call (call page)", lambda: get_call(store, sup, cid))
+            timed("call page, every read", lambda: call_page(store, sup, cid))
         worst = 0.0
         for name, ms in timings.items():
             p95 = percentile(ms, 95)

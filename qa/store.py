@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -115,19 +116,43 @@ class Store:
         self.path = path
         self.lock_timeout = lock_timeout
         self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
+        self._held: dict[int, duckdb.DuckDBPyConnection] = {}  # thread id -> its connection inside `reading()`
         if self._memory is None and os.path.dirname(os.path.abspath(path)):
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         self.migrate()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one short piece of work: a new one each time, closed after it (the file stays free
+        for other processes between operations), or the thread's open one inside `reading()`."""
         if self._memory is not None:
             yield self._memory
+            return
+        held = self._held.get(threading.get_ident())
+        if held is not None:
+            yield held
             return
         con = self._open()
         try:
             yield con
         finally:
+            con.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Inside the block, every `connect` and `transaction` of this thread shares one connection: a page that
+        makes a dozen small reads opens the file once (each opening costs 15-20 ms). Keep the block short:
+        while it lasts, another process cannot open the database (the batch waits for it, see `_open`)."""
+        me = threading.get_ident()
+        if self._memory is not None or me in self._held:
+            yield
+            return
+        con = self._open()
+        self._held[me] = con
+        try:
+            yield
+        finally:
+            del self._held[me]
             con.close()
 
     def _open(self) -> duckdb.DuckDBPyConnection:

@@ -65,3 +65,34 @@ def test_scorecard_document(result):
     assert store.get_call("nope") is None
     assert store.list_calls()[0]["statuses"] == {"listen": "pass", "apologize": "pass", "solve": "pass",
                                                  "thank": "pass"}
+
+
+def test_reading_shares_one_connection_per_thread_and_releases_the_file(tmp_path):
+    import subprocess
+    import sys
+    import threading
+
+    store = Store(str(tmp_path / "r.duckdb"))
+    with store.reading():
+        with store.connect() as a, store.connect() as b:
+            assert a is b
+        with store.transaction() as con:  # a write inside the block uses it too, and commits
+            con.execute("INSERT INTO notes (call_id, author, text, created_at) VALUES ('c', 'sup', 'hi', now())")
+        seen = []
+
+        def in_another_thread():
+            with store.connect() as mine:
+                seen.append(mine is not a)
+
+        other = threading.Thread(target=in_another_thread)
+        other.start()
+        other.join()
+        assert seen == [True]  # another thread (another app session) gets its own connection
+        with store.connect() as c:
+            assert c is a and c.execute("SELECT count(*) FROM notes").fetchone()[0] == 1
+    with store.connect() as c:
+        assert c is not a
+    # after the block another process can open the file and see the write
+    code = ("import duckdb, sys; print(duckdb.connect(sys.argv[1]).execute('SELECT text FROM notes').fetchone()[0])")
+    out = subprocess.run([sys.executable, "-c", code, store.path], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "hi", out.stderr
