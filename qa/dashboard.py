@@ -119,13 +119,18 @@ def columns(dash: Dashboard) -> list[str]:
 def records(dash: Dashboard, all_label: str = "all") -> list[dict[str, Any]]:
     """The rows as the app's table shows them: one dict per row, keys as `columns`, rates in percent and means
     rounded (`all_label`: the period text of the whole range)."""
+    rates = [(f"pass_{cid}", cid) for cid, _ in dash.criteria]  # column keys made once, not per row
+    levels = [(f"level_{level}", level) for level, _ in dash.levels]
     out = []
     for row in dash.rows:
         rec: dict[str, Any] = {"period": row.period.isoformat() if row.period else all_label,
                                "group": row.group or NO_GROUP, "calls": row.calls,
                                "mean_total": _r(row.mean_total, 1)}
-        rec.update({f"pass_{cid}": _r(row.pass_rates.get(cid), 1, 100) for cid, _ in dash.criteria})
-        rec.update({f"level_{level}": row.levels.get(level, 0) for level, _ in dash.levels})
+        for key, cid in rates:
+            rate = row.pass_rates.get(cid)
+            rec[key] = None if rate is None else round(rate * 100, 1)
+        for key, level in levels:
+            rec[key] = row.levels.get(level, 0)
         rec.update({"handling_time": _r(row.handling_time, 1), "silence_share": _r(row.silence_share, 1, 100),
                     "agent_interruptions": _r(row.agent_interruptions, 2), "negative_starts": row.negative_starts,
                     "turnaround": _r(row.turnaround, 1, 100)})
