@@ -20,7 +20,7 @@ from typing import Any
 
 from qa.access import Viewer, call_scope, require_role
 from qa.audit import VISIBLE_TO_AGENT
-from qa.calibration import blind_calls
+from qa.calibration import UNRATED, blind_calls
 from qa.store import Store
 
 logger = logging.getLogger("qa")
@@ -192,12 +192,18 @@ def calls_sql(viewer: Viewer, filt: QueueFilter, *, score: bool = False, team: b
     scope, scope_params = call_scope(viewer, "c")
     forced = InForce.of(viewer)
     cond, params = filter_sql(filt, forced)
-    score = (score or filt.score_min is not None or filt.score_max is not None or bool(filt.flags)
-             or bool(filt.failed_criteria))
+    score = score or score_used(filt)
     state = state or bool(filt.review_states) or (score and forced.needs_state)
     joins = ("FROM calls c" + (SCORE_JOIN if score else "") + (TEAM_JOIN if team or filt.teams else "")
              + (STATE_JOIN if state else "") + (f" {join}" if join else ""))
+    if viewer.reviews and (score_used(filt)):  # a filter on results never picks a call its viewer rates blind
+        cond, params = f"({cond}) AND c.call_id NOT IN (SELECT call_id FROM ({UNRATED}))", [*params, viewer.username]
     return f"{joins} WHERE ({scope}) AND ({cond})", [*scope_params, *params]
+
+
+def score_used(filt: QueueFilter) -> bool:
+    """Whether `filt` selects calls by their results (total, failed criteria, flags)."""
+    return filt.score_min is not None or filt.score_max is not None or bool(filt.failed_criteria or filt.flags)
 
 
 def _fetch(con: Any, viewer: Viewer, page: str, params: list[Any], order: str) -> tuple[list[QueueRow], int]:

@@ -124,12 +124,17 @@ def test_calls_to_rate_blind_show_no_results_in_the_queue(store):
     sampled = sample_page(store, SUP, method="random", per_agent_per_week=100, limit=None)
     assert next(r for r in sampled.rows if r.call_id == TOM_CALL).total is None
     assert not queue_row(store, ADMIN, "en_complaint_good").blind
+    # a filter on results does not pick it either way, so filtering cannot reveal how it scored
+    for results_filter in (QueueFilter(score_max=10), QueueFilter(score_min=10), QueueFilter(failed_criteria=("listen",))):
+        assert TOM_CALL not in {r.call_id for r in list_queue(store, SUP, results_filter, limit=None).rows}
     with store.connect() as con:
         criteria = [r[0] for r in con.execute("SELECT criterion_id FROM criterion_results WHERE call_id = ?",
                                               [TOM_CALL]).fetchall()]
     submit_ratings(store, SUP, session, {c: "fail" for c in criteria})
     rated = queue_row(store, SUP, TOM_CALL)
     assert not rated.blind and rated.total == 0.0
+    assert TOM_CALL in {r.call_id for r in list_queue(store, SUP, QueueFilter(score_max=10), limit=None).rows}
+    assert TOM_CALL not in {r.call_id for r in list_queue(store, ADMIN, QueueFilter(score_max=10), limit=None).rows}
 
 
 def test_sample_pages(store):
