@@ -243,12 +243,12 @@ def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), 
     return QueuePage(rows, n_all)
 
 
-def sample_order(method: str, forced: InForce | None = None) -> tuple[str, list[str]]:
+def sample_order(method: str, forced: InForce) -> tuple[str, list[str]]:
     """(eligibility condition, ranking keys) in SQL for a sampling method: the calls it may pick, and the keys
     (each "expression ASC|DESC") that order an agent's week, best pick first. The last key is the seeded hash
-    (parameter: the seed), so the order is total and reproducible. `forced`: the results in force a viewer
-    sees (default: a reviewer's)."""
-    total = (forced or InForce.of(Viewer("", "supervisor"))).total
+    (parameter: the seed), so the order is total and reproducible. `forced`: the results in force the viewer
+    sees."""
+    total = forced.total
     seeded = "md5_number(c.call_id || ':' || ?) ASC"
     review_flags = f"list_filter({FLAG_KINDS}, lambda k: NOT list_contains({list(INFO_FLAGS)!r}, k))"
     if method == "random":

@@ -73,6 +73,11 @@ def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> N
     page_no = page_number(ctx, "queue_page_no", repr((filt, order)))
     result = queue.list_queue(ctx.store, ctx.viewer, filt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
                               order=order)
+    show_page(ctx, result, page_no, names)
+
+
+def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[str, str]) -> None:
+    """One page of calls (a queue page or a sample page): which calls of how many, the table, and Open."""
     if not result.rows:
         st.info(ctx.t("queue_none"))
         return
@@ -109,13 +114,7 @@ def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) ->
                                offset=(page_no - 1) * PAGE_SIZE)
     st.caption(ctx.t("queue_sample_result", n=result.total, method=ctx.t("queue_method_" + method), per=per,
                      seed=seed))
-    if not result.rows:
-        st.info(ctx.t("queue_none"))
-        return
-    first = (page_no - 1) * PAGE_SIZE + 1
-    st.caption(ctx.t("queue_showing", first=first, last=first + len(result.rows) - 1, total=result.total))
-    st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
-    open_call(ctx, result.rows)
+    show_page(ctx, result, page_no, names)
 
 
 def render(ctx: Context) -> None:
