@@ -9,13 +9,13 @@ import os
 
 import streamlit as st
 
-from qa.auth import SessionLimits, session_viewer
+from qa.accounts.auth import SessionLimits, session_viewer
 from qa.i18n import LANGUAGES, t
-from qa.store import Store
+from qa.store.database import Store
 from transcribe.errors import CallQAError
-from ui.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
-from ui.login import render_sign_in, render_signed_in
-from ui.pages import pages_for
+from qa.app.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
+from qa.app.login import render_sign_in, render_signed_in
+from qa.app.pages import pages_for
 
 
 def main() -> None:
@@ -51,7 +51,7 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
     render_signed_in(store, viewer, lang)
     pages = pages_for(viewer.role)
     keys = [p.key for p in pages]
-    goto = st.session_state.pop(GOTO_KEY, None)  # ui.common.go() from the previous run
+    goto = st.session_state.pop(GOTO_KEY, None)  # qa.app.common.go() from the previous run
     asked = goto or (None if "ui_page" in st.session_state else st.query_params.get("page"))
     if asked in keys:
         st.session_state["ui_page"] = asked

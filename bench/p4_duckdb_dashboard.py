@@ -5,8 +5,8 @@
 
 Builds the store through the product's migrations, fills it with SQL-generated rows (200 agents in 10 teams,
 90 days of calls, flags, metrics, assessments and overrides), then times the app's own functions — the review
-queue (`qa.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the
-dashboard (`qa.dashboard.dashboard`) and the call page (`qa.access.get_call`, and every read the page makes in one
+queue (`qa.review.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the
+dashboard (`qa.review.dashboard.dashboard`) and the call page (`qa.accounts.access.get_call`, and every read the page makes in one
 connection, as the app holds it: `Store.reading`) — for a supervisor and for an agent, each call opening the
 database anew as the app does.
 """
@@ -21,14 +21,14 @@ from datetime import date
 
 from _common import percentile
 
-from qa.access import Viewer, call_scope, get_call
-from qa.assessments import allowed_actions, audit_trail, get_assessment, results
-from qa.calibration import pending_blind_sessions
-from qa.dashboard import dashboard, records
-from qa.in_force import rebuild
-from qa.notes import visible_notes
-from qa.queue import QueueFilter, filter_options, list_queue, sample_page
-from qa.store import Store
+from qa.accounts.access import Viewer, call_scope, get_call
+from qa.review.assessments import allowed_actions, audit_trail, get_assessment, results
+from qa.calibration.sessions import pending_blind_sessions
+from qa.review.dashboard import dashboard, records
+from qa.store.in_force import rebuild
+from qa.review.notes import visible_notes
+from qa.review.queue import QueueFilter, filter_options, list_queue, sample_page
+from qa.store.database import Store
 
 FILL = """
 INSERT INTO agents SELECT 'agent' || j, 'Agent ' || j, 'team' || (j % 10) FROM range(200) t(j);

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from qa.auth import add_user, sign_in
-from qa.pipeline import Pipeline
-from qa.settings import Settings
-from qa.store import Store
+from qa.accounts.auth import add_user, sign_in
+from qa.pipeline.call import Pipeline
+from qa.config.settings import Settings
+from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"

@@ -7,11 +7,11 @@ import copy
 from datetime import date
 from pathlib import Path
 
-from qa.auth import add_user
-from qa.in_force import refresh
-from qa.pipeline import Pipeline
-from qa.settings import Settings
-from qa.store import Store
+from qa.accounts.auth import add_user
+from qa.store.in_force import refresh
+from qa.pipeline.call import Pipeline
+from qa.config.settings import Settings
+from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"
@@ -65,7 +65,7 @@ def build_store(path: Path) -> Store:
         for call_id, criterion, status in OVERRIDES:
             con.execute("INSERT INTO overrides (call_id, criterion_id, auto_status, status, reason, author, created_at)"
                         " VALUES (?, ?, 'fail', ?, 'checked the recording', 'sup', now())", [call_id, criterion, status])
-        refresh(con, [call_id for call_id, _, _ in OVERRIDES])  # what qa.overrides does after each override
+        refresh(con, [call_id for call_id, _, _ in OVERRIDES])  # what qa.review.overrides does after each override
     for name, (role, agent_id, teams) in USERS.items():
         add_user(store, name, PASSWORD, role, agent_id=agent_id, teams=teams)
     return store

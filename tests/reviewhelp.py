@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from apphelp import copy_store, sample_store
-from qa.access import Viewer
-from qa.store import Store
+from qa.accounts.access import Viewer
+from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SUP = Viewer("sup", "supervisor")

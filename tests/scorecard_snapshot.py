@@ -4,7 +4,7 @@ scoring code as it was BEFORE the speed work (issue 4, P3), and `test_scorecard_
 current code still produces the very same scorecards.
 
 Variants, each with the LAST and the service rubric:
-- `pipeline`: the sample transcript files through `qa.pipeline.Pipeline` (sentiment backend "lexicon");
+- `pipeline`: the sample transcript files through `qa.pipeline.call.Pipeline` (sentiment backend "lexicon");
 - `folded`: the same turns with their diacritics removed (the folded matching path);
 - `words`: the same turns given recognised words (whitespace-split, evenly timed): times from words.
 Plus hand-written traps (critical items, escalations, holds, interruptions, gaps, decomposed diacritics, no
@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from qa.pipeline import Pipeline  # noqa: E402
-from qa.settings import Settings  # noqa: E402
+from qa.pipeline.call import Pipeline  # noqa: E402
+from qa.config.settings import Settings  # noqa: E402
 from scoring.lexicon import lexicon_sentiment  # noqa: E402
 from scoring.rubric import resolve_rubric, score_transcript  # noqa: E402
 from transcribe.formats import load_transcript, transcript_from_dict  # noqa: E402

@@ -1,10 +1,10 @@
-"""qa.agreement against scikit-learn (Cohen's kappa) and the published Fleiss' kappa example; edge cases."""
+"""qa.calibration.agreement against scikit-learn (Cohen's kappa) and the published Fleiss' kappa example; edge cases."""
 import random
 
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from qa.agreement import cohen_kappa, fleiss_kappa, fleiss_kappa_counts, percent_agreement
+from qa.calibration.agreement import cohen_kappa, fleiss_kappa, fleiss_kappa_counts, percent_agreement
 
 # Fleiss (1971) / Wikipedia "Fleiss' kappa" worked example: 10 subjects, 14 raters, 5 categories.
 # Published: P-bar = 0.378, P_e = 0.213, kappa = 0.210.

@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apphelp import PASSWORD, ROOT, run_app, sample_store, token_for
-from qa.auth import get_user, session_viewer, sign_in, utcnow
-from qa.store import Store
-from qa.users import create_user, list_agents, set_agent
+from qa.accounts.auth import get_user, session_viewer, sign_in, utcnow
+from qa.store.database import Store
+from qa.accounts.users import create_user, list_agents, set_agent
 
 TEAMS = {"agent_lan": "vi", "agent_minh": "vi", "agent_tom": "en", "agent_linda": "en", "agent_mai": "en"}
 VI_CALLS = {"vi_complaint_bad", "vi_complaint_good", "vi_request"}
@@ -182,10 +182,10 @@ def test_non_admins_get_no_admin_page_even_by_url(db, user):
 
 
 def _admin_page_as(db: str, username: str) -> None:  # runs as a Streamlit script (AppTest.from_function)
-    from qa.auth import get_user
-    from qa.store import Store
-    from ui import admin
-    from ui.common import Context
+    from qa.accounts.auth import get_user
+    from qa.store.database import Store
+    from qa.app import admin
+    from qa.app.common import Context
 
     store = Store(db)
     admin.render(Context(store, get_user(store, username).viewer(), "en"))
@@ -230,7 +230,7 @@ def test_session_idle_limit_from_the_environment(db, monkeypatch):
 
 
 def test_session_limits_from_app_arguments(monkeypatch):
-    from ui.common import session_limits
+    from qa.app.common import session_limits
 
     monkeypatch.setenv("CALLQA_SESSION_MAX_HOURS", "3")
     monkeypatch.setattr(sys, "argv", ["app.py", "--db", "x", "--session-idle-minutes", "20"])

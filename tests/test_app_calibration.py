@@ -3,8 +3,8 @@ an agent cannot open the page."""
 import pytest
 
 from apphelp import PASSWORD, run_app, sample_store
-from qa.auth import add_user
-from qa.store import Store
+from qa.accounts.auth import add_user
+from qa.store.database import Store
 
 RATINGS = {"listen": "fail", "apologize": "pass", "solve": "fail", "thank": "fail", "abusive_language": "pass"}
 
@@ -106,8 +106,8 @@ def test_scorer_table_on_reviewed_calls(db):
 
 
 def test_call_view_stays_blind_until_the_reviewer_has_rated(tmp_path):
-    from qa.access import Viewer
-    from qa.calibration import create_session, pending_blind_sessions, rating_criteria, submit_ratings
+    from qa.accounts.access import Viewer
+    from qa.calibration.sessions import create_session, pending_blind_sessions, rating_criteria, submit_ratings
 
     db = sample_store(tmp_path / "blind.duckdb")
     store = Store(db)

@@ -87,11 +87,11 @@ def test_dashboard_shows_table_chart_and_csv(db):
 
 
 def test_dashboard_csv_matches_what_is_shown(db):
-    from qa.access import Viewer
-    from qa.dashboard import dashboard, records, to_csv
-    from qa.store import Store
-    from ui.common import Context
-    from ui.dashboard import labels
+    from qa.accounts.access import Viewer
+    from qa.review.dashboard import dashboard, records, to_csv
+    from qa.store.database import Store
+    from qa.app.common import Context
+    from qa.app.dashboard import labels
 
     at = run_app(db, "sup", query={"page": "dashboard"})
     table = at.dataframe[0].value

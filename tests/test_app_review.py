@@ -7,10 +7,10 @@ import shutil
 import pytest
 
 from apphelp import run_app, sample_store
-from qa import assessments as A
-from qa.access import Viewer
-from qa.notes import add_review_note, list_notes
-from qa.store import Store
+from qa.review import assessments as A
+from qa.accounts.access import Viewer
+from qa.review.notes import add_review_note, list_notes
+from qa.store.database import Store
 
 SUP = Viewer("sup", "supervisor")
 LAN = Viewer("lan", "agent", "agent_lan")

@@ -1,4 +1,4 @@
-"""Overrides, notes and the assessment workflow (qa.assessments, qa.overrides, qa.notes): every rule checked on a
+"""Overrides, notes and the assessment workflow (qa.review.assessments, qa.review.overrides, qa.review.notes): every rule checked on a
 real DuckDB file with the sample calls — who may do what, in which state, what an agent sees, the audit trail,
 and that a re-score keeps the review."""
 from __future__ import annotations
@@ -8,12 +8,12 @@ import shutil
 
 import pytest
 
-from qa import assessments as A
-from qa.access import PermissionDenied
+from qa.review import assessments as A
+from qa.accounts.access import PermissionDenied
 from qa.i18n import STRINGS
-from qa.notes import add_review_note, coaching_notes, list_notes, visible_notes
-from qa.review_results import ReviewedCall, WeekRate, reviewed_calls, weekly_pass_rates
-from qa.store import Store
+from qa.review.notes import add_review_note, coaching_notes, list_notes, visible_notes
+from qa.review.results import ReviewedCall, WeekRate, reviewed_calls, weekly_pass_rates
+from qa.store.database import Store
 from reviewhelp import (  # noqa: F401 (template and store are fixtures)
     ADMIN, auto_rows, LAN, LAN_CALL, n_events, ROOT, state_of, store, SUP, TEAM_SUP, template, TOM, TOM_CALL,
 )
@@ -90,7 +90,7 @@ def test_only_reviewers_override_and_note(store):
 
 
 # -- the state machine --------------------------------------------------------------------------------------------
-# The rules as the issue states them (independent of qa.assessments.TRANSITIONS): (state, action, who) -> new state.
+# The rules as the issue states them (independent of qa.review.assessments.TRANSITIONS): (state, action, who) -> new state.
 ALLOWED = {
     (None, "start", "sup"): "draft", (None, "start", "admin"): "draft",
     ("draft", "share", "sup"): "shared", ("draft", "share", "admin"): "shared",
@@ -318,7 +318,7 @@ def test_audit_trail_records_every_change_with_actor_and_time(store):
 def test_weekly_pass_rates_leave_out_na_and_group_by_monday():
     from datetime import date
 
-    from qa.overrides import Result
+    from qa.review.overrides import Result
 
     def call(day, **statuses):
         return ReviewedCall("c", "a", day, None, None, None,
@@ -345,7 +345,7 @@ def test_trend_weeks_follow_the_call_date(store):
 def test_every_review_error_and_action_is_translated():
     keys = set()
     for module in ("audit", "assessments", "overrides", "notes"):
-        keys |= set(re.findall(r'ReviewError\("([a-z_]+)"', (ROOT / "qa" / f"{module}.py").read_text()))
+        keys |= set(re.findall(r'ReviewError\("([a-z_]+)"', (ROOT / "qa" / "review" / f"{module}.py").read_text()))
     assert {"reason_required", "comment_required", "bad_transition", "not_editable"} <= keys
     actions = set(A.TRANSITIONS) | {"start", "create", "override", "withdraw", "note", "private_note", "roles_swap"}
     for lang in ("en", "vi"):

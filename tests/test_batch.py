@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from hostile import build_hostile, build_transcripts, transcript
-from qa.batch import run_batch
-from qa.batch_state import file_statuses, recent_runs, status_counts
-from qa.lock import BatchLocked, RunLock
-from qa.runner import run_score
-from qa.settings import Settings
-from qa.store import Store
+from qa.batch.run import run_batch
+from qa.batch.state import file_statuses, recent_runs, status_counts
+from qa.batch.lock import BatchLocked, RunLock
+from qa.cli.console import run_score
+from qa.config.settings import Settings
+from qa.store.database import Store
 
 
 def make_settings(whisper: str | None = None, **batch) -> Settings:

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from hostile import build_transcripts
-from qa.batch_state import status_counts
-from qa.notes import list_notes
-from qa.store import Store
+from qa.batch.state import status_counts
+from qa.review.notes import list_notes
+from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,9 +71,9 @@ def test_kill_9_mid_batch_then_resume(tmp_path):
 
 WRITER = textwrap.dedent("""
     import sys, time
-    from qa.batch_state import status_counts
-    from qa.notes import add_note
-    from qa.store import Store
+    from qa.batch.state import status_counts
+    from qa.review.notes import add_note
+    from qa.store.database import Store
     store = Store(sys.argv[1])
     deadline = time.monotonic() + 120  # imports done: wait for the batch's first stored call, then write
     while not status_counts(store).get("done") and time.monotonic() < deadline:

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from hostile import build_transcripts, transcript
-from qa.batchconf import BatchSettings
-from qa.file_timeout import FileTimeout, call_with_limit
-from qa.settings import settings_from_dict
+from qa.config.batch import BatchSettings
+from qa.batch.file_timeout import FileTimeout, call_with_limit
+from qa.config.settings import settings_from_dict
 from transcribe.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -221,7 +221,7 @@ def test_file_timeout_setting():
             settings_from_dict({"batch": {"file_timeout": bad}})
     from click.testing import CliRunner
 
-    from qa.cli import main
+    from qa.cli.main import main
 
     run = CliRunner().invoke(main, ["score", "x.json", "--file-timeout", "-5"])
     assert run.exit_code == 2 and "--file-timeout" in run.output

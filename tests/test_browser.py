@@ -8,10 +8,10 @@ import pytest
 
 from apphelp import PASSWORD, sample_store
 from browser import ARTIFACTS, chromium_path, running_app
-from qa.access import Viewer
-from qa.notes import visible_notes
-from qa.overrides import override_history
-from qa.store import Store
+from qa.accounts.access import Viewer
+from qa.review.notes import visible_notes
+from qa.review.overrides import override_history
+from qa.store.database import Store
 
 playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM = chromium_path()

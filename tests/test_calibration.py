@@ -1,4 +1,4 @@
-"""qa.calibration and qa.scorer_agreement on a real store with the sample calls: blindness, permissions,
+"""qa.calibration.sessions and qa.calibration.scorer_agreement on a real store with the sample calls: blindness, permissions,
 agreement numbers on hand-built cases, the scorer's agreement with overrides inserted as the review API would,
 and `callqa eval scorer`."""
 from datetime import datetime
@@ -8,12 +8,12 @@ from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
 from apphelp import PASSWORD, copy_store, sample_store
-from qa import calibration as cal
-from qa.access import PermissionDenied
-from qa.auth import add_user, get_user
-from qa.cli import main
-from qa.scorer_agreement import scorer_agreement
-from qa.store import Store
+from qa.calibration import sessions as cal
+from qa.accounts.access import PermissionDenied
+from qa.accounts.auth import add_user, get_user
+from qa.cli.main import main
+from qa.calibration.scorer_agreement import scorer_agreement
+from qa.store.database import Store
 from transcribe.errors import InputError
 
 # en_complaint_bad's automatic result

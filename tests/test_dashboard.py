@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from qa.access import Viewer
-from qa.dashboard import columns, dashboard, records, to_csv
-from qa.queue import QueueFilter
+from qa.accounts.access import Viewer
+from qa.review.dashboard import columns, dashboard, records, to_csv
+from qa.review.queue import QueueFilter
 from queuehelp import WEEK2, build_store
 
 SUP = Viewer("sup", "supervisor")

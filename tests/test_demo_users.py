@@ -6,14 +6,14 @@ import re
 from click.testing import CliRunner
 
 from apphelp import ROOT
-from qa.access import call_scope
-from qa.auth import session_viewer, sign_in
-from qa.cli import main
-from qa.demo_users import create_demo_users, link_sample_agents
-from qa.pipeline import Pipeline
-from qa.settings import Settings
-from qa.store import Store
-from qa.users import list_agents, list_users
+from qa.accounts.access import call_scope
+from qa.accounts.auth import session_viewer, sign_in
+from qa.cli.main import main
+from qa.accounts.demo_users import create_demo_users, link_sample_agents
+from qa.pipeline.call import Pipeline
+from qa.config.settings import Settings
+from qa.store.database import Store
+from qa.accounts.users import list_agents, list_users
 
 TRANSCRIPTS = ROOT / "sample_calls" / "transcripts"
 

@@ -8,18 +8,19 @@ from pathlib import Path
 
 import pytest
 
-from qa.access import PermissionDenied, Viewer, require_role
-from qa.audit import ReviewError
+from qa.accounts.access import PermissionDenied, Viewer, require_role
+from qa.review.audit import ReviewError
 from qa.i18n import STRINGS
-from qa.store import Store
-from qa.users import create_user, create_user_as
+from qa.store.database import Store
+from qa.accounts.users import create_user, create_user_as
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
-from ui.common import error_text
+from qa.app.common import error_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ERRORS = {c.__name__: c for c in (CallQAError, InputError, PermissionDenied, ReviewError, ModelUnavailable)}
 # modules the app calls: every error they raise must have a key (the app shows it to a signed-in person)
-APP_MODULES = ("access", "auth", "users", "calibration", "assessments", "audit", "overrides", "notes")
+APP_MODULES = ("accounts/access", "accounts/auth", "accounts/users", "calibration/sessions", "review/assessments", "review/audit",
+               "review/overrides", "review/notes")
 
 
 def _error_calls(path: Path):
@@ -45,7 +46,8 @@ def _error_calls(path: Path):
 
 
 def _all_calls():
-    return [(path.stem, *call) for path in sorted((ROOT / "qa").glob("*.py")) for call in _error_calls(path)]
+    return [(path.relative_to(ROOT / "qa").with_suffix("").as_posix(), *call)
+            for path in sorted((ROOT / "qa").rglob("*.py")) for call in _error_calls(path)]
 
 
 def _placeholders(text: str) -> set[str]:

@@ -1,4 +1,4 @@
-"""The results in force kept per call (qa.in_force): overrides and withdrawals, re-scores, the service level with
+"""The results in force kept per call (qa.store.in_force): overrides and withdrawals, re-scores, the service level with
 overrides, what an agent sees before and after Shared, the migration that fills them, and calls hidden from a
 reviewer who has yet to rate them in a calibration session."""
 from __future__ import annotations
@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from qa import assessments as A
-from qa.calibration import create_session, submit_ratings
-from qa.dashboard import dashboard
-from qa.access import get_call
-from qa.in_force import SUMMARY_COLUMNS, Override, Result, call_summary, level_for, rubric_scale, summarize
-from qa.queue import QueueFilter, list_queue, sample_page
-from qa.rescore import rescore
-from qa.review_results import reviewed_calls
-from qa.store import Store
+from qa.review import assessments as A
+from qa.calibration.sessions import create_session, submit_ratings
+from qa.review.dashboard import dashboard
+from qa.accounts.access import get_call
+from qa.store.in_force import SUMMARY_COLUMNS, Override, Result, call_summary, level_for, rubric_scale, summarize
+from qa.review.queue import QueueFilter, list_queue, sample_page
+from qa.review.rescore import rescore
+from qa.review.results import reviewed_calls
+from qa.store.database import Store
 from scoring.rubric_schema import load_rubric
 from reviewhelp import ADMIN, SUP, TOM, TOM_CALL, store, template  # noqa: F401 (fixtures)
 

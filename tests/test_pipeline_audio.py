@@ -9,9 +9,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from qa.cli import main
-from qa.pipeline import Pipeline
-from qa.settings import load_settings
+from qa.cli.main import main
+from qa.pipeline.call import Pipeline
+from qa.config.settings import load_settings
 from scoring.types import LABELS
 from transcribe.errors import InputError
 

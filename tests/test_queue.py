@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from qa.access import PermissionDenied, Viewer
-from qa.queue import QueueFilter, filter_options, flag_options, list_queue, sample
-from qa.pipeline import Pipeline
-from qa.settings import Settings
-from qa.store import Store, call_date
+from qa.accounts.access import PermissionDenied, Viewer
+from qa.review.queue import QueueFilter, filter_options, flag_options, list_queue, sample
+from qa.pipeline.call import Pipeline
+from qa.config.settings import Settings
+from qa.store.database import Store, call_date
 from queuehelp import CALLS, ROOT, WEEK1, WEEK2, build_store
 
 SUP = Viewer("sup", "supervisor")

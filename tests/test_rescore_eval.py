@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.cli import main
-from qa.store import Store
+from qa.cli.main import main
+from qa.store.database import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"
 LAST = (resources.files("rubrics") / "last.yaml").read_text(encoding="utf-8")

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from hostile import transcript
-from qa import assessments as A
-from qa.access import Viewer
-from qa.batch_state import status_counts
-from qa.notes import list_notes
-from qa.store import Store
+from qa.review import assessments as A
+from qa.accounts.access import Viewer
+from qa.batch.state import status_counts
+from qa.review.notes import list_notes
+from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 N_FILES, N_REVIEWED = 200, 40
@@ -26,10 +26,10 @@ ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 COMMON = """
 import sys, time
-from qa import assessments as A
-from qa.access import Viewer
-from qa.notes import add_review_note
-from qa.store import Store
+from qa.review import assessments as A
+from qa.accounts.access import Viewer
+from qa.review.notes import add_review_note
+from qa.store.database import Store
 store, n = Store(sys.argv[1]), int(sys.argv[2])
 sup = Viewer("sup", "supervisor")
 deadline = time.monotonic() + 240

@@ -7,14 +7,14 @@ from importlib import resources
 
 import pytest
 
-from qa import assessments as A
-from qa.access import PermissionDenied, Viewer
-from qa.notes import add_review_note, visible_notes
-from qa.pipeline import Pipeline
-from qa.rescore import rescore
-from qa.review import swap_roles as swap_stored_roles
-from qa.settings import Settings
-from qa.store import Store
+from qa.review import assessments as A
+from qa.accounts.access import PermissionDenied, Viewer
+from qa.review.notes import add_review_note, visible_notes
+from qa.pipeline.call import Pipeline
+from qa.review.rescore import rescore
+from qa.review.roles import swap_roles as swap_stored_roles
+from qa.config.settings import Settings
+from qa.store.database import Store
 from scoring.rubric_schema import load_rubric
 from reviewhelp import (  # noqa: F401 (template and store are fixtures)
     ADMIN, LAN, LAN_CALL, store, SUP, template,
@@ -39,7 +39,7 @@ def test_review_survives_rescore_and_roles_swap(store, tmp_path):
     assert A.get_assessment(store, SUP, call).state == "shared"
     assert [n.text for n in visible_notes(store, SUP, call)] == ["Tone!"]
     assert A.audit_trail(store, SUP, call) == before_trail
-    # the CLI's roles swap (qa.review) re-scores too: the review stays
+    # the CLI's roles swap (qa.review.roles) re-scores too: the review stays
     settings = Settings()
     settings.sentiment.backend = "lexicon"
     swap_stored_roles(store, Pipeline(settings), call, by="sup")
@@ -117,7 +117,7 @@ def test_a_draft_opened_by_another_session_meanwhile_is_retried_not_reported(sto
     """The race behind a duplicate assessment: this write read "no assessment", another session opened the Draft
     and committed, then this write inserts its own. DuckDB refuses the duplicate; the write runs again, sees the
     Draft and goes on."""
-    from qa.audit import ensure_draft, write
+    from qa.review.audit import ensure_draft, write
 
     attempts = []
 

@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.migrations import MIGRATIONS
-from qa.pipeline import CallResult, Pipeline
-from qa.settings import Settings
-from qa.store import Store
+from qa.store.migrations import MIGRATIONS
+from qa.pipeline.call import CallResult, Pipeline
+from qa.config.settings import Settings
+from qa.store.database import Store
 from scoring.rubric import resolve_rubric
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"

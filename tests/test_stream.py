@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import yaml
 
-from qa.pipeline import Pipeline
-from qa.settings import load_settings, settings_from_dict
+from qa.pipeline.call import Pipeline
+from qa.config.settings import load_settings, settings_from_dict
 from scoring.prosody import turn_prosody
 from transcribe.asr import AsrSettings, Recognizer
 from transcribe.audio import SAMPLE_RATE, _Sink, decode, frame_rms, mix_down, speech_regions

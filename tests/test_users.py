@@ -1,4 +1,4 @@
-"""Users, roles, teams and sessions (qa.auth, qa.users, qa.access) and the `callqa users` / `callqa agents`
+"""Users, roles, teams and sessions (qa.accounts.auth, qa.accounts.users, qa.accounts.access) and the `callqa users` / `callqa agents`
 commands, on real DuckDB files. Time is passed in (`now=`), never slept."""
 from datetime import timedelta
 
@@ -6,12 +6,12 @@ import pytest
 from click.testing import CliRunner
 
 from apphelp import PASSWORD, sample_store
-from qa import users
-from qa.access import PermissionDenied, Viewer, call_scope, get_call
-from qa.auth import (SessionLimits, add_user, get_user, session_limits, session_viewer, sign_in, sign_out,
+from qa.accounts import users
+from qa.accounts.access import PermissionDenied, Viewer, call_scope, get_call
+from qa.accounts.auth import (SessionLimits, add_user, get_user, session_limits, session_viewer, sign_in, sign_out,
                      utcnow)
-from qa.cli import main
-from qa.store import Store
+from qa.cli.main import main
+from qa.store.database import Store
 from transcribe.errors import InputError
 
 ADMIN = Viewer("root", "admin")

@@ -1,0 +1,182 @@
+"""Call view: the recording (▶ on any turn or evidence plays from there), the transcript by speaker with
+sentiment colours, each criterion with its evidence and any override beside the automatic result, the
+conversation metrics, the customer's sentiment across the call, and the review (qa.app.call_review): state and
+actions on top, overrides under the criteria, notes and the audit trail at the end.
+
+Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common.go("call", call=call_id)`.
+"""
+from __future__ import annotations
+
+import os
+from typing import Sequence
+
+import streamlit as st
+
+from qa.accounts import access
+from qa.review.assessments import Result, allowed_actions, get_assessment, results
+from qa.calibration.sessions import pending_blind_sessions
+from qa.i18n import criterion_name
+from qa.store.in_force import call_summary
+from qa.review.notes import Note, visible_notes
+from qa.app.call_charts import metrics_panel, sentiment_chart
+from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
+from qa.app.common import Context
+
+SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
+STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}
+
+
+def seek_key(call_id: str) -> str:
+    return f"seek:{call_id}"
+
+
+def audio_player(ctx: Context, card: dict) -> None:
+    st.subheader(ctx.t("audio"))
+    path = card.get("audio_path")
+    if not path:
+        st.info(ctx.t("no_audio"))
+        return
+    if not os.path.exists(path):
+        st.warning(ctx.t("audio_missing", path=path))
+        return
+    start = st.session_state.get(seek_key(card["call_id"]))
+    st.audio(path, start_time=int(start or 0), autoplay=start is not None)
+    if start is not None:
+        st.caption(ctx.t("rev_playing_from", t=start))
+
+
+def seek_button(ctx: Context, card: dict, start: float | None, key: str) -> None:
+    """▶: play the recording from `start` (shown only when the call has a recording)."""
+    if card.get("audio_path") and start is not None and st.button("▶", key=key, help=ctx.t("play_from", t=start)):
+        st.session_state[seek_key(card["call_id"])] = float(start)
+        st.rerun()
+
+
+def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
+    st.subheader(ctx.t("criteria"))
+    evidence = {c["id"]: c for c in card["criteria"] + card["critical"]}
+    for r in items:
+        c = evidence.get(r.criterion_id, {"evidence": [], "reason": ""})
+        name = criterion_name(r.criterion_id, r.name, ctx.lang)
+        score = "—" if r.auto_score is None else f"{r.auto_score:g}/{r.weight or 0:g}"
+        label = f"{STATUS_ICONS.get(r.status, '')} **{name}** — {status_label(ctx, r.status)}"
+        if r.override:
+            label += f" · {ctx.t('rev_auto')}: {status_label(ctx, r.auto_status)}"
+        else:
+            label += f" ({score})"
+        if r.critical:
+            label = f"{ctx.t('rev_critical')}: {label}"
+        with st.expander(label, expanded=r.status == "fail" or r.override is not None):
+            if r.override:
+                o = r.override
+                st.markdown(ctx.t("rev_override_line", status=status_label(ctx, o.status or ""),
+                                  auto=status_label(ctx, r.auto_status), author=o.author,
+                                  when=f"{o.created_at:%Y-%m-%d %H:%M}", reason=o.reason))
+                if r.auto_changed:
+                    st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
+            st.caption(f"{ctx.t('reason')}: {c['reason']}")
+            if not c["evidence"]:
+                st.write(ctx.t("no_evidence"))
+            for k, e in enumerate(c["evidence"]):
+                cols = st.columns([6, 1])
+                cols[0].markdown(f"`{ctx.t('kind_' + e['kind'])}` {ctx.t('turn')} {e['turn']} "
+                                 f"({e['start']:.1f}–{e['end']:.1f} s): **{e['text']}**")
+                with cols[1]:
+                    seek_button(ctx, card, e["start"], f"ev-{card['call_id']}-{r.criterion_id}-{k}")
+
+
+def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> None:
+    """Each turn by speaker, sentiment-coloured, with ▶ and the `notes` written on it."""
+    st.subheader(ctx.t("transcript"))
+    by_turn: dict[int, list[Note]] = {}
+    for n in notes:
+        if n.turn_idx is not None:
+            by_turn.setdefault(n.turn_idx, []).append(n)
+    for turn in card["turns"]:
+        s = turn["sentiment"]
+        agent = turn["speaker"] == "agent"
+        who = ctx.t("agent") if agent else ctx.t("customer")
+        colour = SENTIMENT_COLOURS.get(s["label"] or "", "gray")
+        label = ctx.t(s["label"]) if s["label"] in SENTIMENT_COLOURS else "?"
+        badge = f":{colour}[{label} {s['score'] or 0:.2f}]"
+        low = f" · *{ctx.t('low_confidence')}*" if turn["low_confidence"] else ""
+        marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn["criteria"])
+        with st.chat_message("assistant" if agent else "user"):
+            head, play = st.columns([7, 1])
+            head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {turn['start']:.1f}–{turn['end']:.1f} s"
+                          f" · {badge}{low} {marks}")
+            with play:
+                seek_button(ctx, card, turn["start"], f"turn-{card['call_id']}-{turn['index']}")
+            text = turn["text"] or ""
+            if s["label"] in ("negative", "positive"):  # tinted in the sentiment's colour
+                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+            st.markdown(text)
+            for n in by_turn.get(turn["index"], []):
+                icon = ":material/lock:" if n.kind == "private" else ":material/school:"
+                st.caption(f"{icon} {n.author}, {n.created_at:%Y-%m-%d %H:%M}: {n.text}")
+
+
+def render_call(ctx: Context, call_id: str) -> None:
+    """One call, when the viewer may see it (otherwise the same message as for a call that does not exist)."""
+    card = access.get_call(ctx.store, ctx.viewer, call_id)
+    if card is None:
+        st.error(ctx.t("call_not_found", call=call_id))
+        return
+    blind = pending_blind_sessions(ctx.store, ctx.viewer, call_id)
+    if blind and not st.toggle(ctx.t("rev_blind_reveal"), key=f"rev_blind_{call_id}"):
+        st.header(f"{ctx.t('call')} {card['call_id']}")
+        st.info(ctx.t("rev_blind_notice", sessions=", ".join(f"#{n}" for n in blind)))
+        return
+    items = results(ctx.store, ctx.viewer, call_id)
+    notes = visible_notes(ctx.store, ctx.viewer, call_id)
+    assessment = get_assessment(ctx.store, ctx.viewer, call_id)
+    actions = allowed_actions(ctx.store, ctx.viewer, call_id)
+    total = "—" if card["total"] is None else f"{card['total']:.1f}"
+    st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
+    meta = st.columns(6)
+    meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
+    meta[1].metric(ctx.t("language"), card["language"])
+    meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
+    meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
+    summary = call_summary(card, items)  # the total and service level in force
+    if summary.reviewed_level is not None:
+        meta[5].metric(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
+    if any(r.override for r in items):
+        reviewed = summary.reviewed_total
+        delta = None if reviewed is None or card["total"] is None else round(reviewed - card["total"], 1)
+        meta[4].metric(ctx.t("rev_reviewed_total"), "—" if reviewed is None else f"{reviewed:.1f}", delta=delta)
+    st.caption(f"{ctx.t('source')}: {card['source']}")
+    if card["flags"]:
+        st.warning(f"{ctx.t('flags')}: {', '.join(card['flags'])}")
+    review_bar(ctx, card, actions)
+    audio_player(ctx, card)
+    left, right = st.columns([3, 2])
+    with right:
+        criteria_panel(ctx, card, items)
+        if "edit" in actions:
+            override_forms(ctx, call_id, items)
+        with st.expander(ctx.t("models")):
+            st.json({"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
+                     "code_version": card["code_version"]})
+    with left:
+        transcript_panel(ctx, card, notes)
+    metrics_panel(ctx, card)
+    sentiment_chart(ctx, card)
+    notes_panel(ctx, card, notes, "note" in actions)
+    trail_panel(ctx, call_id)
+
+
+def render(ctx: Context) -> None:
+    """The "call" page: the call named by `?call=`, or a list to pick one from."""
+    asked = st.query_params.get("call")
+    if asked:
+        render_call(ctx, asked)
+        return
+    rows = ctx.store.list_calls(limit=200, scope=access.call_scope(ctx.viewer))
+    if not rows:
+        st.info(ctx.t("no_calls_visible"))
+        return
+    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call")
+    if chosen:
+        st.query_params["call"] = chosen
+        st.rerun()

@@ -1,0 +1,75 @@
+"""Call view: conversation metrics and the customer's sentiment across the call (presentation only)."""
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from qa.app.common import Context
+
+SECONDS = ("handling_time", "agent_talk", "customer_talk", "longest_silence", "hold_time", "longest_hold", "overlap",
+           "first_response_latency", "mean_response_latency")
+SHARES = ("talk_ratio", "silence_share")
+COUNTS = ("holds", "agent_interruptions", "customer_interruptions")
+RATES = ("agent_speech_rate", "customer_speech_rate")
+SHOWN = ("handling_time", "talk_ratio", "silence_share", "longest_silence", "holds", "hold_time",
+         "agent_interruptions", "customer_interruptions", "overlap", "first_response_latency",
+         "mean_response_latency", "agent_speech_rate", "customer_speech_rate", "agent_talk", "customer_talk")
+
+
+def metric_value(ctx: Context, name: str, value: Any) -> str:
+    """A metric as a person reads it: seconds, a percentage, a count, words per minute (unit in the label)."""
+    if value is None:
+        return "—"
+    if name in SECONDS:
+        return f"{value:.1f} s"
+    if name in SHARES:
+        return f"{100 * value:.0f} %"
+    if name in RATES:
+        return f"{value:.0f}"
+    if name in COUNTS:
+        return str(int(value))
+    return str(value)
+
+
+def metrics_panel(ctx: Context, card: dict) -> None:
+    st.subheader(ctx.t("rev_metrics"))
+    m = card.get("metrics")
+    if not m:
+        st.info(ctx.t("rev_no_metrics"))
+        return
+    per_row = 5
+    for i in range(0, len(SHOWN), per_row):
+        cols = st.columns(per_row)
+        for col, name in zip(cols, SHOWN[i:i + per_row]):
+            col.metric(ctx.t("rev_metric_" + name), metric_value(ctx, name, m.get(name)))
+    start, end = m.get("customer_label_start"), m.get("customer_label_end")
+    if start or end:
+        said = {None: "—", "": "—"}
+        line = ctx.t("rev_customer_mood", start=said.get(start) or ctx.t(start), end=said.get(end) or ctx.t(end))
+        if m.get("turned_around"):
+            line += " · " + ctx.t("rev_turned_around")
+        st.caption(line)
+
+
+def sentiment_chart(ctx: Context, card: dict) -> None:
+    """The customer's sentiment polarity (-1 negative … +1 positive) at each of their turns."""
+    st.subheader(ctx.t("rev_sentiment_chart"))
+    points = [{"t": turn["start"], "polarity": turn["sentiment"]["polarity"],
+               "label": ctx.t(turn["sentiment"]["label"]) if turn["sentiment"]["label"] else "?",
+               "turn": turn["index"]}
+              for turn in card["turns"]
+              if turn["speaker"] == "customer" and turn["sentiment"]["polarity"] is not None]
+    if not points:
+        st.info(ctx.t("rev_no_customer_sentiment"))
+        return
+    data = pd.DataFrame(points)
+    x = alt.X("t:Q", title=ctx.t("rev_time_s"))
+    y = alt.Y("polarity:Q", title=ctx.t("rev_polarity"), scale=alt.Scale(domain=[-1, 1]))
+    tooltip = [alt.Tooltip("turn:Q", title=ctx.t("turn")), alt.Tooltip("t:Q", title=ctx.t("rev_time_s")),
+               alt.Tooltip("label:N", title=ctx.t("sentiment")), alt.Tooltip("polarity:Q", format=".2f")]
+    line = alt.Chart(data).mark_line(point=True).encode(x=x, y=y, tooltip=tooltip)
+    zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
+    st.altair_chart(line + zero, width="stretch")

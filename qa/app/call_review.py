@@ -1,0 +1,173 @@
+"""Call view, review part: the assessment's state and the actions the viewer may take, overrides, notes on the
+call or on a turn, the roles swap and the audit trail. Every rule (who may, in which state) is in `qa`: this
+module offers what `qa.review.assessments.allowed_actions` lists and shows qa's refusals in the viewer's language."""
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+import streamlit as st
+
+from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
+from qa.i18n import criterion_name
+from qa.review.notes import KINDS, Note, add_review_note
+from transcribe.errors import CallQAError
+from qa.app.common import Context
+
+FLASH_KEY = "rev_flash"
+COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
+STATUS_CHOICES = ("pass", "fail", "na")
+
+
+def status_label(ctx: Context, status: str | None) -> str:
+    return ctx.t("status_" + status) if status in STATUS_CHOICES else (status or "—")
+
+
+def state_label(ctx: Context, state: str | None) -> str:
+    return ctx.t("rev_state_" + (state or "none"))
+
+
+def show_error(ctx: Context, exc: CallQAError) -> None:
+    """qa's refusal, in the viewer's language."""
+    st.error(ctx.error(exc))
+
+
+def attempt(ctx: Context, action: Callable[[], object], done: str) -> None:
+    """Run a qa write; on success remember `done` (shown after the rerun) and rerun, else show the refusal."""
+    try:
+        action()
+    except CallQAError as exc:
+        show_error(ctx, exc)
+        return
+    st.session_state[FLASH_KEY] = done
+    st.rerun()
+
+
+def flash(ctx: Context) -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message)
+
+
+def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "") -> None:
+    """Buttons for the state changes in `actions` (a comment box for dispute and resolve)."""
+    key = f"{prefix}{call_id}"
+    plain = [a for a in actions if a in ("start", "share", "acknowledge", "finalise")]
+    cols = st.columns(max(len(plain), 1))
+    for col, action in zip(cols, plain):
+        if col.button(ctx.t("rev_action_" + action), key=f"rev_{action}_{key}"):
+            if action == "start":
+                attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
+            else:
+                attempt(ctx, lambda a=action: transition(ctx.store, ctx.viewer, call_id, a),
+                        ctx.t("rev_done_" + action))
+    for action in (a for a in actions if a in COMMENT_REQUIRED):
+        with st.form(f"rev_form_{action}_{key}", clear_on_submit=True):
+            comment = st.text_area(ctx.t("rev_comment_for_" + action), key=f"rev_comment_{action}_{key}")
+            if st.form_submit_button(ctx.t("rev_action_" + action)):
+                attempt(ctx, lambda a=action: transition(ctx.store, ctx.viewer, call_id, a, comment),
+                        ctx.t("rev_done_" + action))
+
+
+def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
+    st.markdown(f"**{ctx.t('rev_override_title')}**")
+    names = {r.criterion_id: criterion_name(r.criterion_id, r.name, ctx.lang) for r in items}
+    with st.form(f"rev_override_{call_id}", clear_on_submit=True):
+        criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=names.get,
+                                 key=f"rev_ov_crit_{call_id}")
+        status = st.radio(ctx.t("rev_new_result"), STATUS_CHOICES, format_func=lambda s: status_label(ctx, s),
+                          horizontal=True, key=f"rev_ov_status_{call_id}")
+        reason = st.text_area(ctx.t("rev_override_reason"), key=f"rev_ov_reason_{call_id}")
+        if st.form_submit_button(ctx.t("rev_override_submit")):
+            attempt(ctx, lambda: override(ctx.store, ctx.viewer, call_id, criterion, status, reason),
+                    ctx.t("rev_done_override", criterion=names.get(criterion, criterion)))
+    active = [r.criterion_id for r in items if r.override]
+    if active:
+        with st.form(f"rev_withdraw_{call_id}", clear_on_submit=True):
+            criterion = st.selectbox(ctx.t("rev_withdraw_which"), active, format_func=names.get,
+                                     key=f"rev_wd_crit_{call_id}")
+            reason = st.text_input(ctx.t("rev_withdraw_reason"), key=f"rev_wd_reason_{call_id}")
+            if st.form_submit_button(ctx.t("rev_withdraw_submit")):
+                attempt(ctx, lambda: withdraw(ctx.store, ctx.viewer, call_id, criterion, reason),
+                        ctx.t("rev_done_withdraw", criterion=names.get(criterion, criterion)))
+
+
+def note_line(ctx: Context, n: Note) -> str:
+    where = ctx.t("rev_on_call") if n.turn_idx is None else f"{ctx.t('turn')} {n.turn_idx}"
+    kind = ctx.t("rev_kind_" + n.kind)
+    return f"**{n.author}** · {n.created_at:%Y-%m-%d %H:%M} · {where} · `{kind}` — {n.text}"
+
+
+def notes_panel(ctx: Context, card: dict, notes: list[Note], can_write: bool) -> None:
+    st.subheader(ctx.t("rev_notes"))
+    if not notes:
+        st.caption(ctx.t("rev_no_notes"))
+    for n in notes:
+        st.markdown(note_line(ctx, n))
+    if not can_write:
+        return
+    call_id = card["call_id"]
+    targets: list[int | None] = [None] + [turn["index"] for turn in card["turns"]]
+    turns = {turn["index"]: turn for turn in card["turns"]}
+
+    def target_label(idx: int | None) -> str:
+        if idx is None:
+            return ctx.t("rev_on_call")
+        turn = turns[idx]
+        who = ctx.t("agent") if turn["speaker"] == "agent" else ctx.t("customer")
+        return f"{ctx.t('turn')} {idx} · {who} · {turn['start']:.1f} s · {turn['text'][:50]}"
+
+    with st.form(f"rev_note_{call_id}", clear_on_submit=True):
+        target = st.selectbox(ctx.t("rev_note_on"), targets, format_func=target_label, key=f"rev_note_turn_{call_id}")
+        kind = st.radio(ctx.t("rev_note_kind"), KINDS, format_func=lambda k: ctx.t("rev_kind_" + k), horizontal=True,
+                        key=f"rev_note_kind_{call_id}", help=ctx.t("rev_note_kind_help"))
+        text = st.text_area(ctx.t("rev_note_text"), key=f"rev_note_text_{call_id}")
+        if st.form_submit_button(ctx.t("rev_note_submit")):
+            attempt(ctx, lambda: add_review_note(ctx.store, ctx.viewer, call_id, text, turn_idx=target, kind=kind),
+                    ctx.t("rev_done_note"))
+
+
+@st.cache_resource
+def get_pipeline(config: str | None) -> object:
+    """The scoring pipeline for re-scoring from the app: settings from $CALLQA_CONFIG (else the defaults)."""
+    from qa.pipeline.call import Pipeline
+    from qa.config.settings import load_settings
+
+    return Pipeline(load_settings(config))
+
+
+def roles_swap(ctx: Context, card: dict) -> None:
+    call_id = card["call_id"]
+    if st.button(ctx.t("rev_swap_roles"), key=f"rev_swap_{call_id}", help=ctx.t("rev_swap_help")):
+        try:
+            pipeline = get_pipeline(os.environ.get("CALLQA_CONFIG"))
+        except CallQAError as exc:
+            show_error(ctx, exc)
+            return
+        attempt(ctx, lambda: swap_roles(ctx.store, ctx.viewer, call_id, pipeline), ctx.t("rev_done_swap"))
+
+
+def trail_panel(ctx: Context, call_id: str) -> None:
+    events = audit_trail(ctx.store, ctx.viewer, call_id)
+    with st.expander(ctx.t("rev_trail") + f" ({len(events)})", expanded=False):
+        if not events:
+            st.caption(ctx.t("rev_no_trail"))
+        for e in events:
+            move = (f" ({state_label(ctx, e.from_state)} → {state_label(ctx, e.to_state)})"
+                    if e.from_state != e.to_state else "")
+            comment = f" — {e.comment}" if e.comment else ""
+            st.markdown(f"{e.created_at:%Y-%m-%d %H:%M:%S} · **{e.actor}** · {ctx.t('rev_action_' + e.action)}"
+                        f"{move}{comment}")
+
+
+def review_bar(ctx: Context, card: dict, actions: list[str]) -> None:
+    """The review's state changes the viewer may make now (and the roles swap for a reviewer, while results
+    may change), with the outcome of the last one."""
+    flash(ctx)
+    states = [a for a in actions if a not in ("edit", "note")]
+    if states:
+        assessment_actions(ctx, card["call_id"], states)
+    if "edit" in actions:
+        roles_swap(ctx, card)
+    elif ctx.viewer.reviews:
+        st.caption(ctx.t("rev_closed"))

@@ -1,0 +1,88 @@
+"""Dashboard page: quality per agent or team over time, as charts and a table, with a CSV of the table.
+The figures come from `qa.review.dashboard` (aggregated in DuckDB, scoped to the viewer); this page only draws them."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from qa.review import dashboard as dash
+from qa.review import queue
+from qa.i18n import criterion_name
+from qa.app.common import Context
+from qa.app.queue import date_range
+
+
+def labels(ctx: Context, data: dash.Dashboard) -> dict[str, str]:
+    """Column key -> the header shown (and written to the CSV)."""
+    out = {k: ctx.t("dash_col_" + k) for k in dash.columns(data) if not k.startswith(("pass_", "level_"))}
+    out.update({f"pass_{cid}": ctx.t("dash_col_pass", name=criterion_name(cid, name, ctx.lang))
+                for cid, name in data.criteria})
+    out.update({f"level_{level}": ctx.t("dash_col_level", level=level, label=label) for level, label in data.levels})
+    return out
+
+
+def controls(ctx: Context, opts: queue.FilterOptions) -> tuple[str, str, queue.QueueFilter]:
+    row = st.columns(4)
+    period = row[0].selectbox(ctx.t("dash_period"), dash.PERIODS, index=1, key="dash_period",
+                              format_func=lambda p: ctx.t("dash_period_" + p))
+    group = row[1].radio(ctx.t("dash_group"), dash.GROUPS, key="dash_group", horizontal=True,
+                         format_func=lambda g: ctx.t("dash_group_" + g))
+    with row[2]:
+        date_from, date_to = date_range(ctx, opts.first_date, opts.last_date, "dash_dates")
+    if group == "team":
+        chosen = row[3].multiselect(ctx.t("queue_teams"), opts.teams, key="dash_teams")
+        filt = queue.QueueFilter(date_from=date_from, date_to=date_to, teams=tuple(chosen))
+    else:
+        chosen = row[3].multiselect(ctx.t("queue_agents"), opts.agents, key="dash_agents")
+        filt = queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(chosen))
+    return period, group, filt
+
+
+def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str], period: str,
+                    group: str) -> None:
+    """The chosen measure per agent or team: a line over the periods (bars for the whole range)."""
+    measures = [k for k in names if k not in ("period", "group")]
+    measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=names.get,
+                           index=measures.index("mean_total"))
+    st.caption(ctx.t("dash_chart_over_time", measure=names[measure], group=ctx.t("dash_group_" + group)))
+    frame = pd.DataFrame(shown)
+    if period == "all":
+        st.bar_chart(frame.set_index("group")[[measure]])
+    else:
+        st.line_chart(frame.pivot_table(index="period", columns="group", values=measure, aggfunc="first"))
+
+
+def chart_criteria(ctx: Context, data: dash.Dashboard, group: str) -> None:
+    """Pass rate of each criterion per agent or team over the whole range."""
+    if not data.criteria:
+        return
+    st.caption(ctx.t("dash_chart_criteria", group=ctx.t("dash_group_" + group)))
+    rows = dash.records(data, ctx.t("dash_period_all"))
+    frame = pd.DataFrame({criterion_name(cid, name, ctx.lang): [r[f"pass_{cid}"] for r in rows]
+                          for cid, name in data.criteria}, index=[r["group"] for r in rows])
+    st.bar_chart(frame, stack=False)
+
+
+def render(ctx: Context) -> None:
+    """The dashboard (reviewers only: see qa.app.pages; the data is scoped by qa.review.dashboard either way)."""
+    st.header(ctx.t("dash_title"))
+    opts = queue.filter_options(ctx.store, ctx.viewer)
+    if opts.first_date is None:
+        st.info(ctx.t("no_calls_visible"))
+        return
+    period, group, filt = controls(ctx, opts)
+    data = dash.dashboard(ctx.store, ctx.viewer, filt, period=period, group=group)
+    if not data.rows:
+        st.info(ctx.t("dash_none"))
+        return
+    names = labels(ctx, data)
+    shown = dash.records(data, ctx.t("dash_period_all"))
+    chart_over_time(ctx, shown, names, period, group)
+    whole = data if period == "all" else dash.dashboard(ctx.store, ctx.viewer, filt, period="all", group=group)
+    chart_criteria(ctx, whole, group)
+    st.subheader(ctx.t("dash_table"))
+    st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
+    st.download_button(ctx.t("dash_download"), dash.to_csv(shown, names), file_name=f"callqa-{group}-{period}.csv",
+                       mime="text/csv", key="dash_download")

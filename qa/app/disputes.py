@@ -1,0 +1,27 @@
+"""Reviewers' page ("disputes"): the open disputes of the calls they may see, each with the agent's comment, a
+link to the call (change overrides there first when the agent is right) and the resolution."""
+from __future__ import annotations
+
+import streamlit as st
+
+from qa.review.assessments import allowed_actions, open_disputes
+from qa.app.call_review import assessment_actions, flash
+from qa.app.common import Context, go
+
+
+def render(ctx: Context) -> None:
+    st.header(ctx.t("rev_disputes_title"))
+    flash(ctx)
+    disputes = open_disputes(ctx.store, ctx.viewer)
+    if not disputes:
+        st.info(ctx.t("rev_no_disputes"))
+        return
+    for d in disputes:
+        with st.container(border=True):
+            st.markdown(ctx.t("rev_dispute_line", call=d.call_id, agent=d.agent_id or "—", who=d.disputed_by,
+                              when=f"{d.disputed_at:%Y-%m-%d %H:%M}"))
+            st.markdown(f"> {d.comment or ''}")
+            if st.button(ctx.t("rev_open_call"), key=f"disp_open_{d.call_id}"):
+                go("call", call=d.call_id)
+            resolve = [a for a in allowed_actions(ctx.store, ctx.viewer, d.call_id) if a == "resolve"]
+            assessment_actions(ctx, d.call_id, resolve, prefix="disp_")

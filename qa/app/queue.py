@@ -1,0 +1,131 @@
+"""Review queue page: filters over the scored calls, one page of results at a time, review samples, and a way to
+open a call. Every query and permission rule is in `qa.review.queue` (this page only draws widgets and tables)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from qa.review import queue
+from qa.i18n import criterion_name
+from qa.app.common import Context, go
+
+PAGE_SIZE = 100
+
+
+def date_range(ctx: Context, first: date, last: date, key: str) -> tuple[date | None, date | None]:
+    """A from–to date picker (a half-picked range leaves the end open)."""
+    picked = st.date_input(ctx.t("queue_dates"), value=(first, last), key=key)
+    picked = picked if isinstance(picked, (tuple, list)) else (picked,)
+    return (picked[0] if picked else None), (picked[1] if len(picked) > 1 else None)
+
+
+def filter_form(ctx: Context, opts: queue.FilterOptions) -> queue.QueueFilter:
+    """The queue's filter widgets, as a QueueFilter."""
+    names = dict(opts.criteria)
+    with st.expander(ctx.t("queue_filters"), expanded=True):
+        row = st.columns(4)
+        with row[0]:
+            date_from, date_to = date_range(ctx, opts.first_date, opts.last_date, "queue_dates")
+        agents = row[1].multiselect(ctx.t("queue_agents"), opts.agents, key="queue_agents")
+        teams = row[2].multiselect(ctx.t("queue_teams"), opts.teams, key="queue_teams")
+        languages = row[3].multiselect(ctx.t("queue_languages"), opts.languages, key="queue_languages")
+        row = st.columns(4)
+        low, high = row[0].slider(ctx.t("queue_score_band"), 0, 100, (0, 100), key="queue_score")
+        failed = row[1].multiselect(ctx.t("queue_failed"), list(names), key="queue_failed",
+                                    format_func=lambda c: criterion_name(c, names[c], ctx.lang))
+        flags = row[2].multiselect(ctx.t("queue_flags"), opts.flags, key="queue_flags")
+        states = row[3].multiselect(ctx.t("queue_states"), list(queue.REVIEW_STATES), key="queue_states",
+                                    format_func=lambda s: ctx.t("queue_state_" + s))
+    return queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(agents), teams=tuple(teams),
+                             languages=tuple(languages), score_min=low if low > 0 else None,
+                             score_max=high if high < 100 else None, failed_criteria=tuple(failed),
+                             flags=tuple(flags), review_states=tuple(states))
+
+
+def table(ctx: Context, rows: list[queue.QueueRow], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The rows as the results table shows them."""
+    def crit(c: str) -> str:
+        return criterion_name(c, names.get(c, c), ctx.lang)
+    return [{ctx.t("call"): r.call_id, ctx.t("queue_col_date"): r.call_date, ctx.t("queue_col_week"): r.week,
+             ctx.t("agent_id"): r.agent_id, ctx.t("queue_col_team"): r.team, ctx.t("language"): r.language,
+             ctx.t("total"): r.total,
+             ctx.t("queue_col_level"): f"{r.service_level} {r.service_label}" if r.service_level else None,
+             ctx.t("queue_col_failed"): ctx.t("queue_blind") if r.blind else ", ".join(crit(c) for c in r.failed),
+             ctx.t("flags"): ", ".join(r.flags),
+             ctx.t("queue_col_state"): ctx.t("queue_state_" + r.review_state)
+             if r.review_state in queue.REVIEW_STATES else r.review_state} for r in rows]
+
+
+def open_call(ctx: Context, rows: list[queue.QueueRow]) -> None:
+    """Pick one of the shown calls and open it on the call page."""
+    ids = [r.call_id for r in rows]
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(ctx.t("queue_open"), ids, key="queue_open")
+    if right.button(ctx.t("queue_open_button"), key="queue_open_button") and chosen:
+        go("call", call=chosen)
+
+
+def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
+    order = st.selectbox(ctx.t("queue_order"), queue.ORDERS, key="queue_order",
+                         format_func=lambda o: ctx.t("queue_order_" + o))
+    page_no = page_number(ctx, "queue_page_no", repr((filt, order)))
+    result = queue.list_queue(ctx.store, ctx.viewer, filt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
+                              order=order)
+    show_page(ctx, result, page_no, names)
+
+
+def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[str, str]) -> None:
+    """One page of calls (a queue page or a sample page): which calls of how many, the table, and Open."""
+    if not result.rows:
+        st.info(ctx.t("queue_none"))
+        return
+    first = (page_no - 1) * PAGE_SIZE + 1
+    st.caption(ctx.t("queue_showing", first=first, last=first + len(result.rows) - 1, total=result.total))
+    st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
+    open_call(ctx, result.rows)
+
+
+def page_number(ctx: Context, key: str, asked: str) -> int:
+    """The page number input; back to page 1 whenever `asked` (the filters, order or sample) changes."""
+    if st.session_state.get(key + "_asked") != asked:
+        st.session_state[key + "_asked"] = asked
+        st.session_state[key] = 1
+    return int(st.number_input(ctx.t("queue_page_no"), min_value=1, step=1, key=key))
+
+
+def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
+    row = st.columns(3)
+    method = row[0].selectbox(ctx.t("queue_sample_method"), queue.SAMPLE_METHODS, key="queue_method",
+                              format_func=lambda m: ctx.t("queue_method_" + m))
+    per = int(row[1].number_input(ctx.t("queue_sample_n"), min_value=1, max_value=queue.MAX_PER_AGENT_WEEK,
+                                  value=5, step=1, key="queue_sample_n"))
+    seed = int(row[2].number_input(ctx.t("queue_sample_seed"), min_value=0, value=0, step=1,
+                                   key="queue_sample_seed"))
+    asked = repr((filt, method, per, seed))
+    if st.button(ctx.t("queue_sample_draw"), key="queue_sample_draw", type="primary"):
+        st.session_state["queue_sample"] = asked
+    if st.session_state.get("queue_sample") != asked:  # nothing drawn yet, or drawn with other settings
+        st.info(ctx.t("queue_sample_hint"))
+        return
+    page_no = page_number(ctx, "queue_sample_page_no", asked)
+    result = queue.sample_page(ctx.store, ctx.viewer, filt, method, per, seed, limit=PAGE_SIZE,
+                               offset=(page_no - 1) * PAGE_SIZE)
+    st.caption(ctx.t("queue_sample_result", n=result.total, method=ctx.t("queue_method_" + method), per=per,
+                     seed=seed))
+    show_page(ctx, result, page_no, names)
+
+
+def render(ctx: Context) -> None:
+    """The review queue (reviewers only: see qa.app.pages; the data is scoped by qa.review.queue either way)."""
+    st.header(ctx.t("queue_title"))
+    opts = queue.filter_options(ctx.store, ctx.viewer)
+    if opts.first_date is None:
+        st.info(ctx.t("no_calls_visible"))
+        return
+    filt = filter_form(ctx, opts)
+    names = dict(opts.criteria)
+    mode = st.radio(ctx.t("queue_mode"), ("list", "sample"), key="queue_mode", horizontal=True,
+                    format_func=lambda m: ctx.t("queue_mode_" + m))
+    (show_list if mode == "list" else show_sample)(ctx, filt, names)

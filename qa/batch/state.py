@@ -1,0 +1,183 @@
+"""The batch's memory in the store: one row per input file (`batch_files`) and one summary per run
+(`batch_runs`). Planning decides what a run must do; `commit` stores finished calls together with their
+file statuses in one transaction, so a run killed at any moment loses at most the uncommitted calls
+(redone on resume) and never stores a call twice.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime, timezone
+from typing import Any, Iterable
+
+from qa.batch.types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
+from qa.config.batch import BatchSettings, path_metadata
+from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
+from qa.store.database import Store
+from transcribe.audio import file_sha256
+
+NOT_REGULAR = ("is not a regular file (a named pipe, socket or device) — callqa scores only regular files: "
+               "remove it from the folder, or give the recording it stands for")
+COLUMNS = ("path", "sha256", "size", "mtime_ns", "call_id", "status", "reason", "attempts", "run_id", "agent_id",
+           "call_date", "customer_id", "meta", "audio_seconds", "updated_at")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _row(path: str, status: str, run_id: str, *, sha: str | None = None, size: int | None = None,
+         mtime_ns: int | None = None, call_id: str | None = None, reason: str | None = None, attempts: int = 0,
+         meta: dict[str, Any] | None = None) -> dict[str, Any]:
+    meta = meta or {}
+    return dict(path=path, sha256=sha, size=size, mtime_ns=mtime_ns, call_id=call_id, status=status, reason=reason,
+                attempts=attempts, run_id=run_id, agent_id=meta.get("agent_id"), call_date=meta.get("date"),
+                customer_id=meta.get("customer_id"), meta=json.dumps(meta, ensure_ascii=False) if meta else None,
+                audio_seconds=None, updated_at=_now())
+
+
+def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
+         retry_failed: bool = False) -> tuple[list[Task], list[FileOutcome]]:
+    """Split `files` into tasks to run and outcomes settled now (skipped, or failed before any work),
+    and record the plan: tasks become `queued` (a `running` row left by a killed run is queued again)."""
+    with store.connect() as con:
+        known = {r[0]: r for r in con.execute(
+            "SELECT path, sha256, size, mtime_ns, status, call_id, reason, attempts FROM batch_files").fetchall()}
+    done_by_sha = {r[1]: (r[0], r[5]) for r in known.values() if r[4] == DONE and r[1]}
+    tasks: list[Task] = []
+    settled: list[FileOutcome] = []
+    rows: list[dict[str, Any]] = []
+    for path in files:
+        meta = path_metadata(path, settings)
+        prev = known.get(path)
+        try:
+            st, sha = call_with_limit(lambda: _identify(path, prev), settings.file_timeout)
+        except (OSError, FileTimeout) as exc:
+            if isinstance(exc, FileTimeout):
+                reason = timeout_reason(settings.file_timeout, "to read (for its content hash) and was given up")
+            elif isinstance(exc, FileNotFoundError):
+                reason = "file or folder not found — check the path"
+            else:
+                reason = f"cannot be read ({exc.strerror}) — give the user running callqa read access"
+            settled.append(FileOutcome(path, error=f"{path}: {reason}", reason=reason, status=FAILED, meta=meta))
+            continue
+        if sha is None:
+            settled.append(FileOutcome(path, error=f"{path}: {NOT_REGULAR}", reason=NOT_REGULAR, status=FAILED,
+                                       meta=meta))
+            continue
+        info = dict(sha=sha, size=st.st_size, mtime_ns=st.st_mtime_ns, meta=meta)
+        if prev and prev[1] == sha and prev[4] == DONE:
+            settled.append(FileOutcome(path, call_id=prev[5], status=SKIPPED, sha256=sha, meta=meta,
+                                       reason="already done (same content)"))
+            continue
+        if prev and prev[1] == sha and prev[4] == FAILED and not retry_failed:
+            settled.append(FileOutcome(path, status=SKIPPED, sha256=sha, meta=meta,
+                                       reason=f"failed before ({prev[6]}); use --retry-failed to try again"))
+            continue
+        twin = done_by_sha.get(sha)
+        if twin and twin[0] != path:
+            reason = f"same content as {twin[0]} (call {twin[1]})" if twin[1] else f"same content as {twin[0]}"
+            settled.append(FileOutcome(path, call_id=twin[1], status=SKIPPED, sha256=sha, meta=meta, reason=reason))
+            rows.append(_row(path, SKIPPED, run_id, call_id=twin[1], reason=reason, **info))
+            continue
+        done_by_sha[sha] = (path, None)  # a later file with the same bytes in this run is its duplicate
+        attempts = prev[7] if prev and prev[1] == sha and prev[7] else 0
+        tasks.append(Task(path, sha, st.st_size, st.st_mtime_ns, meta))
+        rows.append(_row(path, QUEUED, run_id, attempts=attempts, **info))
+    for o in settled:
+        if o.status == FAILED:
+            rows.append(_row(o.path, FAILED, run_id, reason=o.reason, attempts=1, meta=o.meta))
+    _upsert(store, rows)
+    return tasks, settled
+
+
+def _identify(path: str, prev: tuple | None) -> tuple[os.stat_result, str | None]:
+    """(stat, content hash) of a file; the hash is None for anything but a regular file, which is never
+    opened (reading a named pipe waits for a writer forever)."""
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        return st, None
+    if prev and prev[1] and prev[2] == st.st_size and prev[3] == st.st_mtime_ns:
+        return st, prev[1]  # unchanged size and mtime: trust the stored hash, don't re-read the file
+    return st, file_sha256(path)
+
+
+def _upsert(store: Store, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    import pyarrow as pa
+
+    table = pa.table({c: [r[c] for r in rows] for c in COLUMNS},
+                     schema=pa.schema([(c, pa.int64() if c in ("size", "mtime_ns", "attempts") else
+                                        pa.float64() if c == "audio_seconds" else
+                                        pa.timestamp("us") if c == "updated_at" else pa.string()) for c in COLUMNS]))
+    with store.transaction() as con:
+        con.register("plan_rows", table)
+        con.execute(f"INSERT OR REPLACE INTO batch_files SELECT {', '.join(COLUMNS)} FROM plan_rows")
+        con.unregister("plan_rows")
+
+
+def commit(store: Store, outcomes: list[FileOutcome], running: Iterable[Task], run_id: str) -> None:
+    """Store finished calls and their statuses, and mark dispatched files `running`, in one transaction."""
+    from qa.batch.parquet_results import ingest
+
+    now = _now()
+    done = [[o.path, o.call_id, o.audio_seconds] for o in outcomes if o.status == DONE]
+    failed = [[o.path, o.reason or o.error] for o in outcomes if o.status == FAILED]
+    dispatched = [t.path for t in running]
+    with store.transaction() as con:  # a few statements per group, not per file: the app waits less
+        store.write_calls(con, [o.result for o in outcomes if o.status == DONE and o.result is not None], run_id)
+        for o in outcomes:
+            if o.status == DONE and o.result is None and o.parquet:
+                ingest(con, o.parquet, o.call_id)
+        if done:
+            con.execute("UPDATE batch_files SET status = ?, call_id = v.call_id, reason = NULL, "
+                        "audio_seconds = v.secs, attempts = coalesce(attempts, 0) + 1, run_id = ?, updated_at = ? "
+                        f"FROM (VALUES {_rows(done)}) AS v(p, call_id, secs) WHERE path = v.p",
+                        [DONE, run_id, now, *(x for row in done for x in row)])
+        if failed:
+            con.execute("INSERT INTO failures VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(failed)),
+                        [x for o in outcomes if o.status == FAILED for x in (o.path, run_id, o.error, now)])
+            con.execute("UPDATE batch_files SET status = ?, reason = v.reason, attempts = coalesce(attempts, 0) + 1, "
+                        f"run_id = ?, updated_at = ? FROM (VALUES {_rows(failed)}) AS v(p, reason) WHERE path = v.p",
+                        [FAILED, run_id, now, *(x for row in failed for x in row)])
+        if dispatched:
+            con.execute("UPDATE batch_files SET status = ?, run_id = ?, updated_at = ? WHERE status = ? AND path IN ("
+                        + ", ".join("?" * len(dispatched)) + ")", [RUNNING, run_id, now, QUEUED, *dispatched])
+
+
+def _rows(rows: list[list[Any]]) -> str:
+    """Placeholders for a VALUES list of equally long rows."""
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    return ", ".join([one] * len(rows))
+
+
+def record_summary(store: Store, s: BatchSummary) -> None:
+    with store.transaction() as con:
+        con.execute("INSERT OR REPLACE INTO batch_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [s.run_id, s.engine, s.workers, s.n_files, s.n_done, s.n_failed, s.n_skipped, s.audio_seconds,
+                     s.wall_seconds, _now()])
+
+
+def file_statuses(store: Store, status: str | None = None) -> list[dict[str, Any]]:
+    """Every file the batch knows, with its status and reason (optionally only one status)."""
+    with store.connect() as con:
+        rows = con.execute("SELECT * FROM batch_files" + (" WHERE status = ?" if status else "") + " ORDER BY path",
+                           [status] if status else []).fetchall()
+    return [dict(zip(COLUMNS, r)) for r in rows]
+
+
+def status_counts(store: Store) -> dict[str, int]:
+    with store.connect() as con:
+        rows = con.execute("SELECT status, count(*) FROM batch_files GROUP BY status").fetchall()
+    return {s: n for s, n in rows}
+
+
+def recent_runs(store: Store, n: int = 5) -> list[dict[str, Any]]:
+    keys = ("run_id", "engine", "workers", "n_files", "n_done", "n_failed", "n_skipped", "audio_seconds",
+            "wall_seconds", "finished_at")
+    with store.connect() as con:
+        rows = con.execute(f"SELECT {', '.join(keys)} FROM batch_runs ORDER BY finished_at DESC LIMIT ?",
+                           [n]).fetchall()
+    return [dict(zip(keys, r)) for r in rows]

@@ -1,0 +1,219 @@
+"""`callqa` command line: thin wrappers that parse arguments, call one `qa` function and print."""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from typing import Any
+
+import click
+
+from qa import __version__
+from transcribe.errors import CallQAError
+
+DEFAULT_DB = os.environ.get("CALLQA_DB", "callqa.duckdb")
+db_option = click.option("--db", default=DEFAULT_DB, show_default=True, envvar="CALLQA_DB",
+                         help="DuckDB file holding the results.")
+config_option = click.option("--config", "config", default=None, envvar="CALLQA_CONFIG",
+                             help="Settings file (YAML); see README 'Configuration'.")
+
+
+def _fail(exc: CallQAError) -> None:
+    raise click.ClickException(exc.message)
+
+
+def _settings(config: str | None, overrides: dict[str, Any]):
+    from qa.config.settings import load_settings
+
+    try:
+        return load_settings(config, overrides)
+    except CallQAError as exc:
+        _fail(exc)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="callqa")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+def main(verbose: int) -> None:
+    """Call-center QA: transcribe, diarize and score calls against the LAST rubric."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")  # in-memory audio is used
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@config_option
+@click.option("--rubric", default=None, help="Built-in rubric name or rubric YAML file (setting: rubric).")
+@click.option("--model", default=None, help="Whisper model: size alias, hub id or local folder (asr.model).")
+@click.option("--device", default=None, help="auto, cpu or cuda (asr.device).")
+@click.option("--compute-type", default=None, help="auto, int8, float16, ... (asr.compute_type).")
+@click.option("--language", type=click.Choice(["auto", "vi", "en", "segment"]), default=None, help="asr.language")
+@click.option("--vad/--no-vad", default=None, help="Voice activity filter before recognition (asr.vad).")
+@click.option("--agent-channel", type=click.Choice(["left", "right", "auto"]), default=None,
+              help="Stereo channel that holds the agent (audio.agent_channel).")
+@click.option("--sentiment-backend", type=click.Choice(["auto", "transformers", "lexicon"]), default=None)
+@click.option("--diarization-backend", type=click.Choice(["auto", "pyannote", "offline"]), default=None,
+              help="Mono diarization (diarization.backend).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or per-call lines.")
+@click.option("--workers", type=click.IntRange(1), default=None,
+              help="Worker processes (or Ray actors), each loading the models once (batch.workers).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default=None, help="batch.engine")
+@click.option("--retry-failed", is_flag=True, help="Score again the files that failed in earlier runs.")
+@click.option("--path-pattern", default=None,
+              help='Call metadata from file paths, e.g. "{agent_id}_{date}_{customer_id}" (batch.path_pattern).')
+@click.option("--results-dir", default=None, help="Ray engine: folder for per-call Parquet (batch.results_dir).")
+@click.option("--ray-address", default=None, help="Ray engine: cluster address (batch.ray_address).")
+@click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+              help="Stop and fail a file that takes longer than this; 0: no limit (batch.file_timeout, default 3600).")
+def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | None, model: str | None,
+          device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
+          agent_channel: str | None, sentiment_backend: str | None, diarization_backend: str | None,
+          quiet: bool, workers: int | None, engine: str | None, retry_failed: bool, path_pattern: str | None,
+          results_dir: str | None, ray_address: str | None, file_timeout: float | None) -> None:
+    """Score recordings and transcript files (files or folders) and store the results in DB.
+
+    Resumable: files already scored (same content) are skipped; see `callqa status`."""
+    from qa.cli.console import print_report, run_score
+
+    overrides = {"rubric": rubric,
+                 "asr": {"model": model, "device": device, "compute_type": compute_type, "language": language,
+                         "vad": vad},
+                 "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
+                 "diarization": {"backend": diarization_backend},
+                 "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
+                           "results_dir": results_dir, "ray_address": ray_address, "file_timeout": file_timeout}}
+    settings = _settings(config, overrides)
+    try:
+        report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
+    except CallQAError as exc:
+        _fail(exc)
+    print_report(report, quiet=quiet)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("call_id")
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the whole scorecard as JSON.")
+def show(call_id: str, db: str, as_json: bool) -> None:
+    """Show one call's scorecard."""
+    from qa.cli.console import format_scorecard
+    from qa.store.database import Store
+
+    if not os.path.exists(db):
+        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
+    try:
+        card = Store(db).get_call(call_id)
+    except CallQAError as exc:
+        _fail(exc)
+    if card is None:
+        raise click.ClickException(f"no call {call_id!r} in {db} — `callqa list --db {db}` shows the stored calls")
+    click.echo(json.dumps(card, ensure_ascii=False, indent=2, default=str) if as_json else format_scorecard(card))
+
+
+@main.command(name="list")
+@db_option
+def list_calls(db: str) -> None:
+    """List stored calls with their totals."""
+    from qa.cli.console import format_call_row
+    from qa.store.database import Store
+
+    if not os.path.exists(db):
+        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
+    for row in Store(db).list_calls():
+        click.echo(format_call_row(row))
+
+
+@main.command()
+@db_option
+@config_option
+@click.option("--no-app", is_flag=True, help="Score the sample calls but do not start the app.")
+@click.option("--port", default=8501, show_default=True)
+@click.option("--address", default="localhost", show_default=True,
+              help="Interface the app listens on (0.0.0.0 to share it on your network).")
+def demo(db: str, config: str | None, no_app: bool, port: int, address: str) -> None:
+    """Score the bundled sample calls and open the reviewer app."""
+    from qa.cli.demo import run_demo
+
+    settings = _settings(config, {})
+    try:
+        code = run_demo(settings, db, open_app=not no_app, port=port, address=address)
+    except CallQAError as exc:
+        _fail(exc)
+    sys.exit(code)
+
+
+@main.command()
+@db_option
+@click.option("--port", default=8501, show_default=True)
+@click.option("--address", default="localhost", show_default=True,
+              help="Interface the app listens on (0.0.0.0 to share it on your network).")
+@click.option("--session-idle-minutes", type=click.FloatRange(0, min_open=True), default=None,
+              help="Sign people out after this many minutes without use [default: $CALLQA_SESSION_IDLE_MINUTES "
+                   "or 60].")
+@click.option("--session-max-hours", type=click.FloatRange(0, min_open=True), default=None,
+              help="Sign people out this many hours after sign-in [default: $CALLQA_SESSION_MAX_HOURS or 12].")
+def app(db: str, port: int, address: str, session_idle_minutes: float | None,
+        session_max_hours: float | None) -> None:
+    """Start the reviewer app (Streamlit) on DB."""
+    from qa.cli.demo import launch_app
+
+    sys.exit(launch_app(db, port, address, session_idle_minutes=session_idle_minutes,
+                        session_max_hours=session_max_hours))
+
+
+@main.group()
+def models() -> None:
+    """List or download the configured models."""
+
+
+@models.command(name="list")
+@config_option
+def models_list(config: str | None) -> None:
+    """Show each configured model and whether it is available offline."""
+    from qa.pipeline.models import model_status
+
+    for row in model_status(_settings(config, {})):
+        mark = "ok     " if row["available"] else "missing"
+        click.echo(f"{mark} {row['setting']:<22} {row['model']}  {row['detail']}")
+
+
+@models.command(name="pull")
+@config_option
+def models_pull(config: str | None) -> None:
+    """Download every configured model once (needs network; gated pyannote models need HF_TOKEN)."""
+    from qa.pipeline.models import pull_models
+
+    failures = 0
+    for row in pull_models(_settings(config, {})):
+        click.echo(f"{'ok' if row['available'] else 'FAILED':<7} {row['setting']:<22} {row['model']}  {row['detail']}")
+        failures += not row["available"]
+    sys.exit(1 if failures else 0)
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy against references (diarization, speech recognition, rubric)."""
+
+
+@main.command(name="check-rubric")
+@click.argument("path")
+def check_rubric(path: str) -> None:
+    """Validate a rubric YAML file and print its criteria."""
+    from scoring.rubric import resolve_rubric
+
+    try:
+        rubric = resolve_rubric(path)
+    except CallQAError as exc:
+        _fail(exc)
+    click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
+
+
+# register their commands on `main`
+from qa.cli import batch, calibration, rubric, speech, users, voices  # noqa: E402,F401

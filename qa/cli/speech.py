@@ -1,0 +1,186 @@
+"""Speech commands of `callqa`: `eval diarization|asr|roles`, `roles swap`, `models convert`.
+Registered on the groups of `qa.cli.main` (imported at the end of that module)."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from qa.cli.main import _fail, _settings, config_option, db_option, eval_group, main, models
+from transcribe.errors import CallQAError
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+backend_option = click.option("--backend", type=click.Choice(["auto", "pyannote", "offline"]), default=None,
+                              help="Mono diarization backend (diarization.backend).")
+
+
+def _diarizer(settings):
+    from transcribe.diarize import make_diarizer
+
+    return make_diarizer(settings.diarization, cache_dir=settings.models_dir)
+
+
+@eval_group.command(name="diarization")
+@click.option("--ref", required=True, help="RTTM file, or a folder of <recording name>.rttm files.")
+@click.argument("audio", nargs=-1, required=True)
+@config_option
+@backend_option
+@click.option("--mix", is_flag=True, help="Mix stereo recordings down and diarize them like mono ones.")
+@json_option
+def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backend: str | None, mix: bool,
+                     as_json: bool) -> None:
+    """Diarization error rate per recording and overall (collar 0.25 s either side, overlap scored).
+    Stereo recordings are scored by their channels, mono ones by the configured diarizer."""
+    from qa.evaluation.speech import der_rows, hypothesis_segments, rttm_segments
+
+    settings = _settings(config, {"diarization": {"backend": backend}})
+    try:
+        diarizer = _diarizer(settings)
+        pairs = []
+        for path in audio:
+            hyp, method, seconds = hypothesis_segments(path, diarizer, mix=mix)
+            pairs.append((os.path.basename(path), rttm_segments(ref, path), hyp, method, seconds))
+        rows, overall = der_rows(pairs)
+    except CallQAError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps({"files": [r.__dict__ for r in rows], "overall_der": overall}, indent=2))
+        return
+    click.echo(f"{'file':<28} {'DER':>6} {'missed':>7} {'false':>7} {'confus.':>7} {'speech':>7}  method")
+    for r in rows:
+        click.echo(f"{r.file:<28} {r.der:6.3f} {r.missed:7.2f} {r.false_alarm:7.2f} {r.confusion:7.2f} "
+                   f"{r.total:7.2f}  {r.method}")
+    click.echo(f"{'overall':<28} {overall:6.3f}")
+
+
+@eval_group.command(name="asr")
+@click.option("--ref", required=True, help="Reference transcript JSON or .txt, or a folder of them named after "
+                                           "the recordings.")
+@click.argument("inputs", nargs=-1, required=True)
+@config_option
+@click.option("--model", default=None, help="asr.model")
+@click.option("--language", type=click.Choice(["auto", "vi", "en", "segment"]), default=None, help="asr.language")
+@json_option
+def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str | None, language: str | None,
+             as_json: bool) -> None:
+    """Word and character error rates of recordings (recognised with asr.model) or of transcript JSON files
+    against references. Vietnamese words count syllable by syllable."""
+    from qa.evaluation.speech import Totals, error_rates, find_reference, reference_text
+    from qa.pipeline.call import is_transcript_file
+
+    settings = _settings(config, {"asr": {"model": model, "language": language}})
+    totals = Totals()
+    try:
+        recognizer = None
+        for path in inputs:
+            ref_path = find_reference(ref, path, (".json", ".txt"))
+            if is_transcript_file(path):
+                hyp = reference_text(path)
+            else:
+                from transcribe.asr import Recognizer
+                from transcribe.audio import decode
+
+                recognizer = recognizer or Recognizer(settings.asr, cache_dir=settings.models_dir)
+                with decode(path) as audio:
+                    words = [w for ch in audio.channels for w in recognizer.transcribe(ch).words]
+                hyp = " ".join(w.text for w in sorted(words, key=lambda w: w.start))
+            r = error_rates(reference_text(ref_path), hyp)
+            totals.rows.append({"file": os.path.basename(path), **r.__dict__})
+    except CallQAError as exc:
+        _fail(exc)
+    overall = {"wer": totals.overall("word_edits", "ref_words"), "cer": totals.overall("char_edits", "ref_chars")}
+    if as_json:
+        click.echo(json.dumps({"files": totals.rows, "overall": overall}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'file':<28} {'WER':>6} {'CER':>6} {'words':>6}")
+    for r in totals.rows:
+        click.echo(f"{r['file']:<28} {r['wer']:6.3f} {r['cer']:6.3f} {r['ref_words']:6d}")
+    click.echo(f"{'overall':<28} {overall['wer']:6.3f} {overall['cer']:6.3f}")
+
+
+@eval_group.command(name="roles")
+@click.option("--ref", required=True, help="Folder of reference transcript JSON files named after the recordings.")
+@click.argument("audio", nargs=-1, required=True)
+@config_option
+@backend_option
+@json_option
+def eval_roles(ref: str, audio: tuple[str, ...], config: str | None, backend: str | None, as_json: bool) -> None:
+    """Role accuracy: is the agent found? On each recording's speakers (stereo channels or diarization) with the
+    reference words placed on them, and on the reference text with its labels hidden (with roles.voices_dir:
+    also whether the agent voice hint alone points at the agent on mono calls)."""
+    from qa.evaluation.speech import find_reference, role_row
+
+    settings = _settings(config, {"diarization": {"backend": backend}})
+    try:
+        diarizer = _diarizer(settings)
+        rows = [role_row(p, find_reference(ref, p, (".json",)), diarizer, settings.roles) for p in audio]
+    except CallQAError as exc:
+        _fail(exc)
+    n = max(1, len(rows))
+    summary = {"calls": len(rows), "role_accuracy": round(sum(r["correct"] for r in rows) / n, 4),
+               "text_only_accuracy": round(sum(r["text_only_correct"] for r in rows) / n, 4)}
+    voiced = [r["voice_hint_correct"] for r in rows if r["voice_hint_correct"] is not None]
+    if settings.roles.voices_dir:
+        summary["voice_hint_right"] = f"{sum(voiced)}/{len(voiced)}"
+    if as_json:
+        click.echo(json.dumps({"files": rows, **summary}, indent=2))
+        return
+    click.echo(f"{'file':<28} {'agent ok':>8} {'conf':>5} {'words ok':>8} {'text ok':>7}  method")
+    for r in rows:
+        click.echo(f"{r['file']:<28} {str(r['correct']):>8} {r['confidence']:5.2f} {r['word_accuracy']:8.3f} "
+                   f"{str(r['text_only_correct']):>7}  {r['method']}")
+    click.echo(f"role accuracy {summary['role_accuracy']:.3f} ({len(rows)} calls); "
+               f"text only {summary['text_only_accuracy']:.3f}"
+               + (f"; agent voice hint right on {summary['voice_hint_right']} mono calls with a hint"
+                  if "voice_hint_right" in summary else ""))
+
+
+@main.group(name="roles")
+def roles_group() -> None:
+    """Correct who is the agent on stored calls."""
+
+
+@roles_group.command(name="swap")
+@click.argument("call_id")
+@db_option
+@config_option
+@click.option("--by", default=None, help="Who made the correction (stored with the call).")
+def roles_swap(call_id: str, db: str, config: str | None, by: str | None) -> None:
+    """Swap agent and customer on a stored call and re-score it."""
+    from qa.pipeline.call import Pipeline
+    from qa.review.roles import swap_roles
+    from qa.store.database import Store
+
+    if not os.path.exists(db):
+        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
+    try:
+        result = swap_roles(Store(db), Pipeline(_settings(config, {})), call_id, by=by)
+    except CallQAError as exc:
+        _fail(exc)
+    total = "—" if result.scorecard.total is None else f"{result.scorecard.total:.1f}"
+    click.echo(f"{call_id}: roles swapped, re-scored: total {total}  "
+               + " ".join(f"{c.id}={c.status}" for c in result.scorecard.criteria))
+
+
+@models.command(name="convert")
+@click.argument("source")
+@click.argument("output")
+@click.option("--quantization", default="int8", show_default=True, help="int8, int8_float16, float16, float32 …")
+@click.option("--download", is_flag=True, help="Fetch SOURCE from the hub first (needs network).")
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT.")
+@config_option
+def models_convert(source: str, output: str, quantization: str, download: bool, force: bool,
+                   config: str | None) -> None:
+    """Convert a Transformers Whisper checkpoint (e.g. vinai/PhoWhisper-small) to CTranslate2 for asr.model."""
+    from qa.pipeline.models import convert_whisper
+
+    settings = _settings(config, {})
+    try:
+        out = convert_whisper(source, output, quantization, allow_download=download, cache_dir=settings.models_dir,
+                              force=force)
+    except CallQAError as exc:
+        _fail(exc)
+    click.echo(f"converted {source} -> {out}; use it with  asr: {{model: {os.path.abspath(out)}}}")
+    sys.exit(0)

@@ -1,0 +1,141 @@
+"""UI strings of users and teams administration, in English and Vietnamese (merged into qa.i18n.STRINGS)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "adm_page": "Users and teams",
+        "adm_users": "Users",
+        "adm_user": "User",
+        "adm_name": "Name",
+        "adm_role": "Role",
+        "adm_agent_id": "Agent ID",
+        "adm_teams": "Teams",
+        "adm_team": "Team",
+        "adm_active": "Active",
+        "adm_all_teams": "all teams",
+        "adm_choose_teams": "Choose teams",
+        "adm_add": "Add a user",
+        "adm_agent_id_help": "Agents only: the agent_id their calls carry.",
+        "adm_teams_help": "Supervisors: see only these teams' calls (none: every team). Agents: their one team.",
+        "adm_password_again": "Password again",
+        "adm_password_mismatch": "The two passwords differ.",
+        "adm_add_button": "Add user",
+        "adm_added": "User {user} added.",
+        "adm_manage": "Change a user",
+        "adm_disable": "Disable {user}",
+        "adm_enable": "Enable {user}",
+        "adm_disabled": "{user} is disabled and signed out everywhere.",
+        "adm_enabled": "{user} can sign in again.",
+        "adm_reset_password": "Reset password",
+        "adm_new_password": "New password",
+        "adm_password_set": "Password of {user} changed; their sessions ended.",
+        "adm_sup_teams_help": "The supervisor sees only these teams' calls; none: every team.",
+        "adm_save_teams": "Save teams",
+        "adm_teams_saved": "{user} now sees: {teams}.",
+        "adm_agents": "Agents and teams",
+        "adm_calls": "Calls",
+        "adm_pick_agent": "Agent",
+        "adm_team_help": "Existing teams: {teams}. Empty: no team.",
+        "adm_save_agent": "Save agent",
+        "adm_agent_saved": "{agent}: name {name}, team {team}.",
+        "adm_no_agents": "No agent ids yet: score calls that carry an agent_id, or add an agent user.",
+        "adm_failed": "Not done: {problem}",
+        # errors of qa.accounts.auth, qa.accounts.users and qa.accounts.access (CallQAError key "x" -> "err_x"): what is wrong, what to do
+        "err_call_not_found": "Call {call} not found: pick a call from your list.",
+        "err_role_needed": "This needs the role {roles} (you are {role}): ask an admin.",
+        "err_session_limit": "The session limit {value} is not a positive number: give {option} (or ${env}) a "
+                             "number above 0.",
+        "err_bad_username": "The user name “{user}” is empty or begins or ends with a space: give a name without "
+                            "leading or trailing spaces.",
+        "err_unknown_role": "Unknown role {role}: use one of {roles}.",
+        "err_agent_needs_id": "Agent user {user} needs an agent ID: give the agent_id that agent's calls carry.",
+        "err_password_short": "The password for {user} is too short: use at least {min} characters.",
+        "err_user_exists": "User {user} already exists: pick another name, or reset their password under "
+                           "“Change a user”.",
+        "err_agent_id_taken": "Agent ID {agent} already belongs to user {user}: one user per agent — change that "
+                              "user, or check the agent ID.",
+        "err_no_user": "There is no user {user}: pick a user from the list.",
+        "err_team_empty": "A team name is empty: give each team a name.",
+        "err_last_admin_disable": "{user} is the last active admin and cannot be disabled: add or enable another "
+                                  "admin first.",
+        "err_last_admin_role": "{user} is the last active admin and cannot be given another role: add or enable "
+                               "another admin first.",
+        "err_admin_teams": "An admin sees every team: choose no team for an admin.",
+        "err_agent_one_team": "An agent is in one team, not {n}: choose one team for an agent.",
+        "err_teams_supervisor_only": "{user} has the role {role}: only supervisors are limited to teams. Set an "
+                                     "agent's team under “Agents and teams”.",
+        "err_agent_id_empty": "The agent ID is empty: give the agent_id the agent's calls carry.",
+        "err_self_role": "You cannot change the role of your own account: ask another admin.",
+        "err_self_disable": "You cannot disable or enable your own account: ask another admin.",
+    },
+    "vi": {
+        "adm_page": "Người dùng và nhóm",
+        "adm_users": "Người dùng",
+        "adm_user": "Người dùng",
+        "adm_name": "Tên hiển thị",
+        "adm_role": "Vai trò",
+        "adm_agent_id": "Mã nhân viên",
+        "adm_teams": "Nhóm",
+        "adm_team": "Nhóm",
+        "adm_active": "Đang hoạt động",
+        "adm_all_teams": "mọi nhóm",
+        "adm_choose_teams": "Chọn nhóm",
+        "adm_add": "Thêm người dùng",
+        "adm_agent_id_help": "Chỉ dành cho nhân viên: mã nhân viên (agent_id) ghi trên các cuộc gọi của họ.",
+        "adm_teams_help": "Giám sát: chỉ xem cuộc gọi của các nhóm này (để trống: mọi nhóm). Nhân viên: "
+                          "nhóm duy nhất của họ.",
+        "adm_password_again": "Nhập lại mật khẩu",
+        "adm_password_mismatch": "Hai mật khẩu không khớp.",
+        "adm_add_button": "Thêm người dùng",
+        "adm_added": "Đã thêm người dùng {user}.",
+        "adm_manage": "Thay đổi người dùng",
+        "adm_disable": "Khóa tài khoản {user}",
+        "adm_enable": "Mở khóa tài khoản {user}",
+        "adm_disabled": "Đã khóa {user} và đăng xuất khỏi mọi phiên.",
+        "adm_enabled": "{user} có thể đăng nhập lại.",
+        "adm_reset_password": "Đặt lại mật khẩu",
+        "adm_new_password": "Mật khẩu mới",
+        "adm_password_set": "Đã đổi mật khẩu của {user}; các phiên đăng nhập của họ đã kết thúc.",
+        "adm_sup_teams_help": "Giám sát viên chỉ xem cuộc gọi của các nhóm này; để trống: mọi nhóm.",
+        "adm_save_teams": "Lưu nhóm",
+        "adm_teams_saved": "{user} giờ xem: {teams}.",
+        "adm_agents": "Nhân viên và nhóm",
+        "adm_calls": "Cuộc gọi",
+        "adm_pick_agent": "Nhân viên",
+        "adm_team_help": "Các nhóm hiện có: {teams}. Để trống: không thuộc nhóm nào.",
+        "adm_save_agent": "Lưu nhân viên",
+        "adm_agent_saved": "{agent}: tên {name}, nhóm {team}.",
+        "adm_no_agents": "Chưa có mã nhân viên nào: hãy chấm điểm các cuộc gọi có agent_id, hoặc thêm một "
+                         "người dùng là nhân viên.",
+        "adm_failed": "Không thực hiện được: {problem}",
+        "err_call_not_found": "Không tìm thấy cuộc gọi {call}: hãy chọn một cuộc gọi trong danh sách của bạn.",
+        "err_role_needed": "Việc này cần vai trò {roles} (bạn có vai trò {role}): hãy liên hệ quản trị viên.",
+        "err_session_limit": "Giới hạn phiên đăng nhập {value} không phải là số dương: hãy đặt {option} (hoặc "
+                             "${env}) là một số lớn hơn 0.",
+        "err_bad_username": "Tên người dùng “{user}” đang trống hoặc có khoảng trắng ở đầu hay cuối: hãy nhập tên "
+                            "không có khoảng trắng ở đầu và cuối.",
+        "err_unknown_role": "Vai trò {role} không tồn tại: hãy dùng một trong các vai trò {roles}.",
+        "err_agent_needs_id": "Người dùng nhân viên {user} cần có mã nhân viên: hãy nhập mã nhân viên (agent_id) "
+                              "ghi trên các cuộc gọi của nhân viên đó.",
+        "err_password_short": "Mật khẩu của {user} quá ngắn: hãy dùng ít nhất {min} ký tự.",
+        "err_user_exists": "Người dùng {user} đã tồn tại: hãy chọn tên khác, hoặc đặt lại mật khẩu của họ ở mục "
+                           "“Thay đổi người dùng”.",
+        "err_agent_id_taken": "Mã nhân viên {agent} đã thuộc về người dùng {user}: mỗi nhân viên chỉ có một người "
+                              "dùng — hãy sửa người dùng đó, hoặc kiểm tra lại mã nhân viên.",
+        "err_no_user": "Không có người dùng {user}: hãy chọn một người dùng trong danh sách.",
+        "err_team_empty": "Có tên nhóm bị để trống: hãy đặt tên cho từng nhóm.",
+        "err_last_admin_disable": "{user} là quản trị viên cuối cùng đang hoạt động nên không thể bị khóa: hãy thêm "
+                                  "hoặc mở khóa một quản trị viên khác trước.",
+        "err_last_admin_role": "{user} là quản trị viên cuối cùng đang hoạt động nên không thể đổi sang vai trò "
+                               "khác: hãy thêm hoặc mở khóa một quản trị viên khác trước.",
+        "err_admin_teams": "Quản trị viên xem được mọi nhóm: đừng chọn nhóm nào cho quản trị viên.",
+        "err_agent_one_team": "Mỗi nhân viên chỉ thuộc một nhóm, không phải {n} nhóm: hãy chọn một nhóm cho nhân "
+                              "viên.",
+        "err_teams_supervisor_only": "{user} có vai trò {role}: chỉ giám sát viên mới bị giới hạn theo nhóm. Hãy đặt "
+                                     "nhóm của nhân viên ở mục “Nhân viên và nhóm”.",
+        "err_agent_id_empty": "Mã nhân viên đang để trống: hãy nhập mã nhân viên (agent_id) ghi trên các cuộc gọi "
+                              "của nhân viên.",
+        "err_self_role": "Bạn không thể đổi vai trò của chính tài khoản mình: hãy nhờ một quản trị viên khác.",
+        "err_self_disable": "Bạn không thể khóa hoặc mở khóa chính tài khoản của mình: hãy nhờ một quản trị viên "
+                            "khác.",
+    },
+}

@@ -1,0 +1,310 @@
+"""DuckDB store for calls, turns, scorecards, criterion results, evidence and run metadata.
+
+A file store opens the database for one short transaction at a time, so the nightly batch and the
+reviewer app can both use it (DuckDB allows one writing process at a time). ":memory:" keeps one
+connection for the store's life (tests, notebooks).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from typing import Any, Iterator
+
+import duckdb
+
+from qa.store.in_force import SUMMARY_COLUMNS, refresh
+from qa.store.migrations import METRIC_COLUMNS, MIGRATIONS
+from qa.pipeline.call import CallResult
+from transcribe.errors import InputError
+
+CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
+LOCK_TIMEOUT = float(os.environ.get("CALLQA_DB_LOCK_TIMEOUT", "60"))  # seconds to wait for another writer
+
+logger = logging.getLogger("qa")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
+    "calls": None, "turns": None,
+    "scorecards": ("call_id", "rubric_id", "rubric_version", "total", "flags", "models", "code_version", "run_id",
+                   "scored_at", "service_level", "service_label") + SUMMARY_COLUMNS,
+    "call_metrics": ("call_id",) + tuple(n for n, _ in METRIC_COLUMNS),
+    "criterion_results": ("call_id", "criterion_id", "position", "name", "status", "score", "weight", "reason",
+                          "critical"),
+    "evidence": None,
+}
+
+
+def call_date(extra: dict[str, Any], fallback: date) -> date:
+    """The day a call took place: the date its file path carries (batch.path_pattern `{date}`), else an imported
+    transcript's own "date" field (YYYY-MM-DD...), else `fallback` (the day it was first scored)."""
+    for value in ((extra.get("path_meta") or {}).get("date"), extra.get("date")):
+        try:
+            return date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue
+    return fallback
+
+
+def _call_rows(result: CallResult, run_id: str | None, now: datetime,
+               first_date: date | None = None) -> dict[str, list[list[Any]]]:
+    """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None).
+    `first_date`: the call date stored before a re-score (kept when the call carries no date of its own)."""
+    t, card = result.transcript, result.scorecard
+    passed = [c.id for c in card.criteria if c.status == "pass"]
+    failed = [c.id for c in card.criteria if c.status == "fail"]
+    rows: dict[str, list[list[Any]]] = {
+        "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
+                   _js(t.roles), _js(t.asr), _js(t.extra), run_id, now,
+                   call_date(t.extra, first_date or now.date())]],
+        "turns": [],
+        "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
+                        _js(result.models), result.code_version, run_id, now, card.service_level,
+                        card.service_label,  # then the results in force, as automatic until refresh() sees overrides
+                        passed, failed, passed, failed, card.total, card.service_level, card.service_label]],
+        "call_metrics": [], "criterion_results": [], "evidence": []}
+    for i, turn in enumerate(t.turns):
+        s = card.sentiments[i] if i < len(card.sentiments) else None
+        rows["turns"].append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
+                              turn.confidence, turn.low_confidence,
+                              _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
+                              _js(turn.extra), s.label if s else None, s.score if s else None,
+                              s.polarity if s else None, s.language if s else None, s.backend if s else None,
+                              _js(card.turn_matches.get(i, []))])
+    if card.metrics is not None:
+        m = card.metrics.to_dict()
+        rows["call_metrics"].append([t.call_id, *(_js(m[n]) if isinstance(m[n], list) else m[n]
+                                                  for n, _ in METRIC_COLUMNS)])
+    for pos, c in enumerate(card.criteria + card.critical):
+        rows["criterion_results"].append([t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason,
+                                          c.critical])
+        rows["evidence"].extend([t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
+                                for k, e in enumerate(c.evidence))
+    return rows
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...] | None, rows: list[list[Any]],
+            chunk: int = 500) -> None:
+    """INSERT `rows` with one multi-row VALUES statement per `chunk` rows."""
+    if not rows:
+        return
+    cols = f" ({', '.join(columns)})" if columns else ""
+    one = "(" + ", ".join("?" * len(rows[0])) + ")"
+    for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        con.execute(f"INSERT INTO {table}{cols} VALUES " + ", ".join([one] * len(part)),
+                    [v for row in part for v in row])
+
+
+def _js(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class Store:
+    """`Store("calls.duckdb")` or `Store(":memory:")`. Creates and migrates the schema on first use."""
+
+    def __init__(self, path: str = "callqa.duckdb", *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
+        self._held: dict[int, duckdb.DuckDBPyConnection] = {}  # thread id -> its connection inside `reading()`
+        if self._memory is None and os.path.dirname(os.path.abspath(path)):
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.migrate()
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one short piece of work: a new one each time, closed after it (the file stays free
+        for other processes between operations), or the thread's open one inside `reading()`."""
+        if self._memory is not None:
+            yield self._memory
+            return
+        held = self._held.get(threading.get_ident())
+        if held is not None:
+            yield held
+            return
+        con = self._open()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Inside the block, every `connect` and `transaction` of this thread shares one connection: a page that
+        makes a dozen small reads opens the file once (each opening costs 15-20 ms). Keep the block short:
+        while it lasts, another process cannot open the database (the batch waits for it, see `_open`)."""
+        me = threading.get_ident()
+        if self._memory is not None or me in self._held:
+            yield
+            return
+        con = self._open()
+        self._held[me] = con
+        try:
+            yield
+        finally:
+            del self._held[me]
+            con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Connect, waiting with backoff (up to `lock_timeout` s) while another process holds the file:
+        the batch and the app take turns, one short transaction each."""
+        deadline, delay = time.monotonic() + self.lock_timeout, 0.01
+        while True:
+            try:
+                con = duckdb.connect(self.path)
+                # no progress bar: a long query (a migration over a large store) must not draw on the user's terminal
+                con.execute("SET enable_progress_bar = false")
+                return con
+            except duckdb.ResourceInUseException:
+                # Two threads of one process (the app's sessions) opening the file at the same moment: DuckDB's
+                # instance cache reports a "unique file handle conflict"; the next try finds the open instance.
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.001)
+            except duckdb.IOException as exc:
+                locked = "lock" in str(exc).lower()
+                if not locked or time.monotonic() >= deadline:
+                    fix = (f"another program kept it locked for {self.lock_timeout:g} s; let it finish or set "
+                           "CALLQA_DB_LOCK_TIMEOUT" if locked else "check the path and its permissions")
+                    raise InputError(self.path, f"cannot open the database ({exc})", fix) from None
+                logger.debug("%s is locked by another process; retrying in %.2f s", self.path, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)  # poll often: the batch leaves short gaps between commits
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def migrate(self) -> list[int]:
+        """Apply pending migrations; returns the versions applied."""
+        applied = []
+        with self.connect() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                        "(version INTEGER PRIMARY KEY, name TEXT, applied_at TIMESTAMP)")
+            done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+        for version, name, fn in MIGRATIONS:
+            if version in done:
+                continue
+            with self.transaction() as con:
+                fn(con)
+                con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, _now()])
+            applied.append(version)
+        return applied
+
+    def schema_version(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+    # -- runs -------------------------------------------------------------------------------------------
+    def start_run(self, command: str, settings: dict[str, Any], code_version: str) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self.transaction() as con:
+            con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, 0, 0)",
+                        [run_id, _now(), command, _js(settings), code_version])
+        return run_id
+
+    def finish_run(self, run_id: str, n_done: int, n_failed: int) -> None:
+        with self.transaction() as con:
+            con.execute("UPDATE runs SET finished_at = ?, n_done = ?, n_failed = ? WHERE run_id = ?",
+                        [_now(), n_done, n_failed, run_id])
+
+    def record_failure(self, path: str, error: str, run_id: str | None = None) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT INTO failures VALUES (?, ?, ?, ?)", [path, run_id, error, _now()])
+
+    # -- calls ------------------------------------------------------------------------------------------
+    def save(self, result: CallResult, run_id: str | None = None) -> str:
+        """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
+        in one transaction: a failure leaves the earlier result intact."""
+        with self.transaction() as con:
+            return self.write_call(con, result, run_id)
+
+    @staticmethod
+    def write_call(con: duckdb.DuckDBPyConnection, result: CallResult, run_id: str | None = None) -> str:
+        """The rows of `save`, inside the caller's transaction."""
+        Store.write_calls(con, [result], run_id)
+        return result.transcript.call_id
+
+    @staticmethod
+    def write_calls(con: duckdb.DuckDBPyConnection, results: list[CallResult], run_id: str | None = None) -> None:
+        """Store several calls inside the caller's transaction (the batch commits a group at once), replacing
+        earlier rows of the same calls. One multi-row INSERT per table: DuckDB's per-statement cost, not the
+        data, dominates small writes, and short writes leave the database free for the app between commits."""
+        if not results:
+            return
+        ids = list(dict.fromkeys(r.transcript.call_id for r in results))
+        marks = ", ".join("?" * len(ids))
+        known = dict(con.execute(f"SELECT call_id, call_date FROM calls WHERE call_id IN ({marks})", ids).fetchall())
+        if known:
+            for table in CALL_TABLES:  # a re-score replaces every row of the call
+                con.execute(f"DELETE FROM {table} WHERE call_id IN ({marks})", ids)
+        tables: dict[str, list[list[Any]]] = {name: [] for name in ROW_COLUMNS}
+        now = _now()
+        for result in {r.transcript.call_id: r for r in results}.values():  # the last result of a call wins
+            for name, rows in _call_rows(result, run_id, now, known.get(result.transcript.call_id)).items():
+                tables[name].extend(rows)
+        for name, rows in tables.items():
+            _insert(con, name, ROW_COLUMNS[name], rows)
+        # overrides outlive a re-score (and a call stored again): the results in force follow the new results
+        refresh(con, [r[0] for r in con.execute(
+            f"SELECT DISTINCT call_id FROM overrides WHERE call_id IN ({marks})", ids).fetchall()])
+
+    def list_calls(self, limit: int | None = None, offset: int = 0,
+                   scope: tuple[str, list[Any]] = ("TRUE", [])) -> list[dict[str, Any]]:
+        """One row per stored call, newest first, with its total and per-criterion statuses
+        (`limit`/`offset`: one page of a large store; `scope`: a condition on `c.agent_id` from
+        `qa.accounts.access.call_scope`, for the calls one person may see)."""
+        cond, params = scope
+        with self.connect() as con:
+            rows = con.execute("""
+                WITH page AS (
+                    SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
+                           s.flags, s.scored_at
+                    FROM calls c LEFT JOIN scorecards s USING (call_id) WHERE {cond}
+                    ORDER BY s.scored_at DESC, c.call_id LIMIT ? OFFSET ?)
+                SELECT p.*, r.statuses FROM page p LEFT JOIN (
+                    SELECT call_id, string_agg(criterion_id || '=' || status, ',' ORDER BY position) AS statuses
+                    FROM criterion_results WHERE call_id IN (SELECT call_id FROM page)
+                      AND NOT coalesce(critical, false) GROUP BY call_id) r
+                  USING (call_id)
+                ORDER BY p.scored_at DESC, p.call_id""".format(cond=cond), [*params, limit, offset]).fetchall()
+        keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
+                "scored_at", "statuses"]
+        out = []
+        for row in rows:
+            d = dict(zip(keys, row))
+            d["flags"] = json.loads(d["flags"] or "[]")
+            d["statuses"] = dict(p.split("=", 1) for p in (d["statuses"] or "").split(",") if p)
+            out.append(d)
+        return out
+
+    def get_call(self, call_id: str) -> dict[str, Any] | None:
+        """A call's scorecard as a JSON-ready dict (see README, `callqa show`), or None if not stored."""
+        from qa.store.scorecard_view import build_scorecard
+
+        with self.connect() as con:
+            return build_scorecard(con, call_id)
+
+    def failures(self, run_id: str | None = None) -> list[dict[str, Any]]:
+        with self.connect() as con:
+            sql = "SELECT path, run_id, error, failed_at FROM failures"
+            rows = con.execute(sql + (" WHERE run_id = ?" if run_id else "") + " ORDER BY failed_at",
+                               [run_id] if run_id else []).fetchall()
+        return [dict(zip(("path", "run_id", "error", "failed_at"), r)) for r in rows]

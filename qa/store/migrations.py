@@ -1,0 +1,169 @@
+"""Schema migrations: registered, numbered steps, each applied once inside its own transaction."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+Migration = tuple[int, str, Callable[[Any], None]]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(version: int, name: str) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
+    """Register `fn(connection)` as schema step `version`."""
+    def register(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+        assert all(v != version for v, _, _ in MIGRATIONS), f"duplicate migration {version}"
+        MIGRATIONS.append((version, name, fn))
+        MIGRATIONS.sort(key=lambda m: m[0])
+        return fn
+    return register
+
+
+@migration(1, "calls, turns, scorecards, criterion results, evidence, runs, failures")
+def _initial(con: Any) -> None:
+    con.execute("""
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, command TEXT,
+            settings TEXT, code_version TEXT, n_done INTEGER, n_failed INTEGER)""")
+    con.execute("""
+        CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY, source TEXT NOT NULL, source_path TEXT, audio_path TEXT, sha256 TEXT,
+            language TEXT, agent_id TEXT, duration DOUBLE, roles TEXT, asr TEXT, extra TEXT,
+            run_id TEXT, scored_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE turns (
+            call_id TEXT NOT NULL, idx INTEGER NOT NULL, speaker TEXT NOT NULL, start_s DOUBLE, end_s DOUBLE,
+            text TEXT, channel INTEGER, confidence DOUBLE, low_confidence BOOLEAN, words TEXT, extra TEXT,
+            sentiment_label TEXT, sentiment_score DOUBLE, sentiment_polarity DOUBLE, sentiment_language TEXT,
+            sentiment_backend TEXT, criteria TEXT, PRIMARY KEY (call_id, idx))""")
+    con.execute("""
+        CREATE TABLE scorecards (
+            call_id TEXT PRIMARY KEY, rubric_id TEXT, rubric_version TEXT, total DOUBLE, flags TEXT,
+            models TEXT, code_version TEXT, run_id TEXT, scored_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE criterion_results (
+            call_id TEXT NOT NULL, criterion_id TEXT NOT NULL, position INTEGER, name TEXT, status TEXT,
+            score DOUBLE, weight DOUBLE, reason TEXT, PRIMARY KEY (call_id, criterion_id))""")
+    con.execute("""
+        CREATE TABLE evidence (
+            call_id TEXT NOT NULL, criterion_id TEXT NOT NULL, seq INTEGER NOT NULL, turn INTEGER,
+            start_s DOUBLE, end_s DOUBLE, text TEXT, phrase TEXT, kind TEXT,
+            PRIMARY KEY (call_id, criterion_id, seq))""")
+    con.execute("""
+        CREATE TABLE failures (
+            path TEXT NOT NULL, run_id TEXT, error TEXT, failed_at TIMESTAMP)""")
+
+
+METRIC_COLUMNS = (
+    ("handling_time", "DOUBLE"), ("agent_talk", "DOUBLE"), ("customer_talk", "DOUBLE"), ("talk_ratio", "DOUBLE"),
+    ("silence_share", "DOUBLE"), ("longest_silence", "DOUBLE"), ("holds", "INTEGER"), ("hold_time", "DOUBLE"),
+    ("longest_hold", "DOUBLE"), ("agent_interruptions", "INTEGER"), ("customer_interruptions", "INTEGER"),
+    ("overlap", "DOUBLE"), ("first_response_latency", "DOUBLE"), ("mean_response_latency", "DOUBLE"),
+    ("agent_speech_rate", "DOUBLE"), ("customer_speech_rate", "DOUBLE"), ("customer_sentiment_start", "DOUBLE"),
+    ("customer_sentiment_end", "DOUBLE"), ("customer_label_start", "TEXT"), ("customer_label_end", "TEXT"),
+    ("turned_around", "BOOLEAN"), ("hold_spans", "TEXT"), ("interruption_turns", "TEXT"), ("prosody", "TEXT"))
+
+
+@migration(2, "conversation metrics per call, service level, critical items")
+def _metrics_and_levels(con: Any) -> None:
+    cols = ", ".join(f"{name} {kind}" for name, kind in METRIC_COLUMNS)
+    con.execute(f"CREATE TABLE call_metrics (call_id TEXT PRIMARY KEY, {cols})")
+    con.execute("ALTER TABLE scorecards ADD COLUMN service_level INTEGER")
+    con.execute("ALTER TABLE scorecards ADD COLUMN service_label TEXT")
+    con.execute("ALTER TABLE criterion_results ADD COLUMN critical BOOLEAN DEFAULT FALSE")
+
+
+@migration(4, "batch file statuses, batch run summaries, notes")
+def _batch(con: Any) -> None:
+    # One row per input file: its content hash is the key of the call it holds (a changed file is a new call).
+    con.execute("""
+        CREATE TABLE batch_files (
+            path TEXT PRIMARY KEY, sha256 TEXT, size BIGINT, mtime_ns BIGINT, call_id TEXT,
+            status TEXT NOT NULL, reason TEXT, attempts INTEGER, run_id TEXT, agent_id TEXT, call_date TEXT,
+            customer_id TEXT, meta TEXT, audio_seconds DOUBLE, updated_at TIMESTAMP)""")
+    con.execute("""
+        CREATE TABLE batch_runs (
+            run_id TEXT PRIMARY KEY, engine TEXT, workers INTEGER, n_files INTEGER, n_done INTEGER,
+            n_failed INTEGER, n_skipped INTEGER, audio_seconds DOUBLE, wall_seconds DOUBLE,
+            finished_at TIMESTAMP)""")
+    # Notes on calls (reviewers, the app). Not a call table: re-scoring a call keeps its notes.
+    con.execute("CREATE SEQUENCE note_ids START 1")
+    con.execute("""
+        CREATE TABLE notes (
+            note_id BIGINT PRIMARY KEY DEFAULT nextval('note_ids'), call_id TEXT NOT NULL, author TEXT NOT NULL,
+            text TEXT NOT NULL, created_at TIMESTAMP)""")
+
+
+@migration(5, "users, teams, agents, sign-in sessions")
+def _users(con: Any) -> None:
+    # role: admin | supervisor | agent. An agent user is linked to the agent_id its calls carry.
+    con.execute("""
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL, agent_id TEXT,
+            display_name TEXT, active BOOLEAN NOT NULL DEFAULT TRUE, created_at TIMESTAMP,
+            password_changed_at TIMESTAMP)""")
+    # A supervisor with rows here sees only the calls of agents in these teams; none: every team.
+    con.execute("CREATE TABLE user_teams (username TEXT NOT NULL, team TEXT NOT NULL, PRIMARY KEY (username, team))")
+    con.execute("CREATE TABLE agents (agent_id TEXT PRIMARY KEY, name TEXT, team TEXT)")
+    # Only a hash of the session token is stored: a copy of the database does not sign anyone in.
+    con.execute("""
+        CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY, username TEXT NOT NULL, created_at TIMESTAMP NOT NULL,
+            expires_at TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL)""")
+
+
+@migration(6, "assessments, overrides, audit events, coaching notes, calibration")
+def _reviews(con: Any) -> None:
+    # One assessment per call: Draft -> Shared -> Acknowledged | Disputed -> Final. Every change is an event.
+    con.execute("""
+        CREATE TABLE assessments (
+            call_id TEXT PRIMARY KEY, state TEXT NOT NULL, reviewer TEXT, created_at TIMESTAMP,
+            updated_at TIMESTAMP)""")
+    con.execute("CREATE SEQUENCE assessment_event_ids START 1")
+    con.execute("""
+        CREATE TABLE assessment_events (
+            event_id BIGINT PRIMARY KEY DEFAULT nextval('assessment_event_ids'), call_id TEXT NOT NULL,
+            actor TEXT NOT NULL, action TEXT NOT NULL, from_state TEXT, to_state TEXT, comment TEXT,
+            created_at TIMESTAMP NOT NULL)""")
+    # A supervisor's override sits beside the automatic result (kept in criterion_results, and copied here as
+    # auto_status at the time of the override). Rows are never updated: the newest row of a criterion is in force;
+    # status NULL withdraws an override.
+    con.execute("CREATE SEQUENCE override_ids START 1")
+    con.execute("""
+        CREATE TABLE overrides (
+            override_id BIGINT PRIMARY KEY DEFAULT nextval('override_ids'), call_id TEXT NOT NULL,
+            criterion_id TEXT NOT NULL, auto_status TEXT, status TEXT, reason TEXT NOT NULL, author TEXT NOT NULL,
+            created_at TIMESTAMP NOT NULL)""")
+    # Coaching notes: on the whole call (turn_idx NULL) or on one turn; kind 'coaching' is shown to the agent
+    # once the assessment is shared, kind 'private' only to supervisors.
+    con.execute("ALTER TABLE notes ADD COLUMN turn_idx INTEGER")
+    con.execute("ALTER TABLE notes ADD COLUMN kind TEXT DEFAULT 'coaching'")
+    con.execute("CREATE SEQUENCE calibration_ids START 1")
+    con.execute("""
+        CREATE TABLE calibration_sessions (
+            session_id BIGINT PRIMARY KEY DEFAULT nextval('calibration_ids'), call_id TEXT NOT NULL,
+            title TEXT, created_by TEXT NOT NULL, created_at TIMESTAMP NOT NULL, closed_at TIMESTAMP)""")
+    # Blind ratings: a rater sees others' ratings only after submitting (or once the session is closed).
+    con.execute("""
+        CREATE TABLE calibration_ratings (
+            session_id BIGINT NOT NULL, rater TEXT NOT NULL, criterion_id TEXT NOT NULL, status TEXT NOT NULL,
+            rated_at TIMESTAMP NOT NULL, PRIMARY KEY (session_id, rater, criterion_id))""")
+
+
+@migration(7, "call date (the recording's date from its path, else the day it was scored) for the queue and dashboard")
+def _call_date(con: Any) -> None:
+    con.execute("ALTER TABLE calls ADD COLUMN call_date DATE")
+    con.execute("""
+        UPDATE calls SET call_date = coalesce(
+            try_cast(json_extract_string(extra, '$.path_meta.date') AS DATE),
+            try_cast(json_extract_string(extra, '$.date') AS DATE), CAST(scored_at AS DATE))""")
+
+
+@migration(8, "each call's results in force (criteria passed and failed, total and service level with overrides)")
+def _in_force(con: Any) -> None:
+    from qa.store.in_force import rebuild
+
+    for name in ("auto_passed", "auto_failed", "passed", "failed"):
+        con.execute(f"ALTER TABLE scorecards ADD COLUMN {name} VARCHAR[]")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_total DOUBLE")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_level INTEGER")
+    con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_label TEXT")
+    rebuild(con)
