@@ -221,7 +221,7 @@ def test_file_timeout_setting():
             settings_from_dict({"batch": {"file_timeout": bad}})
     from click.testing import CliRunner
 
-    from qa.cli.main import main
+    from qa.cli import main
 
     run = CliRunner().invoke(main, ["score", "x.json", "--file-timeout", "-5"])
     assert run.exit_code == 2 and "--file-timeout" in run.output

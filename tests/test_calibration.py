@@ -11,7 +11,7 @@ from apphelp import PASSWORD, copy_store, sample_store
 from qa.calibration import sessions as cal
 from qa.accounts.access import PermissionDenied
 from qa.accounts.auth import add_user, get_user
-from qa.cli.main import main
+from qa.cli import main
 from qa.calibration.scorer_agreement import scorer_agreement
 from qa.store.database import Store
 from transcribe.errors import InputError

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.cli.main import main
+from qa.cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from apphelp import ROOT
 from qa.accounts.access import call_scope
 from qa.accounts.auth import session_viewer, sign_in
-from qa.cli.main import main
+from qa.cli import main
 from qa.accounts.demo_users import create_demo_users, link_sample_agents
 from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from qa.cli.main import main
+from qa.cli import main
 from qa.config.settings import SECTIONS, Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from qa.cli.main import main
+from qa.cli import main
 from qa.store.database import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from qa.cli.main import main
+from qa.cli import main
 from qa.evaluation.speech import error_rates
 from qa.pipeline.call import Pipeline
 from qa.config.settings import load_settings

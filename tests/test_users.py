@@ -10,7 +10,7 @@ from qa.accounts import users
 from qa.accounts.access import PermissionDenied, Viewer, call_scope, get_call
 from qa.accounts.auth import (SessionLimits, add_user, get_user, session_limits, session_viewer, sign_in, sign_out,
                      utcnow)
-from qa.cli.main import main
+from qa.cli import main
 from qa.store.database import Store
 from transcribe.errors import InputError
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from qa.cli.main import main
+from qa.cli import main
 from transcribe.audio import decode
 from transcribe.roles import RoleSettings
 from transcribe.speakers import label_mono_words, speaker_voice_hint

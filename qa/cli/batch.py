@@ -1,16 +1,15 @@
 """`callqa status`: what the batch knows about every input file, and the last runs' summaries."""
 from __future__ import annotations
 
-import os
 
 import click
 
 from qa.batch.types import STATUSES
-from qa.cli.main import db_option, main
+from qa.cli.group import existing_db_option, main
 
 
 @main.command()
-@db_option
+@existing_db_option
 @click.option("--status", "only", type=click.Choice(STATUSES), default=None, help="List only files with this status.")
 @click.option("--runs", "n_runs", default=3, show_default=True, help="How many recent run summaries to show.")
 def status(db: str, only: str | None, n_runs: int) -> None:
@@ -18,8 +17,6 @@ def status(db: str, only: str | None, n_runs: int) -> None:
     from qa.batch.state import file_statuses, recent_runs, status_counts
     from qa.store.database import Store
 
-    if not os.path.exists(db):
-        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
     store = Store(db)
     counts = status_counts(store)
     click.echo("files: " + ", ".join(f"{s} {counts.get(s, 0)}" for s in STATUSES))

@@ -1,13 +1,11 @@
 """`callqa eval scorer`: the automatic scorer's agreement with the supervisors' reviews, per criterion."""
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import click
 
-from qa.cli.main import _fail, db_option, eval_group
-from transcribe.errors import CallQAError
+from qa.cli.group import eval_group, existing_db_option
 
 
 def _num(x: float | None, fmt: str) -> str:
@@ -15,7 +13,7 @@ def _num(x: float | None, fmt: str) -> str:
 
 
 @eval_group.command(name="scorer")
-@db_option
+@existing_db_option
 @click.option("--since", type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]), default=None,
               help="Only calls reviewed on or after this date (YYYY-MM-DD).")
 @click.option("--user", "username", default=None,
@@ -29,8 +27,6 @@ def eval_scorer(db: str, since: datetime | None, username: str | None) -> None:
     from qa.calibration.scorer_agreement import ALL, scorer_agreement
     from qa.store.database import Store
 
-    if not os.path.exists(db):
-        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
     store = Store(db)
     viewer = Viewer("callqa-cli", "admin")
     if username:
@@ -38,10 +34,7 @@ def eval_scorer(db: str, since: datetime | None, username: str | None) -> None:
         if user is None:
             raise click.ClickException(f"no user {username!r} — list users with `callqa users list`")
         viewer = user.viewer()
-    try:
-        report = scorer_agreement(store, viewer, since)
-    except CallQAError as exc:
-        _fail(exc)
+    report = scorer_agreement(store, viewer, since)
     click.echo(f"reviewed calls: {report.calls}")
     if not report.calls:
         click.echo("no reviewed calls yet: share an assessment or override a result in the app first")

@@ -1,55 +1,19 @@
-"""`callqa` command line: thin wrappers that parse arguments, call one `qa` function and print."""
+"""`callqa score|show|list|demo|app|models|check-rubric`: the commands about calls, the app and the models."""
 from __future__ import annotations
 
 import json
-import logging
-import os
 import sys
-from typing import Any
 
 import click
 
-from qa import __version__
-from transcribe.errors import CallQAError
-
-DEFAULT_DB = os.environ.get("CALLQA_DB", "callqa.duckdb")
-db_option = click.option("--db", default=DEFAULT_DB, show_default=True, envvar="CALLQA_DB",
-                         help="DuckDB file holding the results.")
-config_option = click.option("--config", "config", default=None, envvar="CALLQA_CONFIG",
-                             help="Settings file (YAML); see README 'Configuration'.")
-
-
-def _fail(exc: CallQAError) -> None:
-    raise click.ClickException(exc.message)
-
-
-def _settings(config: str | None, overrides: dict[str, Any]):
-    from qa.config.settings import load_settings
-
-    try:
-        return load_settings(config, overrides)
-    except CallQAError as exc:
-        _fail(exc)
-
-
-@click.group()
-@click.version_option(__version__, prog_name="callqa")
-@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
-def main(verbose: int) -> None:
-    """Call-center QA: transcribe, diarize and score calls against the LAST rubric."""
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
-    import warnings
-
-    warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")  # in-memory audio is used
+from qa.cli.group import config_option, db_option, existing_db_option, load, main, models, rubric_option
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @db_option
 @config_option
-@click.option("--rubric", default=None, help="Built-in rubric name or rubric YAML file (setting: rubric).")
+@rubric_option
 @click.option("--model", default=None, help="Whisper model: size alias, hub id or local folder (asr.model).")
 @click.option("--device", default=None, help="auto, cpu or cuda (asr.device).")
 @click.option("--compute-type", default=None, help="auto, int8, float16, ... (asr.compute_type).")
@@ -88,44 +52,34 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                  "diarization": {"backend": diarization_backend},
                  "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
                            "results_dir": results_dir, "ray_address": ray_address, "file_timeout": file_timeout}}
-    settings = _settings(config, overrides)
-    try:
-        report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
-    except CallQAError as exc:
-        _fail(exc)
+    settings = load(config, overrides)
+    report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
     print_report(report, quiet=quiet)
     sys.exit(1 if report.failed else 0)
 
 
 @main.command()
 @click.argument("call_id")
-@db_option
+@existing_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole scorecard as JSON.")
 def show(call_id: str, db: str, as_json: bool) -> None:
     """Show one call's scorecard."""
     from qa.cli.console import format_scorecard
     from qa.store.database import Store
 
-    if not os.path.exists(db):
-        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
-    try:
-        card = Store(db).get_call(call_id)
-    except CallQAError as exc:
-        _fail(exc)
+    card = Store(db).get_call(call_id)
     if card is None:
         raise click.ClickException(f"no call {call_id!r} in {db} — `callqa list --db {db}` shows the stored calls")
     click.echo(json.dumps(card, ensure_ascii=False, indent=2, default=str) if as_json else format_scorecard(card))
 
 
 @main.command(name="list")
-@db_option
+@existing_db_option
 def list_calls(db: str) -> None:
     """List stored calls with their totals."""
     from qa.cli.console import format_call_row
     from qa.store.database import Store
 
-    if not os.path.exists(db):
-        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
     for row in Store(db).list_calls():
         click.echo(format_call_row(row))
 
@@ -141,11 +95,8 @@ def demo(db: str, config: str | None, no_app: bool, port: int, address: str) -> 
     """Score the bundled sample calls and open the reviewer app."""
     from qa.cli.demo import run_demo
 
-    settings = _settings(config, {})
-    try:
-        code = run_demo(settings, db, open_app=not no_app, port=port, address=address)
-    except CallQAError as exc:
-        _fail(exc)
+    settings = load(config, {})
+    code = run_demo(settings, db, open_app=not no_app, port=port, address=address)
     sys.exit(code)
 
 
@@ -168,18 +119,13 @@ def app(db: str, port: int, address: str, session_idle_minutes: float | None,
                         session_max_hours=session_max_hours))
 
 
-@main.group()
-def models() -> None:
-    """List or download the configured models."""
-
-
 @models.command(name="list")
 @config_option
 def models_list(config: str | None) -> None:
     """Show each configured model and whether it is available offline."""
     from qa.pipeline.models import model_status
 
-    for row in model_status(_settings(config, {})):
+    for row in model_status(load(config, {})):
         mark = "ok     " if row["available"] else "missing"
         click.echo(f"{mark} {row['setting']:<22} {row['model']}  {row['detail']}")
 
@@ -191,15 +137,10 @@ def models_pull(config: str | None) -> None:
     from qa.pipeline.models import pull_models
 
     failures = 0
-    for row in pull_models(_settings(config, {})):
+    for row in pull_models(load(config, {})):
         click.echo(f"{'ok' if row['available'] else 'FAILED':<7} {row['setting']:<22} {row['model']}  {row['detail']}")
         failures += not row["available"]
     sys.exit(1 if failures else 0)
-
-
-@main.group(name="eval")
-def eval_group() -> None:
-    """Measure accuracy against references (diarization, speech recognition, rubric)."""
 
 
 @main.command(name="check-rubric")
@@ -208,12 +149,6 @@ def check_rubric(path: str) -> None:
     """Validate a rubric YAML file and print its criteria."""
     from scoring.rubric import resolve_rubric
 
-    try:
-        rubric = resolve_rubric(path)
-    except CallQAError as exc:
-        _fail(exc)
+    rubric = resolve_rubric(path)
     click.echo(f"{rubric.id} {rubric.version}: " + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
 
-
-# register their commands on `main`
-from qa.cli import batch, calibration, rubric, speech, users, voices  # noqa: E402,F401

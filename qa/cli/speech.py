@@ -1,5 +1,5 @@
 """Speech commands of `callqa`: `eval diarization|asr|roles`, `roles swap`, `models convert`.
-Registered on the groups of `qa.cli.main` (imported at the end of that module)."""
+Registered on the groups of `qa.cli.group`; `qa.cli` imports this module."""
 from __future__ import annotations
 
 import json
@@ -8,8 +8,7 @@ import sys
 
 import click
 
-from qa.cli.main import _fail, _settings, config_option, db_option, eval_group, main, models
-from transcribe.errors import CallQAError
+from qa.cli.group import config_option, eval_group, existing_db_option, load, main, models
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 backend_option = click.option("--backend", type=click.Choice(["auto", "pyannote", "offline"]), default=None,
@@ -35,16 +34,13 @@ def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backe
     Stereo recordings are scored by their channels, mono ones by the configured diarizer."""
     from qa.evaluation.speech import der_rows, hypothesis_segments, rttm_segments
 
-    settings = _settings(config, {"diarization": {"backend": backend}})
-    try:
-        diarizer = _diarizer(settings)
-        pairs = []
-        for path in audio:
-            hyp, method, seconds = hypothesis_segments(path, diarizer, mix=mix)
-            pairs.append((os.path.basename(path), rttm_segments(ref, path), hyp, method, seconds))
-        rows, overall = der_rows(pairs)
-    except CallQAError as exc:
-        _fail(exc)
+    settings = load(config, {"diarization": {"backend": backend}})
+    diarizer = _diarizer(settings)
+    pairs = []
+    for path in audio:
+        hyp, method, seconds = hypothesis_segments(path, diarizer, mix=mix)
+        pairs.append((os.path.basename(path), rttm_segments(ref, path), hyp, method, seconds))
+    rows, overall = der_rows(pairs)
     if as_json:
         click.echo(json.dumps({"files": [r.__dict__ for r in rows], "overall_der": overall}, indent=2))
         return
@@ -70,26 +66,23 @@ def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str |
     from qa.evaluation.speech import Totals, error_rates, find_reference, reference_text
     from qa.pipeline.call import is_transcript_file
 
-    settings = _settings(config, {"asr": {"model": model, "language": language}})
+    settings = load(config, {"asr": {"model": model, "language": language}})
     totals = Totals()
-    try:
-        recognizer = None
-        for path in inputs:
-            ref_path = find_reference(ref, path, (".json", ".txt"))
-            if is_transcript_file(path):
-                hyp = reference_text(path)
-            else:
-                from transcribe.asr import Recognizer
-                from transcribe.audio import decode
+    recognizer = None
+    for path in inputs:
+        ref_path = find_reference(ref, path, (".json", ".txt"))
+        if is_transcript_file(path):
+            hyp = reference_text(path)
+        else:
+            from transcribe.asr import Recognizer
+            from transcribe.audio import decode
 
-                recognizer = recognizer or Recognizer(settings.asr, cache_dir=settings.models_dir)
-                with decode(path) as audio:
-                    words = [w for ch in audio.channels for w in recognizer.transcribe(ch).words]
-                hyp = " ".join(w.text for w in sorted(words, key=lambda w: w.start))
-            r = error_rates(reference_text(ref_path), hyp)
-            totals.rows.append({"file": os.path.basename(path), **r.__dict__})
-    except CallQAError as exc:
-        _fail(exc)
+            recognizer = recognizer or Recognizer(settings.asr, cache_dir=settings.models_dir)
+            with decode(path) as audio:
+                words = [w for ch in audio.channels for w in recognizer.transcribe(ch).words]
+            hyp = " ".join(w.text for w in sorted(words, key=lambda w: w.start))
+        r = error_rates(reference_text(ref_path), hyp)
+        totals.rows.append({"file": os.path.basename(path), **r.__dict__})
     overall = {"wer": totals.overall("word_edits", "ref_words"), "cer": totals.overall("char_edits", "ref_chars")}
     if as_json:
         click.echo(json.dumps({"files": totals.rows, "overall": overall}, ensure_ascii=False, indent=2))
@@ -112,12 +105,9 @@ def eval_roles(ref: str, audio: tuple[str, ...], config: str | None, backend: st
     also whether the agent voice hint alone points at the agent on mono calls)."""
     from qa.evaluation.speech import find_reference, role_row
 
-    settings = _settings(config, {"diarization": {"backend": backend}})
-    try:
-        diarizer = _diarizer(settings)
-        rows = [role_row(p, find_reference(ref, p, (".json",)), diarizer, settings.roles) for p in audio]
-    except CallQAError as exc:
-        _fail(exc)
+    settings = load(config, {"diarization": {"backend": backend}})
+    diarizer = _diarizer(settings)
+    rows = [role_row(p, find_reference(ref, p, (".json",)), diarizer, settings.roles) for p in audio]
     n = max(1, len(rows))
     summary = {"calls": len(rows), "role_accuracy": round(sum(r["correct"] for r in rows) / n, 4),
                "text_only_accuracy": round(sum(r["text_only_correct"] for r in rows) / n, 4)}
@@ -144,7 +134,7 @@ def roles_group() -> None:
 
 @roles_group.command(name="swap")
 @click.argument("call_id")
-@db_option
+@existing_db_option
 @config_option
 @click.option("--by", default=None, help="Who made the correction (stored with the call).")
 def roles_swap(call_id: str, db: str, config: str | None, by: str | None) -> None:
@@ -153,12 +143,7 @@ def roles_swap(call_id: str, db: str, config: str | None, by: str | None) -> Non
     from qa.review.roles import swap_roles
     from qa.store.database import Store
 
-    if not os.path.exists(db):
-        raise click.ClickException(f"{db}: no such database — score calls first: callqa score PATH --db {db}")
-    try:
-        result = swap_roles(Store(db), Pipeline(_settings(config, {})), call_id, by=by)
-    except CallQAError as exc:
-        _fail(exc)
+    result = swap_roles(Store(db), Pipeline(load(config, {})), call_id, by=by)
     total = "—" if result.scorecard.total is None else f"{result.scorecard.total:.1f}"
     click.echo(f"{call_id}: roles swapped, re-scored: total {total}  "
                + " ".join(f"{c.id}={c.status}" for c in result.scorecard.criteria))
@@ -176,11 +161,8 @@ def models_convert(source: str, output: str, quantization: str, download: bool, 
     """Convert a Transformers Whisper checkpoint (e.g. vinai/PhoWhisper-small) to CTranslate2 for asr.model."""
     from qa.pipeline.models import convert_whisper
 
-    settings = _settings(config, {})
-    try:
-        out = convert_whisper(source, output, quantization, allow_download=download, cache_dir=settings.models_dir,
-                              force=force)
-    except CallQAError as exc:
-        _fail(exc)
+    settings = load(config, {})
+    out = convert_whisper(source, output, quantization, allow_download=download, cache_dir=settings.models_dir,
+                          force=force)
     click.echo(f"converted {source} -> {out}; use it with  asr: {{model: {os.path.abspath(out)}}}")
     sys.exit(0)

@@ -7,8 +7,7 @@ import os
 import click
 
 from qa.accounts.access import ROLES
-from qa.cli.main import _fail, db_option, main
-from transcribe.errors import CallQAError
+from qa.cli.group import db_option, main
 
 password_stdin_option = click.option("--password-stdin", is_flag=True,
                                      help="Read the password from the first line of standard input (for scripts).")
@@ -54,12 +53,9 @@ def users_add(username: str, role: str, agent_id: str | None, teams: tuple[str, 
     from qa.accounts import users as u
 
     store = _store(db, create=True)
-    try:
-        u.check_new_user(store, username, role, agent_id=agent_id, teams=teams)
-        user = u.create_user(store, username, _password(password_stdin), role, agent_id=agent_id, name=name,
-                             teams=teams)
-    except CallQAError as exc:
-        _fail(exc)
+    u.check_new_user(store, username, role, agent_id=agent_id, teams=teams)
+    user = u.create_user(store, username, _password(password_stdin), role, agent_id=agent_id, name=name,
+                         teams=teams)
     click.echo(f"added {user.username} ({user.role}" + (f", agent id {user.agent_id}" if user.agent_id else "")
                + (f", teams {', '.join(user.teams)}" if user.teams else "") + ")")
     if user.agent_id and not u.agent_has_calls(store, user.agent_id):
@@ -103,20 +99,14 @@ def users_passwd(username: str, password_stdin: bool, db: str) -> None:
     store = _store(db)
     if get_user(store, username) is None:
         raise click.ClickException(f"no user {username!r} — list users with `callqa users list`")
-    try:
-        reset_password(store, username, _password(password_stdin))
-    except CallQAError as exc:
-        _fail(exc)
+    reset_password(store, username, _password(password_stdin))
     click.echo(f"password of {username} changed; their sessions ended")
 
 
 def _set_active(username: str, db: str, active: bool) -> None:
     from qa.accounts.users import set_active
 
-    try:
-        set_active(_store(db), username, active)
-    except CallQAError as exc:
-        _fail(exc)
+    set_active(_store(db), username, active)
     click.echo(f"{username} {'enabled' if active else 'disabled (signed out everywhere)'}")
 
 
@@ -145,10 +135,7 @@ def users_role(username: str, role: str, agent_id: str | None, db: str) -> None:
     """Give a user another role."""
     from qa.accounts.users import set_role
 
-    try:
-        user = set_role(_store(db), username, role, agent_id=agent_id)
-    except CallQAError as exc:
-        _fail(exc)
+    user = set_role(_store(db), username, role, agent_id=agent_id)
     click.echo(f"{user.username} is now {user.role}" + (f" (agent id {user.agent_id})" if user.agent_id else ""))
 
 
@@ -164,10 +151,7 @@ def users_teams(username: str, teams: tuple[str, ...], all_teams: bool, db: str)
     if bool(teams) == all_teams:
         raise click.UsageError("give --team T (repeatable) or --all")
     store = _store(db)
-    try:
-        user = set_teams(store, username, () if all_teams else teams)
-    except CallQAError as exc:
-        _fail(exc)
+    user = set_teams(store, username, () if all_teams else teams)
     click.echo(f"{user.username} sees " + (f"teams {', '.join(user.teams)}" if user.teams else "every team"))
     _warn_empty_teams(store, user.teams)
 
@@ -188,10 +172,7 @@ def agents_set(agent_id: str, name: str | None, team: str | None, db: str) -> No
 
     if name is None and team is None:
         raise click.UsageError("give --name and/or --team")
-    try:
-        agent = set_agent(_store(db), agent_id, name=name, team=team)
-    except CallQAError as exc:
-        _fail(exc)
+    agent = set_agent(_store(db), agent_id, name=name, team=team)
     click.echo(f"{agent.agent_id}: name {agent.name or '-'}, team {agent.team or '-'}, {agent.calls} call(s)")
 
 

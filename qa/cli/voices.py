@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from qa.cli.main import _fail, _settings, config_option, main
-from transcribe.errors import CallQAError, InputError
+from qa.cli.group import config_option, load, main
+from transcribe.errors import InputError
 
 CHANNELS = {"left": 0, "right": 1}
 
@@ -15,7 +15,7 @@ def voices_group() -> None:
 
 
 def _folder(config: str | None, voices_dir: str | None) -> str:
-    folder = voices_dir or _settings(config, {}).roles.voices_dir
+    folder = voices_dir or load(config, {}).roles.voices_dir
     if not folder:
         raise click.ClickException("no voiceprint folder: set roles.voices_dir in the settings file or give "
                                    "--voices-dir")
@@ -39,23 +39,20 @@ def voices_enroll(name: str, audio: tuple[str, ...], channel: str, voices_dir: s
 
     folder = _folder(config, voices_dir)
     parts = []
+    for path in audio:
+        with decode(path) as decoded:  # speech_of reads at most a couple of minutes of a long recording
+            chans = decoded.channels
+            if channel != "mix" and len(chans) < 2:
+                raise InputError(path, f"--channel {channel} needs a stereo recording; this one is mono",
+                                 "use --channel mix")
+            samples = chans[CHANNELS[channel]] if channel != "mix" else mix_down(decoded)
+            parts.append(speech_of(samples, speech_regions(samples), decoded.sample_rate))
+    speech = np.concatenate(parts)
     try:
-        for path in audio:
-            with decode(path) as decoded:  # speech_of reads at most a couple of minutes of a long recording
-                chans = decoded.channels
-                if channel != "mix" and len(chans) < 2:
-                    raise InputError(path, f"--channel {channel} needs a stereo recording; this one is mono",
-                                     "use --channel mix")
-                samples = chans[CHANNELS[channel]] if channel != "mix" else mix_down(decoded)
-                parts.append(speech_of(samples, speech_regions(samples), decoded.sample_rate))
-        speech = np.concatenate(parts)
-        try:
-            vec = voiceprint(speech)
-        except ValueError as exc:
-            raise InputError(", ".join(audio), f"cannot enroll {name}: {exc}", "give longer recordings") from None
-        out = save_voiceprint(folder, name, vec)
-    except CallQAError as exc:
-        _fail(exc)
+        vec = voiceprint(speech)
+    except ValueError as exc:
+        raise InputError(", ".join(audio), f"cannot enroll {name}: {exc}", "give longer recordings") from None
+    out = save_voiceprint(folder, name, vec)
     click.echo(f"enrolled {name} from {len(speech) / 16000:.1f} s of speech -> {out}")
 
 
@@ -66,8 +63,5 @@ def voices_list(voices_dir: str | None, config: str | None) -> None:
     """List enrolled agent voiceprints."""
     from transcribe.voiceprint import load_voiceprints
 
-    try:
-        prints = load_voiceprints(_folder(config, voices_dir))
-    except CallQAError as exc:
-        _fail(exc)
+    prints = load_voiceprints(_folder(config, voices_dir))
     click.echo("\n".join(sorted(prints)) or "no agents enrolled")
