@@ -41,7 +41,7 @@ _started: Any = None  # the pool's queue of (path, pid): a worker starts a file
 def run_sequential(tasks: Iterable[Task], pipeline: Pipeline, batch: BatchSettings,
                    on_dispatch: Callable[[Task], None]) -> Iterator[FileOutcome]:
     """Every file in this process, one after another (no time limit: nothing here could stop a hang)."""
-    from qa.batch.run import score_one
+    from qa.batch.worker import score_one
 
     for task in tasks:
         on_dispatch(task)
@@ -69,7 +69,7 @@ def _init_worker(settings: Settings, started: Any = None, log_level: int = loggi
 
 
 def _work(task: Task, batch: BatchSettings) -> FileOutcome:
-    from qa.batch.run import score_one
+    from qa.batch.worker import score_one
 
     assert _pipeline is not None
     if _started is not None:

@@ -1,4 +1,4 @@
-"""Ray engine: the same per-call function (`qa.batch.run.score_one`) on the actors of a Ray cluster.
+"""Ray engine: the same per-call function (`qa.batch.worker.score_one`) on the actors of a Ray cluster.
 
 Each actor loads the models once and writes every finished call as Parquet into `batch.results_dir`
 (qa.batch.parquet_results); only small outcomes travel back, and the driver — the one writer — ingests the
@@ -37,7 +37,7 @@ class ScoreActor:
         self.writer = ParquetWriter(results_dir)
 
     def run(self, task: Task) -> FileOutcome:
-        from qa.batch.run import score_one
+        from qa.batch.worker import score_one
 
         outcome = score_one(self.pipeline, task, self.settings.batch)
         if outcome.status == DONE and outcome.result is not None:
