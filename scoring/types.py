@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-PASS, FAIL, NA = "pass", "fail", "na"
+
+
+class Status(StrEnum):
+    """A criterion's result."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    NA = "na"
+
+
+PASS, FAIL, NA = (s.value for s in Status)
 LABELS = ("negative", "neutral", "positive")
 
 

@@ -9,7 +9,8 @@ from qa.accounts.access import PermissionDenied, Viewer
 from qa.review.queue import QueueFilter, filter_options, flag_options, list_queue, sample
 from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
-from qa.store.database import Store, call_date
+from qa.store.calls import call_date
+from qa.store.database import Store
 from queuehelp import CALLS, ROOT, WEEK1, WEEK2, build_store
 
 SUP = Viewer("sup", "supervisor")

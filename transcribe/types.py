@@ -2,10 +2,19 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-AGENT = "agent"
-CUSTOMER = "customer"
+
+
+class Role(StrEnum):
+    """Who speaks a turn."""
+
+    AGENT = "agent"
+    CUSTOMER = "customer"
+
+
+AGENT, CUSTOMER = Role.AGENT.value, Role.CUSTOMER.value
 ROLES = (AGENT, CUSTOMER)
 
 

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.store.database import Store
+from qa.store.vocabulary import USER_ROLES
 from transcribe.errors import CallQAError
 
-ROLES = ("admin", "supervisor", "agent")
+ROLES = USER_ROLES
 
 
 class PermissionDenied(CallQAError):

@@ -7,6 +7,7 @@ $CALLQA_SESSION_MAX_HOURS). Functions that look at the clock take `now` (UTC, na
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import secrets
@@ -26,7 +27,12 @@ MAX_HOURS = 12
 MIN_PASSWORD = 8
 ENV_IDLE, ENV_MAX = "CALLQA_SESSION_IDLE_MINUTES", "CALLQA_SESSION_MAX_HOURS"
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("callqa-timing-equaliser")
+
+
+@functools.lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to check unknown users' passwords against (same time as a real check); made on first use."""
+    return _hasher.hash("callqa-timing-equaliser")
 
 
 def utcnow() -> datetime:
@@ -162,7 +168,7 @@ def sign_in(store: Store, username: str, password: str, *, max_hours: float = MA
     unknown user, a wrong password and a disabled account, and in about the same time)."""
     with store.connect() as con:
         row = con.execute("SELECT password_hash, active FROM users WHERE username = ?", [username]).fetchone()
-    digest, active = (row[0], bool(row[1])) if row else (_DUMMY_HASH, False)
+    digest, active = (row[0], bool(row[1])) if row else (_dummy_hash(), False)
     try:
         _hasher.verify(digest, password)
         ok = row is not None and active

@@ -16,7 +16,7 @@ import os
 import duckdb
 
 from qa.store.in_force import refresh
-from qa.pipeline.call import CallResult
+from qa.pipeline.result import CallResult
 from qa.store.database import CALL_TABLES, Store
 
 

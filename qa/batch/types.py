@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from qa.pipeline.call import CallResult
+from qa.pipeline.result import CallResult
 
 QUEUED, RUNNING, DONE, FAILED, SKIPPED = "queued", "running", "done", "failed", "skipped"
 STATUSES = (QUEUED, RUNNING, DONE, FAILED, SKIPPED)

@@ -25,8 +25,9 @@ from datetime import datetime
 from qa.accounts.access import Viewer, call_scope, require_role
 from qa.calibration.agreement import cohen_kappa
 from qa.store.database import Store
+from qa.store.vocabulary import SHARED_STATES
 
-REVIEWED_STATES = ("shared", "acknowledged", "disputed", "final")
+REVIEWED_STATES = SHARED_STATES
 ALL = "*"  # criterion_id of the row that pools every criterion
 
 

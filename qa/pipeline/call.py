@@ -9,14 +9,14 @@ import logging
 import os
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from qa import __version__
 from qa.config.settings import Settings
+from qa.pipeline.result import CallResult
+from qa.pipeline.voice import voice_measures
 from scoring.rubric import resolve_rubric, score_transcript
 from scoring.sentiment import SentimentScorer
-from scoring.types import Scorecard
+from scoring.types import Prosody
 from transcribe.align import LabeledWord, words_to_turns
 from transcribe.asr import Recognizer
 from transcribe.audio import AUDIO_EXTENSIONS, Audio, decode, speech_regions
@@ -24,25 +24,19 @@ from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 from transcribe.formats import load_transcript
 from transcribe.roles import decide_agent
-from transcribe.speakers import (CHANNEL_NAMES, decide_turn_roles, label_mono_words, roles_record,
-                                 speaker_voice_hint)
-from transcribe.voiceprint import load_voiceprints
+from transcribe.speakers import (
+    CHANNEL_NAMES,
+    decide_turn_roles,
+    label_mono_words,
+    roles_record,
+    speaker_voice_hint,
+)
 from transcribe.types import AGENT, CUSTOMER, ROLES, Transcript
+from transcribe.voiceprint import load_voiceprints
 
 logger = logging.getLogger("qa")
 
 Progress = Callable[[str, float], None]  # (stage, fraction of that stage done)
-
-
-@dataclass
-class CallResult:
-    """Everything produced for one call, ready for the store."""
-
-    transcript: Transcript
-    scorecard: Scorecard
-    models: dict[str, Any]
-    code_version: str = __version__
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def is_transcript_file(path: str) -> bool:
@@ -218,27 +212,10 @@ class Pipeline:
         return CallResult(transcript, card, models,
                           timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1})
 
-    def _prosody(self, transcript: Transcript, audio: Audio | None = None) -> list:
-        """Loudness and pitch per turn from the call's recording, when it has one that can be read (the voice
-        rules then use them); an unreadable recording is logged and the rules fall back to sentiment."""
-        from scoring.prosody import turn_prosody
-
-        path = transcript.audio_path
-        # the channel the call's roles settled on (audio.agent_channel may be "auto")
-        channel = transcript.roles.get("agent_channel", self.settings.audio.agent_channel)
-        agent_ch = 1 if channel == "right" else 0
-        channel_of = {AGENT: agent_ch, CUSTOMER: 1 - agent_ch}
-        if audio is not None:  # reads only the turns' slices (a spooled recording stays on disk)
-            return turn_prosody(audio.channels, audio.sample_rate, transcript.turns, channel_of)
-        if not path or not os.path.isfile(path):
-            return []
-        try:
-            own = self.decode(path)
-        except CallQAError as exc:
-            logger.warning("%s: no voice measures (%s)", path, exc.message)
-            return []
-        with own:
-            return turn_prosody(own.channels, own.sample_rate, transcript.turns, channel_of)
+    def _prosody(self, transcript: Transcript, audio: Audio | None = None) -> list[Prosody | None]:
+        """Voice measures for the voice rules (qa.pipeline.voice), with this pipeline's decoder and channel."""
+        return voice_measures(transcript, audio, default_channel=self.settings.audio.agent_channel,
+                              decoder=self.decode)
 
     def process(self, path: str, progress: Progress | None = None) -> CallResult:
         """Score one file: a transcript JSON or a recording."""

@@ -21,14 +21,15 @@ import duckdb
 
 from qa.accounts.access import Viewer, require_call, require_role
 from qa.store.database import Store
+from qa.store.vocabulary import REVIEW_STATES, SHARED_STATES
 from transcribe.errors import CallQAError
 
 logger = logging.getLogger("qa")
 T = TypeVar("T")
 
-DRAFT, SHARED, ACKNOWLEDGED, DISPUTED, FINAL = "draft", "shared", "acknowledged", "disputed", "final"
-STATES = (DRAFT, SHARED, ACKNOWLEDGED, DISPUTED, FINAL)
-VISIBLE_TO_AGENT = (SHARED, ACKNOWLEDGED, DISPUTED, FINAL)  # the agent sees the review from Shared on
+DRAFT, SHARED, ACKNOWLEDGED, DISPUTED, FINAL = REVIEW_STATES
+STATES = REVIEW_STATES
+VISIBLE_TO_AGENT = SHARED_STATES  # the agent sees the review from Shared on
 EDITABLE = (None, DRAFT, DISPUTED)  # results may change: no assessment yet, a Draft, or while resolving a dispute
 PRIVATE_ACTIONS = ("private_note",)  # events an agent never sees
 REVIEWER_ROLES = ("admin", "supervisor")

@@ -22,10 +22,11 @@ from qa.accounts.access import Viewer, call_scope, require_role
 from qa.review.audit import VISIBLE_TO_AGENT
 from qa.calibration.sessions import UNRATED, blind_calls
 from qa.store.database import Store
+from qa.store.vocabulary import REVIEW_STATES as STORED_STATES
 
 logger = logging.getLogger("qa")
 
-REVIEW_STATES = ("unreviewed", "draft", "shared", "acknowledged", "disputed", "final")  # unreviewed: no assessment
+REVIEW_STATES = ("unreviewed", *STORED_STATES)  # unreviewed: no assessment
 SAMPLE_METHODS = ("random", "lowest", "low_confidence", "flagged", "unreviewed")
 INFO_FLAGS = ("sentiment_lexicon_fallback",)  # technical notes on how a call was scored, not a reason to review it
 LOW_CONFIDENCE_FLAGS = ("low_confidence", "low_confidence_turns", "roles_uncertain")

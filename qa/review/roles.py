@@ -2,37 +2,25 @@
 re-score and store the new result (the previous role decision is kept inside the new `roles`)."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 from typing import Any
 
 from qa.pipeline.call import CallResult, Pipeline
+from qa.store.calls import read_transcript
 from qa.store.database import Store
 from transcribe.errors import InputError
 from transcribe.speakers import swap_turn_roles
-from transcribe.types import Transcript, Turn, Word
+from transcribe.types import Transcript
 
 
 def load_stored_transcript(store: Store, call_id: str) -> Transcript:
     """The `Transcript` of a stored call, as it was scored. Raises `InputError` when it is not stored."""
     with store.connect() as con:
-        cur = con.execute("SELECT source, source_path, audio_path, sha256, language, agent_id, duration, roles, "
-                          "asr, extra FROM calls WHERE call_id = ?", [call_id])
-        row = cur.fetchone()
-        if row is None:
-            raise InputError(store.path, f"no call {call_id!r} stored",
-                             f"`callqa list --db {store.path}` shows the stored calls")
-        turns = con.execute("SELECT speaker, start_s, end_s, text, channel, confidence, low_confidence, words, "
-                            "extra FROM turns WHERE call_id = ? ORDER BY idx", [call_id]).fetchall()
-    source, source_path, audio_path, sha256, language, agent_id, duration, roles, asr, extra = row
-    out = []
-    for speaker, start, end, text, channel, confidence, low, words, textra in turns:
-        ws = [Word(w[0], w[1], w[2], w[3]) for w in json.loads(words or "[]")]
-        out.append(Turn(speaker=speaker, start=start, end=end, text=text, words=ws, channel=channel,
-                        confidence=confidence, low_confidence=bool(low), extra=json.loads(textra or "{}")))
-    return Transcript(call_id=call_id, language=language, turns=out, duration=duration, source=source,
-                      source_path=source_path or "", agent_id=agent_id, audio_path=audio_path, sha256=sha256,
-                      asr=json.loads(asr or "{}"), roles=json.loads(roles or "{}"), extra=json.loads(extra or "{}"))
+        transcript = read_transcript(con, call_id)
+    if transcript is None:
+        raise InputError(store.path, f"no call {call_id!r} stored",
+                         f"`callqa list --db {store.path}` shows the stored calls")
+    return transcript
 
 
 def swap_roles(store: Store, pipeline: Pipeline, call_id: str, by: str | None = None) -> CallResult:

@@ -13,14 +13,15 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any, Iterator
 
 import duckdb
 
-from qa.store.in_force import SUMMARY_COLUMNS, refresh
-from qa.store.migrations import METRIC_COLUMNS, MIGRATIONS
-from qa.pipeline.call import CallResult
+from qa.store.in_force import refresh
+from qa.store.calls import ROW_COLUMNS, call_rows, js
+from qa.store.migrations import MIGRATIONS
+from qa.pipeline.result import CallResult
 from transcribe.errors import InputError
 
 CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
@@ -31,65 +32,6 @@ logger = logging.getLogger("qa")
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
-    "calls": None, "turns": None,
-    "scorecards": ("call_id", "rubric_id", "rubric_version", "total", "flags", "models", "code_version", "run_id",
-                   "scored_at", "service_level", "service_label") + SUMMARY_COLUMNS,
-    "call_metrics": ("call_id",) + tuple(n for n, _ in METRIC_COLUMNS),
-    "criterion_results": ("call_id", "criterion_id", "position", "name", "status", "score", "weight", "reason",
-                          "critical"),
-    "evidence": None,
-}
-
-
-def call_date(extra: dict[str, Any], fallback: date) -> date:
-    """The day a call took place: the date its file path carries (batch.path_pattern `{date}`), else an imported
-    transcript's own "date" field (YYYY-MM-DD...), else `fallback` (the day it was first scored)."""
-    for value in ((extra.get("path_meta") or {}).get("date"), extra.get("date")):
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError:
-            continue
-    return fallback
-
-
-def _call_rows(result: CallResult, run_id: str | None, now: datetime,
-               first_date: date | None = None) -> dict[str, list[list[Any]]]:
-    """Every row one call contributes, by table (columns as in ROW_COLUMNS, or the table's order when None).
-    `first_date`: the call date stored before a re-score (kept when the call carries no date of its own)."""
-    t, card = result.transcript, result.scorecard
-    passed = [c.id for c in card.criteria if c.status == "pass"]
-    failed = [c.id for c in card.criteria if c.status == "fail"]
-    rows: dict[str, list[list[Any]]] = {
-        "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
-                   _js(t.roles), _js(t.asr), _js(t.extra), run_id, now,
-                   call_date(t.extra, first_date or now.date())]],
-        "turns": [],
-        "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, _js(card.flags),
-                        _js(result.models), result.code_version, run_id, now, card.service_level,
-                        card.service_label,  # then the results in force, as automatic until refresh() sees overrides
-                        passed, failed, passed, failed, card.total, card.service_level, card.service_label]],
-        "call_metrics": [], "criterion_results": [], "evidence": []}
-    for i, turn in enumerate(t.turns):
-        s = card.sentiments[i] if i < len(card.sentiments) else None
-        rows["turns"].append([t.call_id, i, turn.speaker, turn.start, turn.end, turn.text, turn.channel,
-                              turn.confidence, turn.low_confidence,
-                              _js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
-                              _js(turn.extra), s.label if s else None, s.score if s else None,
-                              s.polarity if s else None, s.language if s else None, s.backend if s else None,
-                              _js(card.turn_matches.get(i, []))])
-    if card.metrics is not None:
-        m = card.metrics.to_dict()
-        rows["call_metrics"].append([t.call_id, *(_js(m[n]) if isinstance(m[n], list) else m[n]
-                                                  for n, _ in METRIC_COLUMNS)])
-    for pos, c in enumerate(card.criteria + card.critical):
-        rows["criterion_results"].append([t.call_id, c.id, pos, c.name, c.status, c.score, c.weight, c.reason,
-                                          c.critical])
-        rows["evidence"].extend([t.call_id, c.id, k, e.turn, e.start, e.end, e.text, e.phrase, e.kind]
-                                for k, e in enumerate(c.evidence))
-    return rows
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...] | None, rows: list[list[Any]],
@@ -103,10 +45,6 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]
         part = rows[i:i + chunk]
         con.execute(f"INSERT INTO {table}{cols} VALUES " + ", ".join([one] * len(part)),
                     [v for row in part for v in row])
-
-
-def _js(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class Store:
@@ -217,7 +155,7 @@ class Store:
         run_id = uuid.uuid4().hex[:12]
         with self.transaction() as con:
             con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, ?, ?, 0, 0)",
-                        [run_id, _now(), command, _js(settings), code_version])
+                        [run_id, _now(), command, js(settings), code_version])
         return run_id
 
     def finish_run(self, run_id: str, n_done: int, n_failed: int) -> None:
@@ -258,7 +196,7 @@ class Store:
         tables: dict[str, list[list[Any]]] = {name: [] for name in ROW_COLUMNS}
         now = _now()
         for result in {r.transcript.call_id: r for r in results}.values():  # the last result of a call wins
-            for name, rows in _call_rows(result, run_id, now, known.get(result.transcript.call_id)).items():
+            for name, rows in call_rows(result, run_id, now, known.get(result.transcript.call_id)).items():
                 tables[name].extend(rows)
         for name, rows in tables.items():
             _insert(con, name, ROW_COLUMNS[name], rows)
