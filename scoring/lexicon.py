@@ -68,7 +68,7 @@ def _polarity_sum(tokens: list[Token], folded: bool) -> float:
 
 def lexicon_sentiment(turn: Turn, language: str) -> Sentiment:
     """Sentiment of one turn from the word lists. `score` is a calibrated-looking confidence, not a probability
-    estimated from data; the lexicon's measured accuracy is in the README."""
+    estimated from data; the lexicon's measured accuracy is in docs/benchmarks.md."""
     _, folded, tokens = tokenize_turn(turn)
     s = _polarity_sum(tokens, folded)
     polarity = math.tanh(s / 2.0)

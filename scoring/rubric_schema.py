@@ -122,7 +122,7 @@ class _Checker:
             line = self.lines.get(where)
         label = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in where).replace(".[", "[")
         raise InputError(self.path, f"line {line or 1}: {label or 'top level'}: {problem}",
-                         "see the rubric schema in README.md (section 'Rubric files')")
+                         "see the rubric schema in docs/rubric.md (section 'Rubric files')")
 
     def get(self, obj: dict, key: str, where: tuple, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
         if key not in obj:

@@ -49,7 +49,7 @@ def test_offline_der_on_pyannotes_real_sample_call():
     report = json.loads(run(["eval", "diarization", "--backend", "offline", "--json", "--ref", rttm, wav]))
     (row,) = report["files"]
     assert row["method"] == "offline" and row["total"] > 15
-    assert report["overall_der"] < 0.2  # measured 0.124 (README)
+    assert report["overall_der"] < 0.2  # measured 0.124 (docs/evaluation.md)
 
 
 def test_offline_der_on_mono_sample_calls(samples):

@@ -12,7 +12,7 @@
 
 Features are computed block by block, so a long (spooled) recording is never read whole; what grows with
 the call is the per-frame features (~110 MB per hour of call, measured). Fast on CPU (well under 0.05× real
-time); accuracy measured by `callqa eval diarization` (README).
+time); accuracy measured by `callqa eval diarization` (docs/evaluation.md).
 """
 from __future__ import annotations
 

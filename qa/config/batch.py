@@ -26,7 +26,7 @@ ENGINES = ("local", "ray")
 
 @dataclass
 class BatchSettings:
-    """How `callqa score` runs a batch (see README "Nightly batches")."""
+    """How `callqa score` runs a batch (see docs/batch.md)."""
 
     workers: int = 1                 # processes (local engine) or actors (ray engine); models load once in each
     engine: str = "local"            # local | ray
@@ -94,4 +94,4 @@ def check_pattern(pattern: str, source: str = "--path-pattern") -> None:
     try:
         compile_pattern(pattern)
     except ValueError as exc:
-        raise InputError(source, str(exc), "see README 'Nightly batches' for the pattern syntax") from None
+        raise InputError(source, str(exc), "see docs/batch.md, 'Metadata from file names', for the pattern syntax") from None
