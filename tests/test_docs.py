@@ -73,7 +73,7 @@ def _page(site: Path, doc: str) -> _Headings:
 def site(tmp_path_factory) -> Path:
     """The site built once, the way CI builds it: `mkdocs build --strict`, offline.
 
-    The worktree's own `qa` is imported (mkdocs-click reads `qa.cli.main`), and every proxy points at a closed
+    The worktree's own `qa` is imported (mkdocs-click reads `qa.cli`), and every proxy points at a closed
     port, so a theme or plugin that tried to download something would fail the build instead of needing a network."""
     out = tmp_path_factory.mktemp("site")
     dead = "http://127.0.0.1:9"
