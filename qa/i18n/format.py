@@ -80,3 +80,48 @@ def datetime(d: dt.datetime | None, lang: str, with_seconds: bool = False) -> st
     date_pattern = babel_dates.get_date_format("medium", locale=loc).pattern
     pattern = babel_dates.get_datetime_format("medium", locale=loc).format(time_pattern, date_pattern)
     return babel_dates.format_datetime(d, pattern, tzinfo=d.tzinfo, locale=loc)
+
+
+# CLDR date field -> d3-time-format directive, for the few fields short date and time patterns use
+_D3_FIELDS = {"yyyy": "%Y", "yy": "%Y", "y": "%Y", "MM": "%m", "M": "%-m", "dd": "%d", "d": "%-d", "HH": "%H",
+              "H": "%-H", "hh": "%I", "h": "%-I", "mm": "%M", "ss": "%S", "a": "%p"}
+
+
+def _d3_pattern(cldr: str) -> str:
+    """A CLDR date pattern as a d3 time format ("d/M/yy" -> "%-d/%-m/%Y"); quoted text and other characters kept."""
+    out, i = [], 0
+    while i < len(cldr):
+        if cldr[i] == "'":
+            end = cldr.find("'", i + 1)
+            end = len(cldr) if end < 0 else end
+            out.append(cldr[i + 1:end] or "'")
+            i = end + 1
+            continue
+        j = i
+        while j < len(cldr) and cldr[j] == cldr[i]:
+            j += 1
+        run = cldr[i:j]
+        out.append(_D3_FIELDS.get(run, run if not run.isalpha() else ""))
+        i = j
+    return "".join(out).strip()
+
+
+def chart_locale(lang: str) -> dict:
+    """The Vega locale of `lang` for Altair charts (`chart.configure(locale=chart_locale(lang))`): decimal and
+    group separators, day and month names and the date and time forms from Babel, so axes and tooltips read
+    42,4 and "thg 3" in Vietnamese."""
+    loc = locale(lang)
+    days, short_days = loc.days["format"]["wide"], loc.days["format"]["abbreviated"]  # Babel: 0 is Monday
+    months, short_months = loc.months["format"]["wide"], loc.months["format"]["abbreviated"]  # 1 is January
+    periods = loc.day_periods["format"]["abbreviated"]
+    date_pattern = _d3_pattern(babel_dates.get_date_format("short", locale=loc).pattern)
+    time_pattern = _d3_pattern(babel_dates.get_time_format("medium", locale=loc).pattern)
+    return {
+        "number": {"decimal": babel_numbers.get_decimal_symbol(loc), "thousands": babel_numbers.get_group_symbol(loc),
+                   "grouping": [3], "currency": ["", ""]},
+        "time": {"dateTime": babel_dates.get_datetime_format("short", locale=loc).format(time_pattern, date_pattern),
+                 "date": date_pattern, "time": time_pattern, "periods": [periods["am"], periods["pm"]],
+                 "days": [days[(i + 6) % 7] for i in range(7)],
+                 "shortDays": [short_days[(i + 6) % 7] for i in range(7)],
+                 "months": [months[i] for i in range(1, 13)], "shortMonths": [short_months[i] for i in range(1, 13)]},
+    }
