@@ -2,6 +2,7 @@
 buttons, roles swap), the agent's page (acknowledge, dispute), the disputes page, and what an agent never sees."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -61,7 +62,8 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
                   "Customer sentiment across the call", "Notes"):
         assert title in subheaders
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Handling time"].endswith(" s") and metrics["Agent talk share"].endswith("%")
+    assert metrics["Handling time"].endswith(" sec") and metrics["Agent talk share"].endswith("%")
+    assert "." in metrics["Handling time"]
     assert metrics["Service level"] == "1 · disappointing"
     assert at.get("vega_lite_chart"), "the customer's sentiment is charted"
     spec = str(at.get("vega_lite_chart")[0].proto)
@@ -78,6 +80,26 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
     at.button(key=f"ev-{BAD}-{crit['id']}-0").click()  # ▶ on a piece of evidence
     at = run_app(db, at=at)
     assert at.get("audio")[0].proto.start_time == int(evidence["start"])
+
+
+def test_call_view_in_vietnamese_writes_numbers_and_times_the_vietnamese_way(db):
+    from qa.i18n import STRINGS
+    from qa.i18n.format import number, seconds_range
+
+    at = run_app(db, "sup", query={"page": "call", "call": BAD})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    assert not at.exception
+    card = Store(db).get_call(BAD)
+    metrics = {m.label: m.value for m in at.metric}
+    handling = metrics[STRINGS["vi"]["rev_metric_handling_time"]]
+    assert handling.endswith(" giây") and "," in handling and "." not in handling
+    assert metrics[STRINGS["vi"]["duration"]] == number(card["duration"], "vi")
+    assert f"{number(card['total'], 'vi')}/100" in at.header[0].value
+    turn = card["turns"][1]
+    assert seconds_range(turn["start"], turn["end"], "vi") in page_text(at)
+    locale = json.loads(at.get("vega_lite_chart")[0].proto.spec)["config"]["locale"]
+    assert locale["number"]["decimal"] == "," and locale["time"]["shortMonths"][2] == "thg 3", "the chart speaks vi"
 
 
 def test_supervisor_overrides_with_a_reason_and_adds_notes(db):

@@ -61,7 +61,7 @@ def test_every_error_key_in_qa_has_an_english_and_a_vietnamese_message():
     for module, cls, key, params, line in calls:
         where = f"qa/{module}.py:{line} ({cls} {key})"
         en, vi = STRINGS["en"].get(key), STRINGS["vi"].get(key)
-        assert en and vi, f"{where}: add {key!r} to a qa/i18n_*.py file in English and Vietnamese"
+        assert en and vi, f"{where}: add {key!r} to qa/i18n/en.json and qa/i18n/vi.json"
         assert en != vi, f"{where}: the Vietnamese message is not translated"
         for lang, text in (("en", en), ("vi", vi)):
             missing = _placeholders(text) - params

@@ -8,16 +8,13 @@ import streamlit as st
 
 from qa.review.assessments import allowed_actions
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.review.notes import coaching_notes
 from qa.review.results import ReviewedCall, reviewed_calls, weekly_pass_rates
 from qa.app.call_review import assessment_actions, flash, state_label, status_label
 from qa.app.common import Context, go
 
 TREND_CALLS = 2000  # newest calls the trend chart covers
-
-
-def _total(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}"
 
 
 def waiting_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
@@ -27,8 +24,8 @@ def waiting_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
         st.caption(ctx.t("rev_my_nothing_waiting"))
     for c in waiting:
         with st.container(border=True):
-            st.markdown(ctx.t("rev_my_call_line", call=c.call_id, day=c.call_date or "—", total=_total(c.total),
-                              reviewed=_total(c.reviewed_total)))
+            st.markdown(ctx.t("rev_my_call_line", call=c.call_id, day=fmt.date(c.call_date, ctx.lang),
+                              total=fmt.number(c.total, ctx.lang), reviewed=fmt.number(c.reviewed_total, ctx.lang)))
             changed = [criterion_name(r.criterion_id, r.name, ctx.lang) + f": {status_label(ctx, r.auto_status)} → "
                        f"{status_label(ctx, r.status)} ({r.override.reason})" for r in c.results if r.override]
             for line in changed:
@@ -69,7 +66,7 @@ def trend_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
                  alt.Tooltip("criterion:N", title=ctx.t("rev_criterion")),
                  alt.Tooltip("rate:Q", format=".0%", title=ctx.t("rev_pass_rate")),
                  alt.Tooltip("calls:Q", title=ctx.t("rev_calls_counted"))])
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
 def notes_panel(ctx: Context) -> None:
@@ -79,7 +76,7 @@ def notes_panel(ctx: Context) -> None:
         st.caption(ctx.t("rev_no_notes"))
     for n in notes:
         where = ctx.t("rev_on_call") if n.turn_idx is None else f"{ctx.t('turn')} {n.turn_idx}"
-        st.markdown(f"**{n.call_id}** · {where} · {n.author}, {n.created_at:%Y-%m-%d %H:%M} — {n.text}")
+        st.markdown(f"**{n.call_id}** · {where} · {n.author}, {fmt.datetime(n.created_at, ctx.lang)} — {n.text}")
 
 
 def render(ctx: Context) -> None:

@@ -6,18 +6,19 @@ import streamlit as st
 
 from qa.calibration import sessions as cal
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.calibration.scorer_agreement import ALL
 from transcribe.errors import CallQAError
 from qa.app.call import audio_player, transcript_panel
 from qa.app.common import Context, go
 
 
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:.0f}%"
+def _pct(ctx: Context, x: float | None) -> str:
+    return fmt.percent(x, ctx.lang)
 
 
-def _kappa(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}"
+def _kappa(ctx: Context, x: float | None) -> str:
+    return fmt.number(x, ctx.lang, digits=2)
 
 
 def _status(ctx: Context, status: str | None) -> str:
@@ -54,7 +55,7 @@ def _sessions(ctx: Context) -> cal.CalibrationSession | None:
         return None
     st.dataframe([{ctx.t("cal_col_id"): s.session_id, ctx.t("cal_col_call"): s.call_id,
                    ctx.t("cal_col_title"): s.title or "", ctx.t("cal_col_by"): s.created_by,
-                   ctx.t("cal_col_created"): f"{s.created_at:%Y-%m-%d %H:%M}",
+                   ctx.t("cal_col_created"): fmt.datetime(s.created_at, ctx.lang),
                    ctx.t("cal_col_state"): ctx.t("cal_open") if s.is_open else ctx.t("cal_closed"),
                    ctx.t("cal_col_raters"): len(s.raters)} for s in sessions], hide_index=True, width="stretch")
     by_id = {s.session_id: s for s in sessions}
@@ -108,16 +109,16 @@ def _results(ctx: Context, session: cal.CalibrationSession) -> None:
     st.dataframe([{ctx.t("cal_col_criterion"): criterion_name(c.criterion_id, c.name, ctx.lang),
                    **{r: _status(ctx, c.ratings.get(r)) for r in session.raters},
                    auto: _status(ctx, c.auto),
-                   ctx.t("cal_col_percent"): _pct(c.percent),
+                   ctx.t("cal_col_percent"): _pct(ctx, c.percent),
                    ctx.t("cal_col_unanimous"): "✓" if c.unanimous else "✗"} for c in res.criteria],
                  hide_index=True, width="stretch")
     cols = st.columns(3)
-    cols[0].metric(ctx.t("cal_percent_all"), _pct(res.percent))
-    cols[1].metric(ctx.t("cal_fleiss"), _kappa(res.fleiss))
-    cols[2].metric(ctx.t("cal_fleiss_reviewers"), _kappa(res.fleiss_reviewers))
+    cols[0].metric(ctx.t("cal_percent_all"), _pct(ctx, res.percent))
+    cols[1].metric(ctx.t("cal_fleiss"), _kappa(ctx, res.fleiss))
+    cols[2].metric(ctx.t("cal_fleiss_reviewers"), _kappa(ctx, res.fleiss_reviewers))
     if session.raters:
-        st.dataframe([{ctx.t("cal_col_rater"): r, ctx.t("cal_col_cohen"): _kappa(res.cohen_vs_auto[r]),
-                       ctx.t("cal_col_agree_auto"): _pct(res.agree_with_auto[r])} for r in session.raters],
+        st.dataframe([{ctx.t("cal_col_rater"): r, ctx.t("cal_col_cohen"): _kappa(ctx, res.cohen_vs_auto[r]),
+                       ctx.t("cal_col_agree_auto"): _pct(ctx, res.agree_with_auto[r])} for r in session.raters],
                      hide_index=True, width="stretch")
     st.caption(ctx.t("cal_kappa_note"))
 
@@ -127,7 +128,7 @@ def _session(ctx: Context, session: cal.CalibrationSession) -> None:
     if session.is_open:
         st.caption(ctx.t("cal_open_note", n=len(session.raters)))
     else:
-        st.caption(ctx.t("cal_closed_note", at=f"{session.closed_at:%Y-%m-%d %H:%M}"))
+        st.caption(ctx.t("cal_closed_note", at=fmt.datetime(session.closed_at, ctx.lang)))
     if cal.may_close(session, ctx.viewer) and st.button(ctx.t("cal_close"), key=f"cal_close_{session.session_id}"):
         try:
             cal.close_session(ctx.store, ctx.viewer, session.session_id)
@@ -148,9 +149,9 @@ def _summary(ctx: Context) -> None:
         st.info(ctx.t("cal_no_summary"))
         return
     st.dataframe([{ctx.t("cal_col_criterion"): criterion_name(r.criterion_id, r.name, ctx.lang),
-                   ctx.t("cal_col_sessions"): r.sessions, ctx.t("cal_col_percent"): _pct(r.percent),
-                   ctx.t("cal_col_fleiss"): _kappa(r.fleiss), ctx.t("cal_col_cohen"): _kappa(r.cohen_vs_auto),
-                   ctx.t("cal_col_agree_auto"): _pct(r.agree_with_auto)} for r in rows],
+                   ctx.t("cal_col_sessions"): r.sessions, ctx.t("cal_col_percent"): _pct(ctx, r.percent),
+                   ctx.t("cal_col_fleiss"): _kappa(ctx, r.fleiss), ctx.t("cal_col_cohen"): _kappa(ctx, r.cohen_vs_auto),
+                   ctx.t("cal_col_agree_auto"): _pct(ctx, r.agree_with_auto)} for r in rows],
                  hide_index=True, width="stretch")
 
 
@@ -161,11 +162,11 @@ def _scorer(ctx: Context) -> None:
     if not report.calls:
         st.info(ctx.t("cal_no_reviews"))
         return
-    st.write(ctx.t("cal_reviewed_calls", n=report.calls))
+    st.write(ctx.t("cal_reviewed_calls", n=fmt.integer(report.calls, ctx.lang)))
     st.dataframe([{ctx.t("cal_col_criterion"): ctx.t("cal_all_criteria") if r.criterion_id == ALL
                    else criterion_name(r.criterion_id, r.name, ctx.lang),
                    ctx.t("cal_col_n"): r.n, ctx.t("cal_col_agreed"): r.agreed,
-                   ctx.t("cal_col_percent"): _pct(r.percent), ctx.t("cal_col_kappa"): _kappa(r.kappa),
+                   ctx.t("cal_col_percent"): _pct(ctx, r.percent), ctx.t("cal_col_kappa"): _kappa(ctx, r.kappa),
                    ctx.t("cal_col_overrides"): r.overrides}
                   for r in (*report.criteria, report.overall)], hide_index=True, width="stretch")
 

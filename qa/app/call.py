@@ -16,6 +16,7 @@ from qa.accounts import access
 from qa.review.assessments import Result, allowed_actions, get_assessment, results
 from qa.calibration.sessions import pending_blind_sessions
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.store.in_force import call_summary
 from qa.review.notes import Note, visible_notes
 from qa.app.call_charts import metrics_panel, sentiment_chart
@@ -24,6 +25,11 @@ from qa.app.common import Context
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}
+
+
+def _points(ctx: Context, x: float) -> str:
+    """Points of a criterion, without needless decimals: 10, 2.5 (2,5 in Vietnamese)."""
+    return fmt.number(x, ctx.lang, 0 if float(x).is_integer() else 1)
 
 
 def seek_key(call_id: str) -> str:
@@ -42,12 +48,14 @@ def audio_player(ctx: Context, card: dict) -> None:
     start = st.session_state.get(seek_key(card["call_id"]))
     st.audio(path, start_time=int(start or 0), autoplay=start is not None)
     if start is not None:
-        st.caption(ctx.t("rev_playing_from", t=start))
+        st.caption(ctx.t("rev_playing_from", t=fmt.seconds(start, ctx.lang)))
 
 
 def seek_button(ctx: Context, card: dict, start: float | None, key: str) -> None:
     """▶: play the recording from `start` (shown only when the call has a recording)."""
-    if card.get("audio_path") and start is not None and st.button("▶", key=key, help=ctx.t("play_from", t=start)):
+    if start is None or not card.get("audio_path"):
+        return
+    if st.button("▶", key=key, help=ctx.t("play_from", t=fmt.seconds(start, ctx.lang))):
         st.session_state[seek_key(card["call_id"])] = float(start)
         st.rerun()
 
@@ -58,7 +66,7 @@ def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
     for r in items:
         c = evidence.get(r.criterion_id, {"evidence": [], "reason": ""})
         name = criterion_name(r.criterion_id, r.name, ctx.lang)
-        score = "—" if r.auto_score is None else f"{r.auto_score:g}/{r.weight or 0:g}"
+        score = "—" if r.auto_score is None else f"{_points(ctx, r.auto_score)}/{_points(ctx, r.weight or 0)}"
         label = f"{STATUS_ICONS.get(r.status, '')} **{name}** — {status_label(ctx, r.status)}"
         if r.override:
             label += f" · {ctx.t('rev_auto')}: {status_label(ctx, r.auto_status)}"
@@ -71,7 +79,7 @@ def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
                 o = r.override
                 st.markdown(ctx.t("rev_override_line", status=status_label(ctx, o.status or ""),
                                   auto=status_label(ctx, r.auto_status), author=o.author,
-                                  when=f"{o.created_at:%Y-%m-%d %H:%M}", reason=o.reason))
+                                  when=fmt.datetime(o.created_at, ctx.lang), reason=o.reason))
                 if r.auto_changed:
                     st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
             st.caption(f"{ctx.t('reason')}: {c['reason']}")
@@ -80,7 +88,7 @@ def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
             for k, e in enumerate(c["evidence"]):
                 cols = st.columns([6, 1])
                 cols[0].markdown(f"`{ctx.t('kind_' + e['kind'])}` {ctx.t('turn')} {e['turn']} "
-                                 f"({e['start']:.1f}–{e['end']:.1f} s): **{e['text']}**")
+                                 f"({fmt.seconds_range(e['start'], e['end'], ctx.lang)}): **{e['text']}**")
                 with cols[1]:
                     seek_button(ctx, card, e["start"], f"ev-{card['call_id']}-{r.criterion_id}-{k}")
 
@@ -98,13 +106,13 @@ def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> No
         who = ctx.t("agent") if agent else ctx.t("customer")
         colour = SENTIMENT_COLOURS.get(s["label"] or "", "gray")
         label = ctx.t(s["label"]) if s["label"] in SENTIMENT_COLOURS else "?"
-        badge = f":{colour}[{label} {s['score'] or 0:.2f}]"
+        badge = f":{colour}[{label} {fmt.number(s['score'] or 0, ctx.lang, 2)}]"
         low = f" · *{ctx.t('low_confidence')}*" if turn["low_confidence"] else ""
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn["criteria"])
         with st.chat_message("assistant" if agent else "user"):
             head, play = st.columns([7, 1])
-            head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {turn['start']:.1f}–{turn['end']:.1f} s"
-                          f" · {badge}{low} {marks}")
+            when = fmt.seconds_range(turn["start"], turn["end"], ctx.lang)
+            head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {when} · {badge}{low} {marks}")
             with play:
                 seek_button(ctx, card, turn["start"], f"turn-{card['call_id']}-{turn['index']}")
             text = turn["text"] or ""
@@ -113,7 +121,7 @@ def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> No
             st.markdown(text)
             for n in by_turn.get(turn["index"], []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
-                st.caption(f"{icon} {n.author}, {n.created_at:%Y-%m-%d %H:%M}: {n.text}")
+                st.caption(f"{icon} {n.author}, {fmt.datetime(n.created_at, ctx.lang)}: {n.text}")
 
 
 def render_call(ctx: Context, call_id: str) -> None:
@@ -131,20 +139,20 @@ def render_call(ctx: Context, call_id: str) -> None:
     notes = visible_notes(ctx.store, ctx.viewer, call_id)
     assessment = get_assessment(ctx.store, ctx.viewer, call_id)
     actions = allowed_actions(ctx.store, ctx.viewer, call_id)
-    total = "—" if card["total"] is None else f"{card['total']:.1f}"
+    total = fmt.number(card["total"], ctx.lang)
     st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
     meta = st.columns(6)
     meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
     meta[1].metric(ctx.t("language"), card["language"])
-    meta[2].metric(ctx.t("duration"), f"{card['duration']:.1f}")
+    meta[2].metric(ctx.t("duration"), fmt.number(card["duration"], ctx.lang))
     meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
     summary = call_summary(card, items)  # the total and service level in force
     if summary.reviewed_level is not None:
         meta[5].metric(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
     if any(r.override for r in items):
         reviewed = summary.reviewed_total
-        delta = None if reviewed is None or card["total"] is None else round(reviewed - card["total"], 1)
-        meta[4].metric(ctx.t("rev_reviewed_total"), "—" if reviewed is None else f"{reviewed:.1f}", delta=delta)
+        delta = None if reviewed is None or card["total"] is None else fmt.number(reviewed - card["total"], ctx.lang)
+        meta[4].metric(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta=delta)
     st.caption(f"{ctx.t('source')}: {card['source']}")
     if card["flags"]:
         st.warning(f"{ctx.t('flags')}: {', '.join(card['flags'])}")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.common import Context
+from qa.i18n import format as fmt
 
 SECONDS = ("handling_time", "agent_talk", "customer_talk", "longest_silence", "hold_time", "longest_hold", "overlap",
            "first_response_latency", "mean_response_latency")
@@ -20,18 +21,17 @@ SHOWN = ("handling_time", "talk_ratio", "silence_share", "longest_silence", "hol
 
 
 def metric_value(ctx: Context, name: str, value: Any) -> str:
-    """A metric as a person reads it: seconds, a percentage, a count, words per minute (unit in the label)."""
+    """A metric as a person reads it in the UI language: seconds, a percentage, a count, words per minute (unit
+    in the label)."""
     if value is None:
-        return "—"
+        return fmt.NOTHING
     if name in SECONDS:
-        return f"{value:.1f} s"
+        return fmt.seconds(value, ctx.lang)
     if name in SHARES:
-        return f"{100 * value:.0f} %"
-    if name in RATES:
-        return f"{value:.0f}"
-    if name in COUNTS:
-        return str(int(value))
-    return str(value)
+        return fmt.percent(value, ctx.lang)
+    if name in RATES or name in COUNTS:
+        return fmt.integer(round(value), ctx.lang)
+    return fmt.number(value, ctx.lang) if isinstance(value, float) else str(value)
 
 
 def metrics_panel(ctx: Context, card: dict) -> None:
@@ -72,4 +72,4 @@ def sentiment_chart(ctx: Context, card: dict) -> None:
                alt.Tooltip("label:N", title=ctx.t("sentiment")), alt.Tooltip("polarity:Q", format=".2f")]
     line = alt.Chart(data).mark_line(point=True).encode(x=x, y=y, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(strokeDash=[4, 4], color="gray").encode(y="y:Q")
-    st.altair_chart(line + zero, width="stretch")
+    st.altair_chart((line + zero).configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.review.notes import KINDS, Note, add_review_note
 from transcribe.errors import CallQAError
 from qa.app.common import Context
@@ -95,7 +96,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
 def note_line(ctx: Context, n: Note) -> str:
     where = ctx.t("rev_on_call") if n.turn_idx is None else f"{ctx.t('turn')} {n.turn_idx}"
     kind = ctx.t("rev_kind_" + n.kind)
-    return f"**{n.author}** · {n.created_at:%Y-%m-%d %H:%M} · {where} · `{kind}` — {n.text}"
+    return f"**{n.author}** · {fmt.datetime(n.created_at, ctx.lang)} · {where} · `{kind}` — {n.text}"
 
 
 def notes_panel(ctx: Context, card: dict, notes: list[Note], can_write: bool) -> None:
@@ -115,7 +116,7 @@ def notes_panel(ctx: Context, card: dict, notes: list[Note], can_write: bool) ->
             return ctx.t("rev_on_call")
         turn = turns[idx]
         who = ctx.t("agent") if turn["speaker"] == "agent" else ctx.t("customer")
-        return f"{ctx.t('turn')} {idx} · {who} · {turn['start']:.1f} s · {turn['text'][:50]}"
+        return f"{ctx.t('turn')} {idx} · {who} · {fmt.seconds(turn['start'], ctx.lang)} · {turn['text'][:50]}"
 
     with st.form(f"rev_note_{call_id}", clear_on_submit=True):
         target = st.selectbox(ctx.t("rev_note_on"), targets, format_func=target_label, key=f"rev_note_turn_{call_id}")
@@ -156,8 +157,8 @@ def trail_panel(ctx: Context, call_id: str) -> None:
             move = (f" ({state_label(ctx, e.from_state)} → {state_label(ctx, e.to_state)})"
                     if e.from_state != e.to_state else "")
             comment = f" — {e.comment}" if e.comment else ""
-            st.markdown(f"{e.created_at:%Y-%m-%d %H:%M:%S} · **{e.actor}** · {ctx.t('rev_action_' + e.action)}"
-                        f"{move}{comment}")
+            when = fmt.datetime(e.created_at, ctx.lang, with_seconds=True)
+            st.markdown(f"{when} · **{e.actor}** · {ctx.t('rev_action_' + e.action)}{move}{comment}")
 
 
 def review_bar(ctx: Context, card: dict, actions: list[str]) -> None:

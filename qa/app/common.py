@@ -11,7 +11,7 @@ import streamlit as st
 
 from qa.accounts import auth
 from qa.accounts.access import Viewer
-from qa.i18n import STRINGS, t
+from qa.i18n import has, t
 from qa.store.database import Store
 from transcribe.errors import CallQAError
 
@@ -73,7 +73,7 @@ def _param_text(name: str, value: object, lang: str) -> object:
     prefix = PARAM_LABELS.get(name)
     if isinstance(value, (list, tuple, set)):
         return ", ".join(str(_param_text(name, v, lang)) for v in value) or "—"
-    if prefix and f"{prefix}{value}" in STRINGS.get(lang, STRINGS["en"]):
+    if prefix and has(f"{prefix}{value}", lang):
         return t(f"{prefix}{value}", lang)
     return value
 
@@ -82,7 +82,7 @@ def error_text(exc: CallQAError, lang: str) -> str:
     """What qa refused and what to do, in `lang`: the UI string of the error's key filled with its parameters;
     the English `message` for an error without a key (see `transcribe.errors.CallQAError`)."""
     key = exc.i18n_key
-    if key is None or key not in STRINGS.get(lang, STRINGS["en"]):
+    if key is None or not has(key, lang):
         return exc.message
     return t(key, lang, **{name: _param_text(name, value, lang) for name, value in exc.params.items()})
 

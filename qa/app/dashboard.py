@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from qa.review import dashboard as dash
 from qa.review import queue
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.app.common import Context
 from qa.app.queue import date_range
 
@@ -47,11 +49,17 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
     measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=names.get,
                            index=measures.index("mean_total"))
     st.caption(ctx.t("dash_chart_over_time", measure=names[measure], group=ctx.t("dash_group_" + group)))
-    frame = pd.DataFrame(shown)
+    frame = pd.DataFrame(shown)[["period", "group", measure]].rename(columns={measure: "value"})
+    value = alt.Y("value:Q", title=names[measure])
+    tooltip = [alt.Tooltip("group:N", title=names["group"]), alt.Tooltip("value:Q", title=names[measure])]
     if period == "all":
-        st.bar_chart(frame.set_index("group")[[measure]])
+        chart = alt.Chart(frame).mark_bar().encode(x=alt.X("group:N", title=names["group"]), y=value,
+                                                   tooltip=tooltip)
     else:
-        st.line_chart(frame.pivot_table(index="period", columns="group", values=measure, aggfunc="first"))
+        chart = alt.Chart(frame).mark_line(point=True).encode(
+            x=alt.X("period:T", title=names["period"]), y=value, color=alt.Color("group:N", title=names["group"]),
+            tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
+    st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
 def chart_criteria(ctx: Context, data: dash.Dashboard, group: str) -> None:
@@ -60,9 +68,15 @@ def chart_criteria(ctx: Context, data: dash.Dashboard, group: str) -> None:
         return
     st.caption(ctx.t("dash_chart_criteria", group=ctx.t("dash_group_" + group)))
     rows = dash.records(data, ctx.t("dash_period_all"))
-    frame = pd.DataFrame({criterion_name(cid, name, ctx.lang): [r[f"pass_{cid}"] for r in rows]
-                          for cid, name in data.criteria}, index=[r["group"] for r in rows])
-    st.bar_chart(frame, stack=False)
+    frame = pd.DataFrame([{"group": r["group"], "criterion": criterion_name(cid, name, ctx.lang),
+                           "rate": r[f"pass_{cid}"]} for r in rows for cid, name in data.criteria])
+    who, criterion, rate = ctx.t("dash_group_" + group), ctx.t("rev_criterion"), ctx.t("rev_pass_rate") + " (%)"
+    chart = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("group:N", title=who), xOffset="criterion:N", y=alt.Y("rate:Q", title=rate),
+        color=alt.Color("criterion:N", title=criterion),
+        tooltip=[alt.Tooltip("group:N", title=who), alt.Tooltip("criterion:N", title=criterion),
+                 alt.Tooltip("rate:Q", title=rate)])
+    st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
 def render(ctx: Context) -> None:

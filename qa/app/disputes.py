@@ -7,6 +7,7 @@ import streamlit as st
 from qa.review.assessments import allowed_actions, open_disputes
 from qa.app.call_review import assessment_actions, flash
 from qa.app.common import Context, go
+from qa.i18n import format as fmt
 
 
 def render(ctx: Context) -> None:
@@ -19,7 +20,7 @@ def render(ctx: Context) -> None:
     for d in disputes:
         with st.container(border=True):
             st.markdown(ctx.t("rev_dispute_line", call=d.call_id, agent=d.agent_id or "—", who=d.disputed_by,
-                              when=f"{d.disputed_at:%Y-%m-%d %H:%M}"))
+                              when=fmt.datetime(d.disputed_at, ctx.lang)))
             st.markdown(f"> {d.comment or ''}")
             if st.button(ctx.t("rev_open_call"), key=f"disp_open_{d.call_id}"):
                 go("call", call=d.call_id)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from qa.review import queue
 from qa.i18n import criterion_name
+from qa.i18n import format as fmt
 from qa.app.common import Context, go
 
 PAGE_SIZE = 100
@@ -82,7 +83,9 @@ def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[s
         st.info(ctx.t("queue_none"))
         return
     first = (page_no - 1) * PAGE_SIZE + 1
-    st.caption(ctx.t("queue_showing", first=first, last=first + len(result.rows) - 1, total=result.total))
+    last = first + len(result.rows) - 1
+    st.caption(ctx.t("queue_showing", first=fmt.integer(first, ctx.lang), last=fmt.integer(last, ctx.lang),
+                     total=fmt.integer(result.total, ctx.lang)))
     st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
     open_call(ctx, result.rows)
 
@@ -112,8 +115,8 @@ def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) ->
     page_no = page_number(ctx, "queue_sample_page_no", asked)
     result = queue.sample_page(ctx.store, ctx.viewer, filt, method, per, seed, limit=PAGE_SIZE,
                                offset=(page_no - 1) * PAGE_SIZE)
-    st.caption(ctx.t("queue_sample_result", n=result.total, method=ctx.t("queue_method_" + method), per=per,
-                     seed=seed))
+    st.caption(ctx.t("queue_sample_result", n=fmt.integer(result.total, ctx.lang),
+                     method=ctx.t("queue_method_" + method), per=per, seed=seed))
     show_page(ctx, result, page_no, names)
 
 
