@@ -70,7 +70,7 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
     assert "polarity" in spec
     audio = at.get("audio")[0].proto
     assert audio.start_time == 0
-    card = Store(db).get_call(BAD)
+    card = Store(db).get_call(BAD).to_dict()
     turn = card["turns"][4]
     at.button(key=f"turn-{BAD}-4").click()  # ▶ on a turn
     at = run_app(db, at=at)
@@ -90,7 +90,7 @@ def test_call_view_in_vietnamese_writes_numbers_and_times_the_vietnamese_way(db)
     at.sidebar.radio(key="ui_lang").set_value("vi")
     at = run_app(db, at=at)
     assert not at.exception
-    card = Store(db).get_call(BAD)
+    card = Store(db).get_call(BAD).to_dict()
     metrics = {m.label: m.value for m in at.metric}
     handling = metrics[STRINGS["vi"]["rev_metric_handling_time"]]
     assert handling.endswith(" giây") and "," in handling and "." not in handling
@@ -205,7 +205,7 @@ def test_agent_asking_for_another_agents_call_sees_nothing_of_it(db):
     assert not at.header and not at.get("audio") and not at.get("form")
     text = page_text(at)
     assert "Call en_complaint_bad not found." in text
-    first_words = store.get_call("en_complaint_bad")["turns"][1]["text"]
+    first_words = store.get_call("en_complaint_bad").to_dict()["turns"][1]["text"]
     for secret in ("TOM-OVERRIDE-REASON", "TOM-COACHING-NOTE", "agent_tom", first_words):
         assert secret not in text
     missing = run_app(db, "lan", query={"page": "call", "call": "no_such_call"})
@@ -242,7 +242,7 @@ def test_supervisor_swaps_roles_from_the_call_view(db, tmp_path, monkeypatch):
     at = run_app(db, at=at)
     assert not at.exception
     assert any("swapped" in s.value for s in at.success)
-    card = Store(db).get_call("vi_request")
+    card = Store(db).get_call("vi_request").to_dict()
     assert card["roles"]["method"] == "manual swap" and card["turns"][0]["speaker"] == "customer"
     assert A.audit_trail(Store(db), SUP, "vi_request")[-1].action == "roles_swap"
     assert "KEPT-OVERRIDE" in page_text(at)

@@ -40,7 +40,7 @@ def test_override_keeps_the_automatic_result_beside_it(store):
 
 def test_effective_total_follows_the_rubric_rule(store):
     items = A.results(store, SUP, TOM_CALL)
-    assert A.effective_total(items) == Store(store.path).get_call(TOM_CALL)["total"] == 0.0
+    assert A.effective_total(items) == Store(store.path).get_call(TOM_CALL).to_dict()["total"] == 0.0
     A.override(store, SUP, TOM_CALL, "listen", "pass", "asked twice")  # weight 25 of 100
     A.override(store, SUP, TOM_CALL, "solve", "na", "nothing to solve")  # weight 30 drops out
     assert A.effective_total(A.results(store, SUP, TOM_CALL)) == round(100 * 25 / 70, 1)

@@ -57,7 +57,7 @@ def test_hostile_corpus_every_file_ends_with_a_status(tmp_path, tiny_whisper):
     assert report.summary.audio_seconds >= 7200  # the two-hour recording was scored
     long = rows["two-hours.wav"]
     assert long["audio_seconds"] == pytest.approx(7200, abs=1)
-    card = store.get_call(long["call_id"])
+    card = store.get_call(long["call_id"]).to_dict()
     assert card["turns"] == [] and card["duration"] == pytest.approx(7200, abs=1)
     # Re-run: nothing is redone; failures are not retried unless asked.
     again = run_batch([str(folder)], make_settings(tiny_whisper), store)
@@ -81,12 +81,12 @@ def test_resume_duplicates_and_changed_files(tmp_path):
     assert dup["status"] == "skipped" and first.name in dup["reason"]
     row = by_name(store)[first.name]
     assert (row["agent_id"], row["call_date"], row["customer_id"]) == ("agent0", "2026-11-01", "call00000")
-    assert store.get_call("call-00000")["agent_id"] == "agent0"  # from the path: the transcript has none
+    assert store.get_call("call-00000").to_dict()["agent_id"] == "agent0"  # from the path: the transcript has none
     data = transcript("call-00000", 8)  # the file changes: a new call, scored again
     first.write_text(json.dumps(data))
     again = run_batch([str(folder)], settings, store)
     assert [Path(o.path).name for o in again.done] == [first.name]
-    assert len(store.get_call("call-00000")["turns"]) == 8
+    assert len(store.get_call("call-00000").to_dict()["turns"]) == 8
     assert status_counts(store) == {"done": 6, "skipped": 1}
 
 

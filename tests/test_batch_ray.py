@@ -53,7 +53,7 @@ def test_ray_engine_hostile_corpus_and_parquet(tmp_path, tiny_whisper, cluster):
         turns = db.execute("SELECT count(*) FROM turns").fetchone()[0]
     assert in_parquet == stored == (n_done, n_done)
     assert con.execute(f"SELECT count(*) FROM read_parquet('{results}/turns/*.parquet')").fetchone()[0] == turns
-    assert store.get_call("call-00003")["criteria"]
+    assert store.get_call("call-00003").to_dict()["criteria"]
 
 
 def test_ray_driver_killed_then_resumed(tmp_path, cluster):

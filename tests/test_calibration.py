@@ -48,7 +48,7 @@ def test_ratings_are_blind_until_you_submit(store):
     criteria = cal.rating_criteria(store, sup2, sid)
     assert [c.criterion_id for c in criteria] == list(AUTO_BAD)
     assert not any(hasattr(c, "status") for c in criteria), "the form carries no automatic result"
-    card = cal.blind_call(store, sup2, sid)
+    card = cal.blind_call(store, sup2, sid).to_dict()
     assert card["criteria"] == [] and card["critical"] == [] and card["total"] is None and card["flags"] == []
     assert card["turns"] and all(t["criteria"] == [] for t in card["turns"])
     with pytest.raises(PermissionDenied):

@@ -26,7 +26,7 @@ def db(tmp_path):
 
 
 def test_rescore_applies_an_edited_rubric_without_transcribing(db, tmp_path):
-    before = Store(str(db)).get_call("en_complaint_good")
+    before = Store(str(db)).get_call("en_complaint_good").to_dict()
     assert before["total"] == 100.0 and before["metrics"]["talk_ratio"] > 0
     # the team drops "sorry" from Apologize and bumps the version: the English apology no longer counts
     edited = LAST.replace('en: [sorry, apologize,', 'en: [apologize,').replace('version: "2.0"', 'version: "2.1-team"')
@@ -36,20 +36,20 @@ def test_rescore_applies_an_edited_rubric_without_transcribing(db, tmp_path):
     res = run("rescore", "en_complaint_good", "--db", db, "--rubric", team)
     assert res.exit_code == 0, res.output
     assert "(last 2.0) ->  75.0 (last 2.1-team)" in res.output
-    after = Store(str(db)).get_call("en_complaint_good")
+    after = Store(str(db)).get_call("en_complaint_good").to_dict()
     assert after["rubric_version"] == "2.1-team" and after["models"]["rubric"]["path"] == str(team)
     assert next(c for c in after["criteria"] if c["id"] == "apologize")["status"] == "fail"
     def same(turns):  # transcript and sentiment untouched; only which criteria each turn earned changes
         return [{k: v for k, v in t.items() if k != "criteria"} for t in turns]
 
     assert same(after["turns"]) == same(before["turns"])
-    assert Store(str(db)).get_call("vi_complaint_good")["rubric_version"] == "2.0"  # only the named call
+    assert Store(str(db)).get_call("vi_complaint_good").to_dict()["rubric_version"] == "2.0"  # only the named call
 
 
 def test_rescore_with_another_rubric_and_unknown_call(db):
     res = run("rescore", "--db", db, "--rubric", "service")
     assert res.exit_code == 0 and "7 call(s) re-scored" in res.output
-    card = Store(str(db)).get_call("vi_complaint_good")
+    card = Store(str(db)).get_call("vi_complaint_good").to_dict()
     assert [c["id"] for c in card["criteria"]] == ["greeting", "hold", "calm", "escalation"]
     calm = next(c for c in card["criteria"] if c["id"] == "calm")
     assert calm["status"] == "pass" and "voice" in calm["reason"]  # measured from the linked recording

@@ -33,7 +33,7 @@ def test_review_survives_rescore_and_roles_swap(store, tmp_path):
     assert edited != last
     (tmp_path / "team.yaml").write_text(edited, encoding="utf-8")
     rescore(store, load_rubric(tmp_path / "team.yaml"), [call])
-    assert Store(store.path).get_call(call)["rubric_version"] == "2.1-team"
+    assert Store(store.path).get_call(call).to_dict()["rubric_version"] == "2.1-team"
     apologize = next(r for r in A.results(store, SUP, call) if r.criterion_id == "apologize")
     assert apologize.auto_status == "fail" and apologize.override.status == "fail" and apologize.auto_changed
     assert A.get_assessment(store, SUP, call).state == "shared"
@@ -43,7 +43,7 @@ def test_review_survives_rescore_and_roles_swap(store, tmp_path):
     settings = Settings()
     settings.sentiment.backend = "lexicon"
     swap_stored_roles(store, Pipeline(settings), call, by="sup")
-    assert Store(store.path).get_call(call)["roles"]["method"] == "manual swap"
+    assert Store(store.path).get_call(call).to_dict()["roles"]["method"] == "manual swap"
     assert next(r for r in A.results(store, SUP, call) if r.criterion_id == "apologize").override.reason == \
         "the apology was sarcastic"
     assert A.get_assessment(store, SUP, call).state == "shared" and len(visible_notes(store, SUP, call)) == 1
@@ -57,7 +57,7 @@ def test_app_roles_swap_is_a_reviewers_edit_recorded_in_the_trail(store):
     with pytest.raises(PermissionDenied):
         A.swap_roles(store, LAN, "vi_request", pipeline)
     A.swap_roles(store, SUP, "vi_request", pipeline)
-    card = Store(store.path).get_call("vi_request")
+    card = Store(store.path).get_call("vi_request").to_dict()
     assert card["roles"]["method"] == "manual swap" and card["roles"]["evidence"] == ["roles swapped by sup"]
     last = A.audit_trail(store, SUP, "vi_request")[-1]
     assert last.action == "roles_swap" and last.actor == "sup" and last.comment.startswith("total 100 → ")

@@ -53,7 +53,7 @@ def test_failed_save_keeps_the_earlier_result(result):
 def test_scorecard_document(result):
     store = Store(":memory:")
     store.save(result, run_id="r1")
-    card = store.get_call("en_complaint_good")
+    card = store.get_call("en_complaint_good").to_dict()
     assert card["rubric_id"] == "last" and card["rubric_version"] == resolve_rubric("last").version
     assert [c["id"] for c in card["criteria"]] == ["listen", "apologize", "solve", "thank"]
     assert len(card["turns"]) == len(result.transcript.turns)

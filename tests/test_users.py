@@ -179,7 +179,7 @@ def test_supervisor_limited_to_a_team_sees_only_that_team(calls_db):
     assert sup_vi.teams == ("vi",)
     assert _visible(store, sup_vi) == {"vi_complaint_bad", "vi_complaint_good", "vi_request"}
     assert get_call(store, sup_vi, "en_complaint_bad") is None
-    assert get_call(store, sup_vi, "vi_complaint_bad")["call_id"] == "vi_complaint_bad"
+    assert get_call(store, sup_vi, "vi_complaint_bad").to_dict()["call_id"] == "vi_complaint_bad"
     assert len(_visible(store, get_user(store, "sup").viewer())) == 7, "a supervisor without teams sees all"
     assert _visible(store, get_user(store, "lan").viewer()) == {"vi_complaint_good", "vi_request"}
     assert _visible(store, Viewer("x", "supervisor", teams=("nobody",))) == set()

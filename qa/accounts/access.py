@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.store.database import Store
+from qa.store.scorecard_view import CallView, build_scorecard
 from qa.store.vocabulary import USER_ROLES
 from transcribe.errors import CallQAError
 
@@ -81,10 +82,8 @@ def require_role(viewer: Viewer, *roles: str) -> None:
                                "ask an admin", key="role_needed", roles=roles, role=viewer.role)
 
 
-def get_call(store: Store, viewer: Viewer, call_id: str) -> dict[str, Any] | None:
+def get_call(store: Store, viewer: Viewer, call_id: str) -> CallView | None:
     """The call's scorecard (as `Store.get_call`) when `viewer` may see it, else None."""
-    from qa.store.scorecard_view import build_scorecard
-
     cond, params = call_scope(viewer)
     with store.connect() as con:  # one connection: the check and the read
         if con.execute(f"SELECT 1 FROM calls c WHERE c.call_id = ? AND {cond}", [call_id, *params]).fetchone() is None:

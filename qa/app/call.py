@@ -18,6 +18,7 @@ from qa.calibration.sessions import pending_blind_sessions
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.store.in_force import call_summary
+from qa.store.scorecard_view import CallView
 from qa.review.notes import Note, visible_notes
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
@@ -36,35 +37,35 @@ def seek_key(call_id: str) -> str:
     return f"seek:{call_id}"
 
 
-def audio_player(ctx: Context, card: dict) -> None:
+def audio_player(ctx: Context, card: CallView) -> None:
     st.subheader(ctx.t("audio"))
-    path = card.get("audio_path")
+    path = card.audio_path
     if not path:
         st.info(ctx.t("no_audio"))
         return
     if not os.path.exists(path):
         st.warning(ctx.t("audio_missing", path=path))
         return
-    start = st.session_state.get(seek_key(card["call_id"]))
+    start = st.session_state.get(seek_key(card.call_id))
     st.audio(path, start_time=int(start or 0), autoplay=start is not None)
     if start is not None:
         st.caption(ctx.t("rev_playing_from", t=fmt.seconds(start, ctx.lang)))
 
 
-def seek_button(ctx: Context, card: dict, start: float | None, key: str) -> None:
+def seek_button(ctx: Context, card: CallView, start: float | None, key: str) -> None:
     """▶: play the recording from `start` (shown only when the call has a recording)."""
-    if start is None or not card.get("audio_path"):
+    if start is None or not card.audio_path:
         return
     if st.button("▶", key=key, help=ctx.t("play_from", t=fmt.seconds(start, ctx.lang))):
-        st.session_state[seek_key(card["call_id"])] = float(start)
+        st.session_state[seek_key(card.call_id)] = float(start)
         st.rerun()
 
 
-def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
+def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
     st.subheader(ctx.t("criteria"))
-    evidence = {c["id"]: c for c in card["criteria"] + card["critical"]}
+    evidence = {c.id: c for c in card.criteria + card.critical}
     for r in items:
-        c = evidence.get(r.criterion_id, {"evidence": [], "reason": ""})
+        c = evidence.get(r.criterion_id)
         name = criterion_name(r.criterion_id, r.name, ctx.lang)
         score = "—" if r.auto_score is None else f"{_points(ctx, r.auto_score)}/{_points(ctx, r.weight or 0)}"
         label = f"{STATUS_ICONS.get(r.status, '')} **{name}** — {status_label(ctx, r.status)}"
@@ -82,44 +83,44 @@ def criteria_panel(ctx: Context, card: dict, items: list[Result]) -> None:
                                   when=fmt.datetime(o.created_at, ctx.lang), reason=o.reason))
                 if r.auto_changed:
                     st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
-            st.caption(f"{ctx.t('reason')}: {c['reason']}")
-            if not c["evidence"]:
+            st.caption(f"{ctx.t('reason')}: {c.reason if c else ''}")
+            if not (c and c.evidence):
                 st.write(ctx.t("no_evidence"))
-            for k, e in enumerate(c["evidence"]):
+            for k, e in enumerate(c.evidence if c else ()):
                 cols = st.columns([6, 1])
-                cols[0].markdown(f"`{ctx.t('kind_' + e['kind'])}` {ctx.t('turn')} {e['turn']} "
-                                 f"({fmt.seconds_range(e['start'], e['end'], ctx.lang)}): **{e['text']}**")
+                cols[0].markdown(f"`{ctx.t('kind_' + e.kind)}` {ctx.t('turn')} {e.turn} "
+                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{e.text}**")
                 with cols[1]:
-                    seek_button(ctx, card, e["start"], f"ev-{card['call_id']}-{r.criterion_id}-{k}")
+                    seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}")
 
 
-def transcript_panel(ctx: Context, card: dict, notes: Sequence[Note] = ()) -> None:
+def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -> None:
     """Each turn by speaker, sentiment-coloured, with ▶ and the `notes` written on it."""
     st.subheader(ctx.t("transcript"))
     by_turn: dict[int, list[Note]] = {}
     for n in notes:
         if n.turn_idx is not None:
             by_turn.setdefault(n.turn_idx, []).append(n)
-    for turn in card["turns"]:
-        s = turn["sentiment"]
-        agent = turn["speaker"] == "agent"
+    for turn in card.turns:
+        s = turn.sentiment
+        agent = turn.speaker == "agent"
         who = ctx.t("agent") if agent else ctx.t("customer")
-        colour = SENTIMENT_COLOURS.get(s["label"] or "", "gray")
-        label = ctx.t(s["label"]) if s["label"] in SENTIMENT_COLOURS else "?"
-        badge = f":{colour}[{label} {fmt.number(s['score'] or 0, ctx.lang, 2)}]"
-        low = f" · *{ctx.t('low_confidence')}*" if turn["low_confidence"] else ""
-        marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn["criteria"])
+        colour = SENTIMENT_COLOURS.get(s.label or "", "gray")
+        label = ctx.t(s.label) if s.label in SENTIMENT_COLOURS else "?"
+        badge = f":{colour}[{label} {fmt.number(s.score or 0, ctx.lang, 2)}]"
+        low = f" · *{ctx.t('low_confidence')}*" if turn.low_confidence else ""
+        marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn.criteria)
         with st.chat_message("assistant" if agent else "user"):
             head, play = st.columns([7, 1])
-            when = fmt.seconds_range(turn["start"], turn["end"], ctx.lang)
-            head.markdown(f"**{who}** · {ctx.t('turn')} {turn['index']} · {when} · {badge}{low} {marks}")
+            when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
+            head.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
             with play:
-                seek_button(ctx, card, turn["start"], f"turn-{card['call_id']}-{turn['index']}")
-            text = turn["text"] or ""
-            if s["label"] in ("negative", "positive"):  # tinted in the sentiment's colour
+                seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
+            text = turn.text or ""
+            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
                 text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
             st.markdown(text)
-            for n in by_turn.get(turn["index"], []):
+            for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
                 st.caption(f"{icon} {n.author}, {fmt.datetime(n.created_at, ctx.lang)}: {n.text}")
 
@@ -132,30 +133,30 @@ def render_call(ctx: Context, call_id: str) -> None:
         return
     blind = pending_blind_sessions(ctx.store, ctx.viewer, call_id)
     if blind and not st.toggle(ctx.t("rev_blind_reveal"), key=f"rev_blind_{call_id}"):
-        st.header(f"{ctx.t('call')} {card['call_id']}")
+        st.header(f"{ctx.t('call')} {card.call_id}")
         st.info(ctx.t("rev_blind_notice", sessions=", ".join(f"#{n}" for n in blind)))
         return
     items = results(ctx.store, ctx.viewer, call_id)
     notes = visible_notes(ctx.store, ctx.viewer, call_id)
     assessment = get_assessment(ctx.store, ctx.viewer, call_id)
     actions = allowed_actions(ctx.store, ctx.viewer, call_id)
-    total = fmt.number(card["total"], ctx.lang)
-    st.header(f"{ctx.t('call')} {card['call_id']} — {ctx.t('total')} {total}/100")
+    total = fmt.number(card.total, ctx.lang)
+    st.header(f"{ctx.t('call')} {card.call_id} — {ctx.t('total')} {total}/100")
     meta = st.columns(6)
-    meta[0].metric(ctx.t("agent_id"), card["agent_id"] or "—")
-    meta[1].metric(ctx.t("language"), card["language"])
-    meta[2].metric(ctx.t("duration"), fmt.number(card["duration"], ctx.lang))
+    meta[0].metric(ctx.t("agent_id"), card.agent_id or "—")
+    meta[1].metric(ctx.t("language"), card.language)
+    meta[2].metric(ctx.t("duration"), fmt.number(card.duration, ctx.lang))
     meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
     summary = call_summary(card, items)  # the total and service level in force
     if summary.reviewed_level is not None:
         meta[5].metric(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
     if any(r.override for r in items):
         reviewed = summary.reviewed_total
-        delta = None if reviewed is None or card["total"] is None else fmt.number(reviewed - card["total"], ctx.lang)
+        delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)
         meta[4].metric(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta=delta)
-    st.caption(f"{ctx.t('source')}: {card['source']}")
-    if card["flags"]:
-        st.warning(f"{ctx.t('flags')}: {', '.join(card['flags'])}")
+    st.caption(f"{ctx.t('source')}: {card.source}")
+    if card.flags:
+        st.warning(f"{ctx.t('flags')}: {', '.join(card.flags)}")
     review_bar(ctx, card, actions)
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
@@ -164,8 +165,8 @@ def render_call(ctx: Context, call_id: str) -> None:
         if "edit" in actions:
             override_forms(ctx, call_id, items)
         with st.expander(ctx.t("models")):
-            st.json({"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
-                     "code_version": card["code_version"]})
+            st.json({"rubric": card.rubric, "models": card.models, "roles": card.roles,
+                     "code_version": card.code_version})
     with left:
         transcript_panel(ctx, card, notes)
     metrics_panel(ctx, card)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.common import Context
+from qa.store.scorecard_view import CallView
 from qa.i18n import format as fmt
 
 SECONDS = ("handling_time", "agent_talk", "customer_talk", "longest_silence", "hold_time", "longest_hold", "overlap",
@@ -34,9 +35,9 @@ def metric_value(ctx: Context, name: str, value: Any) -> str:
     return fmt.number(value, ctx.lang) if isinstance(value, float) else str(value)
 
 
-def metrics_panel(ctx: Context, card: dict) -> None:
+def metrics_panel(ctx: Context, card: CallView) -> None:
     st.subheader(ctx.t("rev_metrics"))
-    m = card.get("metrics")
+    m = card.metrics
     if not m:
         st.info(ctx.t("rev_no_metrics"))
         return
@@ -54,14 +55,14 @@ def metrics_panel(ctx: Context, card: dict) -> None:
         st.caption(line)
 
 
-def sentiment_chart(ctx: Context, card: dict) -> None:
+def sentiment_chart(ctx: Context, card: CallView) -> None:
     """The customer's sentiment polarity (-1 negative … +1 positive) at each of their turns."""
     st.subheader(ctx.t("rev_sentiment_chart"))
-    points = [{"t": turn["start"], "polarity": turn["sentiment"]["polarity"],
-               "label": ctx.t(turn["sentiment"]["label"]) if turn["sentiment"]["label"] else "?",
-               "turn": turn["index"]}
-              for turn in card["turns"]
-              if turn["speaker"] == "customer" and turn["sentiment"]["polarity"] is not None]
+    points = [{"t": turn.start, "polarity": turn.sentiment.polarity,
+               "label": ctx.t(turn.sentiment.label) if turn.sentiment.label else "?",
+               "turn": turn.index}
+              for turn in card.turns
+              if turn.speaker == "customer" and turn.sentiment.polarity is not None]
     if not points:
         st.info(ctx.t("rev_no_customer_sentiment"))
         return

@@ -14,6 +14,7 @@ from qa.i18n import format as fmt
 from qa.review.notes import KINDS, Note, add_review_note
 from transcribe.errors import CallQAError
 from qa.app.common import Context
+from qa.store.scorecard_view import CallView
 
 FLASH_KEY = "rev_flash"
 COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
@@ -99,7 +100,7 @@ def note_line(ctx: Context, n: Note) -> str:
     return f"**{n.author}** · {fmt.datetime(n.created_at, ctx.lang)} · {where} · `{kind}` — {n.text}"
 
 
-def notes_panel(ctx: Context, card: dict, notes: list[Note], can_write: bool) -> None:
+def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool) -> None:
     st.subheader(ctx.t("rev_notes"))
     if not notes:
         st.caption(ctx.t("rev_no_notes"))
@@ -107,16 +108,16 @@ def notes_panel(ctx: Context, card: dict, notes: list[Note], can_write: bool) ->
         st.markdown(note_line(ctx, n))
     if not can_write:
         return
-    call_id = card["call_id"]
-    targets: list[int | None] = [None] + [turn["index"] for turn in card["turns"]]
-    turns = {turn["index"]: turn for turn in card["turns"]}
+    call_id = card.call_id
+    targets: list[int | None] = [None] + [turn.index for turn in card.turns]
+    turns = {turn.index: turn for turn in card.turns}
 
     def target_label(idx: int | None) -> str:
         if idx is None:
             return ctx.t("rev_on_call")
         turn = turns[idx]
-        who = ctx.t("agent") if turn["speaker"] == "agent" else ctx.t("customer")
-        return f"{ctx.t('turn')} {idx} · {who} · {fmt.seconds(turn['start'], ctx.lang)} · {turn['text'][:50]}"
+        who = ctx.t("agent") if turn.speaker == "agent" else ctx.t("customer")
+        return f"{ctx.t('turn')} {idx} · {who} · {fmt.seconds(turn.start, ctx.lang)} · {turn.text[:50]}"
 
     with st.form(f"rev_note_{call_id}", clear_on_submit=True):
         target = st.selectbox(ctx.t("rev_note_on"), targets, format_func=target_label, key=f"rev_note_turn_{call_id}")
@@ -137,8 +138,8 @@ def get_pipeline(config: str | None) -> object:
     return Pipeline(load_settings(config))
 
 
-def roles_swap(ctx: Context, card: dict) -> None:
-    call_id = card["call_id"]
+def roles_swap(ctx: Context, card: CallView) -> None:
+    call_id = card.call_id
     if st.button(ctx.t("rev_swap_roles"), key=f"rev_swap_{call_id}", help=ctx.t("rev_swap_help")):
         try:
             pipeline = get_pipeline(os.environ.get("CALLQA_CONFIG"))
@@ -161,13 +162,13 @@ def trail_panel(ctx: Context, call_id: str) -> None:
             st.markdown(f"{when} · **{e.actor}** · {ctx.t('rev_action_' + e.action)}{move}{comment}")
 
 
-def review_bar(ctx: Context, card: dict, actions: list[str]) -> None:
+def review_bar(ctx: Context, card: CallView, actions: list[str]) -> None:
     """The review's state changes the viewer may make now (and the roles swap for a reviewer, while results
     may change), with the outcome of the last one."""
     flash(ctx)
     states = [a for a in actions if a not in ("edit", "note")]
     if states:
-        assessment_actions(ctx, card["call_id"], states)
+        assessment_actions(ctx, card.call_id, states)
     if "edit" in actions:
         roles_swap(ctx, card)
     elif ctx.viewer.reviews:

@@ -1,4 +1,4 @@
-"""Many calls overnight: plan files (`state`, `types`), run the per-call function on an engine (`engine_local`,
+"""Many calls overnight: plan files (`state`, `types`), run the per-call function (`worker`) on an engine (`engine_local`,
 `engine_ray`), one writer storing results (`run`), one batch per database (`lock`), per-file time limits
 (`file_timeout`) and Ray's Parquet results (`parquet_results`).
 

@@ -22,6 +22,7 @@ from qa.accounts.access import PermissionDenied, Viewer, call_scope, can_see, ge
 from qa.calibration.agreement import cohen_kappa, fleiss_kappa, percent_agreement
 from qa.calibration.scorer_agreement import ScorerAgreement, ScorerReport, scorer_agreement  # noqa: F401  (re-exported)
 from qa.store.database import Store
+from qa.store.scorecard_view import CallView
 from transcribe.errors import InputError
 
 STATUSES = ("pass", "fail", "na")
@@ -168,7 +169,7 @@ def rating_criteria(store: Store, viewer: Viewer, session_id: int) -> list[Crite
         return [Criterion(cid, name) for cid, name, _ in _criteria(con, session.call_id)]
 
 
-def blind_call(store: Store, viewer: Viewer, session_id: int) -> dict[str, Any]:
+def blind_call(store: Store, viewer: Viewer, session_id: int) -> CallView:
     """The session's call as `Store.get_call` gives it, less everything the automatic scorer concluded (total,
     flags, service level, criteria, critical items, the criteria marked on turns): what a rater works from."""
     session = get_session(store, viewer, session_id)
@@ -176,10 +177,7 @@ def blind_call(store: Store, viewer: Viewer, session_id: int) -> dict[str, Any]:
     if card is None:  # the call was removed since
         raise PermissionDenied(None, f"call {session.call_id} not found", "pick a call from your list",
                                key="call_not_found", call=session.call_id)
-    card.update(total=None, flags=[], criteria=[], critical=[], service_level=None, service_label=None)
-    for turn in card["turns"]:
-        turn["criteria"] = []
-    return card
+    return card.without_results()
 
 
 def my_ratings(store: Store, viewer: Viewer, session_id: int) -> dict[str, str]:

@@ -11,6 +11,7 @@ from qa.batch.types import SKIPPED
 from qa.batch.lock import RunLock
 from qa.config.settings import Settings
 from qa.store.database import Store
+from qa.store.scorecard_view import CallView
 
 SHORT = {"pass": "pass", "fail": "FAIL", "na": "n/a"}
 
@@ -90,19 +91,18 @@ def format_call_row(row: dict[str, Any]) -> str:
     return f"{row['call_id']:<24} {total}  {row['language'] or '?':<3} {row['source']:<10} {statuses}"
 
 
-def format_scorecard(card: dict[str, Any]) -> str:
+def format_scorecard(card: CallView) -> str:
     """Human-readable scorecard: totals, each criterion with its evidence, then the transcript."""
-    total = "—" if card["total"] is None else f"{card['total']:.1f}/100"
-    lines = [f"Call {card['call_id']}  ({card['language']}, {card['source']}, {card['duration']:.1f} s)  "
-             f"total {total}  rubric {card['rubric_id']} {card['rubric_version']}"]
-    if card["flags"]:
-        lines.append(f"flags: {', '.join(card['flags'])}")
-    for c in card["criteria"]:
-        lines.append(f"  {c['name']:<10} {SHORT.get(c['status'], c['status']):<5} {c['reason']}")
-        for e in c["evidence"]:
-            lines.append(f"      [{e['kind']}] turn {e['turn']} {e['start']:.2f}-{e['end']:.2f}s: {e['text']}")
+    total = "—" if card.total is None else f"{card.total:.1f}/100"
+    lines = [f"Call {card.call_id}  ({card.language}, {card.source}, {card.duration:.1f} s)  "
+             f"total {total}  rubric {card.rubric_id} {card.rubric_version}"]
+    if card.flags:
+        lines.append(f"flags: {', '.join(card.flags)}")
+    for c in card.criteria:
+        lines.append(f"  {c.name:<10} {SHORT.get(c.status, c.status):<5} {c.reason}")
+        for e in c.evidence:
+            lines.append(f"      [{e.kind}] turn {e.turn} {e.start:.2f}-{e.end:.2f}s: {e.text}")
     lines.append("Transcript:")
-    for t in card["turns"]:
-        s = t["sentiment"]
-        lines.append(f"  {t['index']:>3} {t['start']:7.2f} {t['speaker']:<8} [{s['label'] or '?'}] {t['text']}")
+    for t in card.turns:
+        lines.append(f"  {t.index:>3} {t.start:7.2f} {t.speaker:<8} [{t.sentiment.label or '?'}] {t.text}")
     return "\n".join(lines)

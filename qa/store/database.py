@@ -21,6 +21,7 @@ import duckdb
 from qa.store.in_force import refresh
 from qa.store.calls import ROW_COLUMNS, call_rows, js
 from qa.store.migrations import MIGRATIONS
+from qa.store.scorecard_view import CallView, build_scorecard
 from qa.pipeline.result import CallResult
 from transcribe.errors import InputError
 
@@ -233,10 +234,8 @@ class Store:
             out.append(d)
         return out
 
-    def get_call(self, call_id: str) -> dict[str, Any] | None:
-        """A call's scorecard as a JSON-ready dict (see README, `callqa show`), or None if not stored."""
-        from qa.store.scorecard_view import build_scorecard
-
+    def get_call(self, call_id: str) -> CallView | None:
+        """A call's scorecard (`CallView`; `.to_dict()` is what `callqa show --json` prints), or None."""
         with self.connect() as con:
             return build_scorecard(con, call_id)
 

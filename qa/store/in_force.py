@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Sequence
 
+from qa.store.scorecard_view import CallView
+
 logger = logging.getLogger("qa")
 
 SUMMARY_COLUMNS = ("auto_passed", "auto_failed", "passed", "failed", "reviewed_total", "reviewed_level",
@@ -153,11 +155,11 @@ def rubric_scale(models_json: str | dict[str, Any] | None) -> list[list[Any]] | 
     return [[lv.level, lv.name, lv.min_total] for lv in found.service_levels]
 
 
-def call_summary(card: dict[str, Any], items: Sequence[Result]) -> Summary:
+def call_summary(card: CallView, items: Sequence[Result]) -> Summary:
     """The summary of a call as its viewer sees it: `card` its scorecard (`qa.accounts.access.get_call`), `items` its
     criteria with the overrides in force that the viewer may see (`qa.review.overrides.results`)."""
-    return summarize(items, card.get("total"), card.get("service_level"), card.get("service_label"),
-                     rubric_scale(card.get("models")) if any(r.override for r in items) else None)
+    return summarize(items, card.total, card.service_level, card.service_label,
+                     rubric_scale(card.models) if any(r.override for r in items) else None)
 
 
 def refresh(con: Any, call_ids: Sequence[str]) -> None:
