@@ -146,10 +146,11 @@ def explain(exc: ValidationError, root: type, from_command_line: frozenset[str] 
             message = str(err.get("ctx", {}).get("error", err["msg"]))
             line = message if message.startswith(key) else f"{key}: {message}"
         else:
-            expected = expectation(cls, name) if name else f"a mapping of {dotted(loc) or 'settings'} settings"
-            if name and _section_class(_hints(cls)[name]) is not None:
-                expected = f"a mapping of {key} settings"
-            line = f"{key} must be {expected}, not {_given(err['input'])}"
+            if name is None or _section_class(_hints(cls)[name]) is not None:
+                expected = f"a mapping of {key or 'settings'} settings"
+            else:
+                expected = expectation(cls, name)
+            line = f"{key or 'settings'} must be {expected}, not {_given(err['input'])}"
         field_key = dotted(loc[:depth + 1])
         if field_key in from_command_line:
             line += " (given on the command line)"
