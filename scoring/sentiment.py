@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence, get_args
+from typing import Any, Literal, Sequence, cast, get_args
 
 from scoring.lexicon import LEXICON_VERSION, lexicon_sentiment
 from scoring.types import LABELS, Sentiment
@@ -20,7 +20,8 @@ from transcribe.types import Turn
 
 logger = logging.getLogger("scoring")
 
-DEFAULT_SENTIMENT_MODELS = {
+ModelLanguage = Literal["en", "vi"]
+DEFAULT_SENTIMENT_MODELS: dict[ModelLanguage, str] = {
     "en": "cardiffnlp/twitter-roberta-base-sentiment-latest",
     "vi": "wonrax/phobert-base-vietnamese-sentiment",
 }
@@ -35,7 +36,7 @@ class SentimentSettings:
     __pydantic_config__ = SETTINGS_CONFIG
 
     backend: Backend = "auto"
-    models: dict[Literal["en", "vi"], Name] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT_MODELS))
+    models: dict[ModelLanguage, Name] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT_MODELS))
     device: Name = "auto"           # auto, or a torch device: cpu, cuda, cuda:1, ...
     batch_size: Count = 16          # turns per model call
     max_length: Count = 256         # tokens per turn (longer turns are truncated)
@@ -116,7 +117,7 @@ class SentimentScorer:
         if language in self._scorers:
             return self._scorers[language]
         s = self.settings
-        name = s.models.get(language)
+        name = cast(dict[str, str], s.models).get(language)
         scorer = None
         if s.backend == "lexicon":
             self._status[language] = {"backend": LEXICON_VERSION, "reason": "sentiment.backend is lexicon"}
