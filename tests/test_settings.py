@@ -118,6 +118,8 @@ def test_unknown_keys_are_still_refused(tmp_path):
     assert "unknown setting asr.modle" in message and "known asr settings:" in message and "model," in message
     message = refused(tmp_path, "colour: blue")
     assert "unknown setting 'colour'" in message and "asr" in message
+    assert "unknown setting asr.1 (known asr settings:" in refused(tmp_path, "asr: {1: 2}")
+    assert "unknown setting 1 (known: asr," in refused(tmp_path, "1: x")
 
 
 def test_a_bad_path_pattern_is_refused_at_load(tmp_path):

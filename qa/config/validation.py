@@ -137,11 +137,12 @@ def explain(exc: ValidationError, root: type, from_command_line: frozenset[str] 
         loc, kind = tuple(err["loc"]), err["type"]
         key = dotted(loc)
         cls, name, depth = _locate(root, loc)
-        if kind == "unexpected_keyword_argument":
+        if kind in ("unexpected_keyword_argument", "invalid_key"):  # invalid_key: not text (YAML `1: x`)
             known = ", ".join(sorted(f.name for f in dataclasses.fields(cls)))
             section = dotted(loc[:-1])
-            line = (f"unknown setting {key} (known {section} settings: {known})" if section
-                    else f"unknown setting {key!r} (known: {known})")
+            name_given = loc[-1] if kind == "unexpected_keyword_argument" else err["input"]
+            line = (f"unknown setting {section}.{name_given} (known {section} settings: {known})" if section
+                    else f"unknown setting {name_given!r} (known: {known})")
         elif kind in ("value_error", "assertion_error"):
             message = str(err.get("ctx", {}).get("error", err["msg"]))
             line = message if message.startswith(key) else f"{key}: {message}"
