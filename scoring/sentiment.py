@@ -8,37 +8,38 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence, cast, get_args
 
 from scoring.lexicon import LEXICON_VERSION, lexicon_sentiment
 from scoring.types import LABELS, Sentiment
 from transcribe.errors import ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.setting_types import SETTINGS_CONFIG, Count, Name
 from transcribe.text import looks_vietnamese
 from transcribe.types import Turn
 
 logger = logging.getLogger("scoring")
 
-DEFAULT_SENTIMENT_MODELS = {
+ModelLanguage = Literal["en", "vi"]
+DEFAULT_SENTIMENT_MODELS: dict[ModelLanguage, str] = {
     "en": "cardiffnlp/twitter-roberta-base-sentiment-latest",
     "vi": "wonrax/phobert-base-vietnamese-sentiment",
 }
-BACKENDS = ("auto", "transformers", "lexicon")
+Backend = Literal["auto", "transformers", "lexicon"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 @dataclass
 class SentimentSettings:
     """`backend`: auto (model, lexicon when the model is unavailable) | transformers (model or error) | lexicon."""
 
-    backend: str = "auto"
-    models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT_MODELS))
-    device: str = "auto"
-    batch_size: int = 16
-    max_length: int = 256
+    __pydantic_config__ = SETTINGS_CONFIG
 
-    def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise ValueError(f"sentiment.backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
+    backend: Backend = "auto"
+    models: dict[ModelLanguage, Name] = field(default_factory=lambda: dict(DEFAULT_SENTIMENT_MODELS))
+    device: Name = "auto"           # auto, or a torch device: cpu, cuda, cuda:1, ...
+    batch_size: Count = 16          # turns per model call
+    max_length: Count = 256         # tokens per turn (longer turns are truncated)
 
 
 def normalize_label(label: str, index: int | None = None, n_labels: int = 3) -> str:
@@ -116,7 +117,7 @@ class SentimentScorer:
         if language in self._scorers:
             return self._scorers[language]
         s = self.settings
-        name = s.models.get(language)
+        name = cast(dict[str, str], s.models).get(language)
         scorer = None
         if s.backend == "lexicon":
             self._status[language] = {"backend": LEXICON_VERSION, "reason": "sentiment.backend is lexicon"}

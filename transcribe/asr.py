@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable
+from typing import Annotated, Any, Callable, Literal, get_args
 
 import numpy as np
 
 from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.setting_types import (SETTINGS_CONFIG, Count, Flag, Ge, Gt, Le, Name, Number, Probability, Seconds,
+                                      Temperatures, Text, Whole, one_or_many)
 from transcribe.spool import Samples
 from transcribe.types import Word
 
@@ -26,47 +28,45 @@ WHISPER_ALIASES = {
     "large-v3-turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
     "turbo": "mobiuslabsgmbh/faster-whisper-large-v3-turbo",
 }
-LANGUAGES = ("auto", "vi", "en", "segment")  # segment: detect per speech segment (code-switched calls)
+Language = Literal["auto", "vi", "en", "segment"]  # segment: detect per speech segment (code-switched calls)
+LANGUAGES: tuple[str, ...] = get_args(Language)
+# CTranslate2 compute types (auto: int8 on CPU, float16 on CUDA)
+ComputeType = Literal["auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
+                      "bfloat16", "float32"]
 
 
 @dataclass
 class AsrSettings:
     """faster-whisper settings. `compute_type="auto"` means int8 on CPU and float16 on CUDA."""
 
-    model: str = "large-v3-turbo"
-    device: str = "auto"
-    compute_type: str = "auto"
-    language: str = "auto"
-    vad: bool = True
-    beam_size: int = 5
-    temperature: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
-    condition_on_previous_text: bool = False
-    initial_prompt: str | None = None
-    hotwords: str | None = None
-    cpu_threads: int = 0
-    low_confidence: float = 0.5  # turns whose mean word probability is below this are flagged
-    channel_languages: dict[str, str] | None = None  # stereo: {left: vi, right: auto}, overrides `language`
-    no_speech_threshold: float = 0.6     # hallucination guard (see transcribe.asr_guard)
-    log_prob_threshold: float = -1.0
-    compression_ratio_threshold: float = 2.4
-    max_repeats: int = 4
-    chunk_seconds: float = 300.0         # longer calls are recognised in pieces cut at silences
+    __pydantic_config__ = SETTINGS_CONFIG
+
+    model: Name = "large-v3-turbo"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: ComputeType = "auto"
+    language: Language = "auto"
+    vad: Flag = True
+    beam_size: Count = 5
+    temperature: Temperatures = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    condition_on_previous_text: Flag = False
+    initial_prompt: Text | None = None
+    hotwords: Text | None = None
+    cpu_threads: Annotated[Whole, Ge(0)] = 0     # 0: CTranslate2's default
+    low_confidence: Probability = 0.5  # turns whose mean word probability is below this are flagged
+    # stereo: {left: vi, right: auto}, overrides `language`
+    channel_languages: dict[Literal["left", "right"], Language] | None = None
+    no_speech_threshold: Probability = 0.6     # hallucination guard (see transcribe.asr_guard)
+    log_prob_threshold: Annotated[Number, Le(0)] = -1.0
+    compression_ratio_threshold: Annotated[Number, Gt(0)] = 2.4
+    max_repeats: Annotated[Whole, Ge(2)] = 4
+    chunk_seconds: Annotated[Seconds, Ge(30)] = 300.0   # longer calls are recognised in pieces cut at silences
 
     def __post_init__(self) -> None:
-        if self.language not in LANGUAGES:
-            raise ValueError(f"asr.language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
-        for side, lang in (self.channel_languages or {}).items():
-            if side not in ("left", "right") or lang not in LANGUAGES:
-                raise ValueError(f"asr.channel_languages takes left/right: one of {', '.join(LANGUAGES)}; "
-                                 f"got {side}: {lang!r}")
-        if self.chunk_seconds < 30:
-            raise ValueError(f"asr.chunk_seconds must be at least 30, not {self.chunk_seconds!r}")
+        self.temperature = one_or_many(self.temperature)  # `AsrSettings(temperature=0.0)` in code, as when loaded
 
     def guard(self) -> GuardSettings:
         return GuardSettings(self.no_speech_threshold, self.log_prob_threshold, self.compression_ratio_threshold,
                              self.max_repeats)
-        if isinstance(self.temperature, (int, float)):
-            self.temperature = [float(self.temperature)]
 
     def resolved_compute_type(self, device: str) -> str:
         if self.compute_type != "auto":

@@ -11,18 +11,20 @@ import logging
 import os
 import warnings
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal, get_args
 
 import numpy as np
 
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.setting_types import SETTINGS_CONFIG, Count, Name
 from transcribe.spool import Samples, SpooledChannel
 
 logger = logging.getLogger("transcribe")
 
 DEFAULT_DIARIZATION_MODEL = "pyannote/speaker-diarization-community-1"
-BACKENDS = ("auto", "pyannote", "offline")
+Backend = Literal["auto", "pyannote", "offline"]
+BACKENDS: tuple[str, ...] = get_args(Backend)
 
 
 @dataclass
@@ -33,22 +35,19 @@ class DiarizationSettings:
     (pyannote when its model is available locally, else offline — recorded on every result).
     """
 
-    backend: str = "auto"
-    model: str = DEFAULT_DIARIZATION_MODEL
-    device: str = "auto"
-    num_speakers: int | None = 2
-    min_speakers: int | None = None
-    max_speakers: int | None = None
+    __pydantic_config__ = SETTINGS_CONFIG
+
+    backend: Backend = "auto"
+    model: Name = DEFAULT_DIARIZATION_MODEL
+    device: Name = "auto"           # auto, or a torch device: cpu, cuda, cuda:1, ...
+    num_speakers: Count | None = 2
+    min_speakers: Count | None = None
+    max_speakers: Count | None = None
 
     def __post_init__(self) -> None:
-        if self.backend not in BACKENDS:
-            raise ValueError(f"diarization.backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}")
-        for key in ("num_speakers", "min_speakers", "max_speakers"):
-            value = getattr(self, key)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise ValueError(f"diarization.{key} must be a whole number >= 1 or null, not {value!r}")
         if self.min_speakers and self.max_speakers and self.min_speakers > self.max_speakers:
-            raise ValueError("diarization.min_speakers is larger than diarization.max_speakers")
+            raise ValueError(f"diarization.min_speakers ({self.min_speakers}) is larger than "
+                             f"diarization.max_speakers ({self.max_speakers})")
 
 
 def _quiet_imports() -> None:

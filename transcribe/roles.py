@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Annotated, Literal, Sequence, get_args
 
+from transcribe.setting_types import SETTINGS_CONFIG, Interval, Name, Number, Probability
 from transcribe.text import fold
 
 # Service cues an agent says and a customer rarely does (matched on folded text: no case, no diacritics).
@@ -33,7 +34,8 @@ CUSTOMER_CUES = [
     "i m calling", "i have a problem", "i was charged", "refund", "don hang cua toi", "tai khoan cua toi",
     "toi muon", "toi can", "toi goi", "toi bi", "cho toi hoi", "sao lau vay",
 ]
-OPENERS = ("agent", "customer", "unknown")
+Opener = Literal["agent", "customer", "unknown"]
+OPENERS: tuple[str, ...] = get_args(Opener)
 
 
 @dataclass
@@ -43,16 +45,12 @@ class RoleSettings:
     `voices_dir`: folder of enrolled agent voiceprints (`callqa voices enroll`), the agent voice hint on mono
     calls; `voice_margin`: how much closer to an enrolled agent one speaker must be for the hint to count."""
 
-    opener: str = "agent"
-    review_below: float = 0.75
-    voices_dir: str | None = None
-    voice_margin: float = 0.01
+    __pydantic_config__ = SETTINGS_CONFIG
 
-    def __post_init__(self) -> None:
-        if self.opener not in OPENERS:
-            raise ValueError(f"roles.opener must be one of {', '.join(OPENERS)}, not {self.opener!r}")
-        if not 0.5 <= float(self.review_below) <= 1.0:
-            raise ValueError(f"roles.review_below must be between 0.5 and 1, not {self.review_below!r}")
+    opener: Opener = "agent"
+    review_below: Annotated[Number, Interval(ge=0.5, le=1)] = 0.75   # confidences are in 0.5..1
+    voices_dir: Name | None = None
+    voice_margin: Probability = 0.01   # a difference of cosine similarities
 
 
 @dataclass(frozen=True)

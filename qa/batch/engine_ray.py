@@ -5,7 +5,7 @@ Each actor loads the models once and writes every finished call as Parquet into 
 Parquet files into the store. A file still running after `batch.file_timeout` seconds (counted from when it
 was handed to its actor: an actor's first file includes the actor's start) has its actor killed and replaced,
 and fails with the time-out reason. On a cluster, the input files and `results_dir` must be on storage every
-node sees under the same path, and every node needs callqa and the models installed (see README).
+node sees under the same path, and every node needs callqa and the models installed (see docs/ray.md).
 """
 from __future__ import annotations
 

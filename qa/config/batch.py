@@ -12,43 +12,41 @@ expression with named groups instead.
 """
 from __future__ import annotations
 
-import math
 import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator
 
 from transcribe.errors import InputError
+from transcribe.setting_types import SETTINGS_CONFIG, Count, Gt, Name, Number, Seconds, Text, Unit
 
-ENGINES = ("local", "ray")
+Engine = Literal["local", "ray"]
+ENGINES: tuple[str, ...] = get_args(Engine)
 
 
 @dataclass
 class BatchSettings:
     """How `callqa score` runs a batch (see docs/batch.md)."""
 
-    workers: int = 1                 # processes (local engine) or actors (ray engine); models load once in each
-    engine: str = "local"            # local | ray
-    path_pattern: str | None = None  # call metadata from file paths (module docstring)
-    date_format: str = "%Y%m%d"      # how {date} is written in file names
-    results_dir: str | None = None   # ray engine: per-call Parquet results (a shared folder on a cluster)
-    ray_address: str | None = None   # ray engine: cluster address (None: start or join a local Ray)
-    max_transcript_mb: float = 20.0  # transcript files larger than this fail instead of being loaded
-    file_timeout: float = 3600.0     # seconds one file may take (read, decode, score); then it fails. 0: no limit
+    __pydantic_config__ = SETTINGS_CONFIG
+
+    workers: Count = 1               # processes (local engine) or actors (ray engine); models load once in each
+    engine: Engine = "local"
+    # call metadata from file paths (module docstring; empty or None: none); compiled when loaded
+    path_pattern: Annotated[Text, AfterValidator(checked_pattern)] | None = None
+    date_format: Name = "%Y%m%d"     # how {date} is written in file names
+    results_dir: Name | None = None  # ray engine: per-call Parquet results (a shared folder on a cluster)
+    ray_address: Name | None = None  # ray engine: cluster address (None: start or join a local Ray)
+    max_transcript_mb: Annotated[Number, Gt(0), Unit("MB")] = 20.0  # larger transcript files fail, not loaded
+    # seconds one file may take (read, decode, score); then it fails. 0 or None: no limit (stored as 0.0)
+    file_timeout: Seconds | None = 3600.0
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ValueError(f"batch.engine must be one of {', '.join(ENGINES)}, not {self.engine!r}")
-        if int(self.workers) < 1:
-            raise ValueError(f"batch.workers must be at least 1, not {self.workers!r}")
-        self.workers = int(self.workers)
-        limit = 0.0 if self.file_timeout is None else self.file_timeout
-        if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not math.isfinite(limit) or limit < 0:
-            raise ValueError(f"batch.file_timeout must be a number of seconds >= 0 (0: no limit), not {limit!r}")
-        self.file_timeout = float(limit)
-        if self.path_pattern:
-            compile_pattern(self.path_pattern)  # fail early, at settings time
+        if self.file_timeout is None:
+            self.file_timeout = 0.0
 
 
 def compile_pattern(pattern: str) -> re.Pattern[str]:
@@ -68,6 +66,13 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
         return re.compile("(?:^|/)" + "".join(out) + "$")
     except re.error as exc:  # e.g. the same {name} twice
         raise ValueError(f"batch.path_pattern {pattern!r} is not usable ({exc})") from None
+
+
+def checked_pattern(pattern: str) -> str:
+    """`pattern` unchanged when it compiles (ValueError naming the setting when it does not)."""
+    if pattern:
+        compile_pattern(pattern)
+    return pattern
 
 
 def path_metadata(path: str, settings: BatchSettings) -> dict[str, Any]:

@@ -1,32 +1,41 @@
-"""Settings: one YAML file with a section per stage; unknown keys are errors, never ignored.
+"""Settings: one YAML file with a section per stage, validated by pydantic against the section dataclasses.
 
     asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
     diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
     audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir}
-    roles:       {opener: agent|customer|unknown, review_below}
+    roles:       {opener: agent|customer|unknown, review_below, voices_dir, voice_margin}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
                   file_timeout}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models pull` stores models (default: the Hugging Face cache)
+
+Every key has a type and a range (see docs/configuration.md); unknown keys, wrong types ("five" for a whole number,
+true for a number, a list for text) and out-of-range values are refused when the settings are loaded — the file,
+command-line overrides and `$CALLQA_CONFIG` alike — with one `InputError` listing every wrong key.
 """
 from __future__ import annotations
 
 import dataclasses
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, Literal, get_args
 
 import yaml
+from pydantic import TypeAdapter, ValidationError
 
 from qa.config.batch import BatchSettings
+from qa.config.validation import explain
 from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
 from transcribe.diarize import DiarizationSettings
 from transcribe.errors import InputError, yaml_error
 from transcribe.roles import RoleSettings
+from transcribe.setting_types import SETTINGS_CONFIG, Name, Seconds
 
-CHANNELS = ("left", "right", "auto")
+Channel = Literal["left", "right", "auto"]
+CHANNELS: tuple[str, ...] = get_args(Channel)
 
 
 @dataclass
@@ -36,30 +45,26 @@ class AudioSettings:
     are decoded into private temporary files in `spool_dir` (default: the system's, $TMPDIR) instead of
     memory (null: never)."""
 
-    agent_channel: str = "left"
-    turn_gap: float = 1.5
-    spool_after: float | None = 600.0
-    spool_dir: str | None = None
+    __pydantic_config__ = SETTINGS_CONFIG
 
-    def __post_init__(self) -> None:
-        if self.agent_channel not in CHANNELS:
-            raise ValueError(f"audio.agent_channel must be left, right or auto, not {self.agent_channel!r}")
-        if self.spool_after is not None and (isinstance(self.spool_after, bool)
-                                             or not isinstance(self.spool_after, (int, float))
-                                             or self.spool_after < 0):
-            raise ValueError(f"audio.spool_after must be a number of seconds >= 0 or null, not {self.spool_after!r}")
+    agent_channel: Channel = "left"
+    turn_gap: Seconds = 1.5
+    spool_after: Seconds | None = 600.0
+    spool_dir: Name | None = None
 
 
 @dataclass
 class Settings:
+    __pydantic_config__ = SETTINGS_CONFIG
+
     asr: AsrSettings = field(default_factory=AsrSettings)
     diarization: DiarizationSettings = field(default_factory=DiarizationSettings)
     audio: AudioSettings = field(default_factory=AudioSettings)
     sentiment: SentimentSettings = field(default_factory=SentimentSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
-    rubric: str = "last"
-    models_dir: str | None = None
+    rubric: Name = "last"            # built-in rubric name or rubric YAML file
+    models_dir: Name | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -69,36 +74,40 @@ SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": Aud
             "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings}
 
 
-def _build(cls: type, values: dict[str, Any], where: str, source: str) -> Any:
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(values) - known)
-    if unknown:
-        raise InputError(source, f"unknown setting {where}.{unknown[0]}",
-                         f"known {where} settings: {', '.join(sorted(known))}")
-    try:
-        return cls(**values)
-    except (TypeError, ValueError) as exc:
-        raise InputError(source, f"invalid {where} settings: {exc}") from None
+FIX = "see docs/configuration.md for every key, its type, range and default"
 
 
-def settings_from_dict(data: dict[str, Any], source: str = "<settings>") -> Settings:
-    """Build `Settings` from nested dicts (a parsed YAML file plus command-line overrides)."""
+@cache
+def _adapter() -> TypeAdapter[Settings]:
+    return TypeAdapter(Settings)
+
+
+def settings_from_dict(data: dict[str, Any], source: str = "<settings>",
+                       from_command_line: frozenset[str] = frozenset()) -> Settings:
+    """Build `Settings` from nested dicts (a parsed YAML file plus command-line overrides), checked by pydantic
+    against the dataclasses' annotations; every wrong key is listed in one `InputError` naming `source`.
+    `from_command_line`: dotted keys whose values came from the command line (said so in the error)."""
     if not isinstance(data, dict):
-        raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment)")
-    top_known = set(SECTIONS) | {"rubric", "models_dir"}
-    unknown = sorted(set(data) - top_known)
-    if unknown:
-        raise InputError(source, f"unknown setting {unknown[0]!r}", f"known: {', '.join(sorted(top_known))}")
-    kwargs: dict[str, Any] = {}
-    for name, cls in SECTIONS.items():
-        section = data.get(name) or {}
-        if not isinstance(section, dict):
-            raise InputError(source, f"section {name!r} must be a mapping")
-        kwargs[name] = _build(cls, section, name, source)
-    for key in ("rubric", "models_dir"):
-        if data.get(key) is not None:
-            kwargs[key] = str(data[key])
-    return Settings(**kwargs)
+        raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment, "
+                                 "batch, roles, rubric, models_dir)", FIX)
+    # an empty section (`asr:` with nothing under it) and `rubric: null` mean the defaults
+    data = {k: v for k, v in data.items() if not (v is None and (k in SECTIONS or k == "rubric"))}
+    try:
+        return _adapter().validate_python(data)
+    except ValidationError as exc:
+        lines = explain(exc, Settings, from_command_line)
+    problem = lines[0] if len(lines) == 1 else f"{len(lines)} invalid settings:\n  " + "\n  ".join(lines)
+    raise InputError(source, problem, FIX)
+
+
+def _dotted_keys(values: dict[str, Any], prefix: str = "") -> frozenset[str]:
+    out: set[str] = set()
+    for key, value in values.items():
+        if value is None:
+            continue
+        name = f"{prefix}{key}"
+        out |= _dotted_keys(value, name + ".") if isinstance(value, dict) else {name}
+    return frozenset(out)
 
 
 def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
@@ -119,6 +128,7 @@ def load_settings(path: str | None = None, overrides: dict[str, Any] | None = No
     path = path or os.environ.get("CALLQA_CONFIG")
     data: dict[str, Any] = {}
     source = path or "<command line>"
+    overrides = overrides or {}
     if path:
         try:
             with open(path, encoding="utf-8") as fh:
@@ -127,4 +137,4 @@ def load_settings(path: str | None = None, overrides: dict[str, Any] | None = No
             raise InputError(path, f"cannot read settings file ({exc.strerror})", "check --config") from None
         except yaml.YAMLError as exc:
             raise yaml_error(path, exc) from None
-    return settings_from_dict(merge(data, overrides or {}), source)
+    return settings_from_dict(merge(data, overrides), source, _dotted_keys(overrides) if path else frozenset())
