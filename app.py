@@ -10,12 +10,12 @@ import os
 import streamlit as st
 
 from qa.accounts.auth import SessionLimits, session_viewer
-from qa.i18n import LANGUAGES, t
-from qa.store.database import Store
-from transcribe.errors import CallQAError
 from qa.app.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from qa.app.login import render_sign_in, render_signed_in
 from qa.app.pages import pages_for
+from qa.i18n import LANGUAGES, t
+from qa.store.database import Store
+from transcribe.errors import CallQAError
 
 
 def main() -> None:

@@ -17,8 +17,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from scoring.lexicon import lexicon_sentiment  # noqa: E402
-from transcribe.types import Turn  # noqa: E402
+from scoring.lexicon import lexicon_sentiment
+from transcribe.types import Turn
 
 LABELS = ("negative", "neutral", "positive")
 

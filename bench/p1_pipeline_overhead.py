@@ -17,8 +17,8 @@ from pathlib import Path
 
 from _common import ROOT
 
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
 from transcribe.audio import decode
 
 

@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 from _common import ROOT
-
 from hostile import build_transcripts
 
 

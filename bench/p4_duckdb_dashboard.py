@@ -22,13 +22,13 @@ from datetime import date
 from _common import percentile
 
 from qa.accounts.access import Viewer, call_scope, get_call
-from qa.review.assessments import allowed_actions, audit_trail, get_assessment, results
 from qa.calibration.sessions import pending_blind_sessions
+from qa.review.assessments import allowed_actions, audit_trail, get_assessment, results
 from qa.review.dashboard import dashboard, records
-from qa.store.in_force import rebuild
 from qa.review.notes import visible_notes
 from qa.review.queue import QueueFilter, filter_options, list_queue, sample_page
 from qa.store.database import Store
+from qa.store.in_force import rebuild
 
 FILL = """
 INSERT INTO agents SELECT 'agent' || j, 'Agent ' || j, 'team' || (j % 10) FROM range(200) t(j);

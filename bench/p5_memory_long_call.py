@@ -17,7 +17,6 @@ compares the two paths. Peak RSS counts pages of the process only: the temporary
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -26,11 +25,8 @@ import wave
 from pathlib import Path
 
 import numpy as np
-
 from _common import ROOT
-
 from tiny_models import build_tiny_whisper
-
 
 SPEECH = ROOT / "sample_calls" / "audio" / "en_complaint_good.wav"  # 43 s, stereo 8 kHz 16-bit
 

@@ -41,13 +41,14 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     import numpy as np
     from tiny_models import build_tiny_pyannote, build_tiny_whisper
+
     from transcribe.align import words_to_turns
     from transcribe.asr import AsrSettings, Recognizer
     from transcribe.audio import decode
     from transcribe.diarize import DiarizationSettings, Diarizer
     from transcribe.offline_diarize import OfflineDiarizer
-    from transcribe.speakers import label_mono_words
     from transcribe.roles import RoleSettings
+    from transcribe.speakers import label_mono_words
 
     tmp = tempfile.mkdtemp(prefix="callqa-bench-")
     whisper, t_build = timed(lambda: build_tiny_whisper(tmp, size=args.whisper_size))

@@ -25,9 +25,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from scoring.lexicon import lexicon_sentiment  # noqa: E402
-from scoring.rubric import resolve_rubric, score_transcript  # noqa: E402
-from transcribe.formats import load_transcript  # noqa: E402
+from scoring.lexicon import lexicon_sentiment
+from scoring.rubric import resolve_rubric, score_transcript
+from transcribe.formats import load_transcript
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ Definitions (all in seconds of the original recording unless stated):
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from scoring.phrases import TurnTokens, folded_key, turn_tokens
 from scoring.types import CallMetrics, Hold, Prosody, Sentiment

@@ -8,8 +8,9 @@ what `scoring.phrases.find` gives for that list alone.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from scoring.phrases import Match, _build_index, _match_at, flatten
 

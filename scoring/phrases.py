@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from transcribe.text import fold, normalize
 from transcribe.types import Turn
@@ -143,7 +144,7 @@ class TurnTokens:
 
     __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of")
 
-    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
+    def __init__(self, turn: Turn, phrase_set: PhraseSet | None = None) -> None:
         self.turn = turn
         self.text = text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
         if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_in`
@@ -210,7 +211,7 @@ class TurnTokens:
 _NO_MATCHES: list[Match] = []
 
 
-def turn_tokens(turn: Turn, phrase_set: "PhraseSet | None" = None) -> TurnTokens:
+def turn_tokens(turn: Turn, phrase_set: PhraseSet | None = None) -> TurnTokens:
     """The turn's `TurnTokens` (see there)."""
     return TurnTokens(turn, phrase_set)
 

@@ -6,7 +6,8 @@ slice is read, so a long call's spooled channels (`transcribe.spool`) are never 
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

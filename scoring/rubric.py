@@ -15,18 +15,27 @@ level is the highest level whose `min` the total reaches.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from importlib import resources
 from operator import attrgetter
-from typing import Sequence
 
 from scoring.metrics import conversation_metrics
 from scoring.phrase_index import PhraseSet, rubric_phrase_sets
 from scoring.phrases import Match, TurnTokens, flatten, locate
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
-from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
-                           evidence)
+from scoring.types import (
+    FAIL,
+    NA,
+    PASS,
+    CriterionResult,
+    Evidence,
+    Prosody,
+    Scorecard,
+    Sentiment,
+    evidence,
+)
 from transcribe.errors import InputError
 from transcribe.types import CUSTOMER, Transcript
 

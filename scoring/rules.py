@@ -9,9 +9,10 @@ validates rubric files against it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, locate, unexcluded
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
@@ -23,13 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Function words that do not make a restatement. Text with diacritics is checked against the words as
 # written ("số" is content, English "so" is not); text without them against the folded forms.
-_STOP_EN = """a an the and or but so to of in on at for with from by is are was were be been am i you your my me we
-our it its this that these those there here what which who when how do does did have has had not no yes can could
-will would should may might just really very please about as if then than into out up down all any some only also
-still now today again too much many one more okay ok oh well hi hello thank thanks sorry right correct""".split()
-_STOP_VI = """em anh chị tôi mình bạn quý khách ạ dạ vâng à ừ thì là mà và với của cho được không có đã đang sẽ rồi
-vẫn chưa này kia đó đấy nhé nha ơi vậy nên vì để khi nào gì ai đâu sao thế như rất quá lắm cũng còn nữa đi lại ra
-vào một những các cái con người bị hiểu đúng phải xác nhận""".split()
+_STOP_EN = ["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "from", "by", "is", "are", "was", "were", "be", "been", "am", "i", "you", "your", "my", "me", "we", "our", "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "when", "how", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "can", "could", "will", "would", "should", "may", "might", "just", "really", "very", "please", "about", "as", "if", "then", "than", "into", "out", "up", "down", "all", "any", "some", "only", "also", "still", "now", "today", "again", "too", "much", "many", "one", "more", "okay", "ok", "oh", "well", "hi", "hello", "thank", "thanks", "sorry", "right", "correct"]
+_STOP_VI = ["em", "anh", "chị", "tôi", "mình", "bạn", "quý", "khách", "ạ", "dạ", "vâng", "à", "ừ", "thì", "là", "mà", "và", "với", "của", "cho", "được", "không", "có", "đã", "đang", "sẽ", "rồi", "vẫn", "chưa", "này", "kia", "đó", "đấy", "nhé", "nha", "ơi", "vậy", "nên", "vì", "để", "khi", "nào", "gì", "ai", "đâu", "sao", "thế", "như", "rất", "quá", "lắm", "cũng", "còn", "nữa", "đi", "lại", "ra", "vào", "một", "những", "các", "cái", "con", "người", "bị", "hiểu", "đúng", "phải", "xác", "nhận"]
 STOPWORDS = frozenset(_STOP_EN + _STOP_VI)
 STOPWORDS_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 _SUFFIXES = ("ing", "ed", "es", "e", "s")
@@ -65,7 +61,7 @@ class Context:
     tokens: Sequence[TurnTokens]
     sentiments: Sequence[Sentiment]
     metrics: CallMetrics
-    rubric: "Rubric"
+    rubric: Rubric
 
     def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
         t = self.transcript.turns[i]

@@ -7,8 +7,9 @@ recorded in `describe()` — which goes on the scorecard, so the fallback is nev
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Sequence, cast, get_args
+from typing import Any, Literal, cast, get_args
 
 from scoring.lexicon import LEXICON_VERSION, lexicon_sentiment
 from scoring.types import LABELS, Sentiment
@@ -93,7 +94,7 @@ class _ModelScorer:
         outputs = self.pipe(texts, top_k=None, truncation=True, max_length=s.max_length, batch_size=s.batch_size)
         result = []
         for scores in outputs:
-            probs = {name: 0.0 for name in LABELS}
+            probs = dict.fromkeys(LABELS, 0.0)
             for item in scores:
                 probs[self.labels[item["label"]]] += float(item["score"])
             label = max(probs, key=probs.get)

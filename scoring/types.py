@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Any
 
 
-
 class Status(StrEnum):
     """A criterion's result."""
 
@@ -85,7 +84,7 @@ class Scorecard:
     turn_matches: dict[int, list[str]]
     sentiment_backends: dict[str, Any]
     flags: list[str] = field(default_factory=list)
-    metrics: "CallMetrics | None" = None
+    metrics: CallMetrics | None = None
     critical: list[CriterionResult] = field(default_factory=list)  # critical items (pass/fail, weight 0)
     service_level: int | None = None  # 1 (disappointing) .. 6 (amazing); thresholds in the rubric file
     service_label: str | None = None

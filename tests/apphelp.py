@@ -8,8 +8,8 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from qa.accounts.auth import add_user, sign_in
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
 from qa.store.database import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from qa.accounts.auth import add_user
-from qa.store.in_force import refresh
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
 from qa.store.database import Store
+from qa.store.in_force import refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct horse battery"

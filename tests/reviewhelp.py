@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from apphelp import copy_store, sample_store
+
 from qa.accounts.access import Viewer
 from qa.store.database import Store
 

@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from qa.pipeline.call import Pipeline  # noqa: E402
 from qa.config.settings import Settings  # noqa: E402
+from qa.pipeline.call import Pipeline  # noqa: E402
 from scoring.lexicon import lexicon_sentiment  # noqa: E402
 from scoring.rubric import resolve_rubric, score_transcript  # noqa: E402
 from transcribe.formats import load_transcript, transcript_from_dict  # noqa: E402

@@ -1,6 +1,5 @@
 """The Streamlit reviewer app shell, driven by Streamlit's AppTest: sign-in, language, the calls page."""
 import pytest
-
 from apphelp import PASSWORD, run_app, sample_store
 
 

@@ -4,12 +4,12 @@ import sys
 from datetime import timedelta
 
 import pytest
+from apphelp import PASSWORD, ROOT, run_app, sample_store, token_for
 from streamlit.testing.v1 import AppTest
 
-from apphelp import PASSWORD, ROOT, run_app, sample_store, token_for
 from qa.accounts.auth import get_user, session_viewer, sign_in, utcnow
-from qa.store.database import Store
 from qa.accounts.users import create_user, list_agents, set_agent
+from qa.store.database import Store
 
 TEAMS = {"agent_lan": "vi", "agent_minh": "vi", "agent_tom": "en", "agent_linda": "en", "agent_mai": "en"}
 VI_CALLS = {"vi_complaint_bad", "vi_complaint_good", "vi_request"}
@@ -183,9 +183,9 @@ def test_non_admins_get_no_admin_page_even_by_url(db, user):
 
 def _admin_page_as(db: str, username: str) -> None:  # runs as a Streamlit script (AppTest.from_function)
     from qa.accounts.auth import get_user
-    from qa.store.database import Store
     from qa.app import admin
     from qa.app.common import Context
+    from qa.store.database import Store
 
     store = Store(db)
     admin.render(Context(store, get_user(store, username).viewer(), "en"))

@@ -1,8 +1,8 @@
 """The calibration page through Streamlit's AppTest: two supervisors rate a call blind, then see the agreement;
 an agent cannot open the page."""
 import pytest
-
 from apphelp import PASSWORD, run_app, sample_store
+
 from qa.accounts.auth import add_user
 from qa.store.database import Store
 
@@ -43,7 +43,7 @@ def test_two_supervisors_rate_blind_then_see_agreement(db):
     # blind: the rating form, the transcript, no automatic result, no one's ratings
     assert at.selectbox(key=f"cal_rate_{sid}_listen").value is None
     assert not any("Automatic" in cols for cols in _columns(at))
-    assert not any("Agreement" == s.value for s in at.subheader)
+    assert not any(s.value == "Agreement" for s in at.subheader)
     at = _rate(db, at, sid, RATINGS)
     assert not at.exception
     table = next(df.value for df in at.dataframe if "Automatic" in df.value.columns)

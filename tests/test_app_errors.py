@@ -1,12 +1,12 @@
 """qa's refusals reach the app in the viewer's language (Vietnamese here), saying what is wrong and what to do,
 driven by Streamlit's AppTest on a real DuckDB file."""
 import pytest
+from apphelp import PASSWORD, run_app, sample_store
 from streamlit.testing.v1 import AppTest
 
-from apphelp import PASSWORD, run_app, sample_store
-from qa.calibration import sessions as cal
 from qa.accounts.access import Viewer
 from qa.accounts.auth import MIN_PASSWORD, get_user
+from qa.calibration import sessions as cal
 from qa.i18n import t
 from qa.store.database import Store
 
@@ -50,9 +50,9 @@ def test_adding_an_existing_user_says_why_in_vietnamese(db):
 
 def _admin_page_as(db: str, username: str) -> None:  # runs as a Streamlit script (AppTest.from_function)
     from qa.accounts.auth import get_user
-    from qa.store.database import Store
     from qa.app import admin
     from qa.app.common import Context
+    from qa.store.database import Store
 
     store = Store(db)
     admin.render(Context(store, get_user(store, username).viewer(), "vi"))
@@ -70,11 +70,11 @@ def _rating_form(db: str, username: str, session_id: int, lang: str) -> None:  #
     person) does meanwhile reaches qa only when the ratings are submitted."""
     import streamlit as st
 
-    from qa.calibration import sessions as cal
     from qa.accounts.auth import get_user
-    from qa.store.database import Store
     from qa.app import calibration as page
     from qa.app.common import Context
+    from qa.calibration import sessions as cal
+    from qa.store.database import Store
 
     store = Store(db)
     viewer = get_user(store, username).viewer()

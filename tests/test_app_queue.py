@@ -3,7 +3,6 @@ import csv
 import io
 
 import pytest
-
 from apphelp import run_app, sample_store
 
 SAMPLE_CALLS = {"en_complaint_bad", "en_complaint_good", "en_request", "mixed_complaint_good", "vi_complaint_bad",
@@ -88,10 +87,10 @@ def test_dashboard_shows_table_chart_and_csv(db):
 
 def test_dashboard_csv_matches_what_is_shown(db):
     from qa.accounts.access import Viewer
-    from qa.review.dashboard import dashboard, records, to_csv
-    from qa.store.database import Store
     from qa.app.common import Context
     from qa.app.dashboard import labels
+    from qa.review.dashboard import dashboard, records, to_csv
+    from qa.store.database import Store
 
     at = run_app(db, "sup", query={"page": "dashboard"})
     table = at.dataframe[0].value

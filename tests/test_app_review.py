@@ -6,10 +6,10 @@ import json
 import shutil
 
 import pytest
-
 from apphelp import run_app, sample_store
-from qa.review import assessments as A
+
 from qa.accounts.access import Viewer
+from qa.review import assessments as A
 from qa.review.notes import add_review_note, list_notes
 from qa.store.database import Store
 

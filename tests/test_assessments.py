@@ -7,22 +7,34 @@ import re
 import shutil
 
 import pytest
+from reviewhelp import (  # noqa: F401 (template and store are fixtures)
+    ADMIN,
+    LAN,
+    LAN_CALL,
+    ROOT,
+    SUP,
+    TEAM_SUP,
+    TOM,
+    TOM_CALL,
+    auto_rows,
+    n_events,
+    state_of,
+    store,
+    template,
+)
 
-from qa.review import assessments as A
 from qa.accounts.access import PermissionDenied
 from qa.i18n import STRINGS
+from qa.review import assessments as A
 from qa.review.notes import add_review_note, coaching_notes, list_notes, visible_notes
 from qa.review.results import ReviewedCall, WeekRate, reviewed_calls, weekly_pass_rates
 from qa.store.database import Store
-from reviewhelp import (  # noqa: F401 (template and store are fixtures)
-    ADMIN, auto_rows, LAN, LAN_CALL, n_events, ROOT, state_of, store, SUP, TEAM_SUP, template, TOM, TOM_CALL,
-)
 
 
 # -- overrides ----------------------------------------------------------------------------------------------------
 def test_override_keeps_the_automatic_result_beside_it(store):
     before = auto_rows(store, TOM_CALL)
-    assert dict((c, s) for c, s, _ in before)["listen"] == "fail"
+    assert {c: s for c, s, _ in before}["listen"] == "fail"
     o = A.override(store, SUP, TOM_CALL, "listen", "pass", "  the agent asked twice, politely  ")
     assert (o.author, o.auto_status, o.status, o.reason) == ("sup", "fail", "pass", "the agent asked twice, politely")
     assert auto_rows(store, TOM_CALL) == before, "the automatic result is never replaced"

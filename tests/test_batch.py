@@ -8,11 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from hostile import build_hostile, build_transcripts, transcript
+
+from qa.batch.lock import BatchLocked, RunLock
 from qa.batch.run import run_batch
 from qa.batch.state import file_statuses, recent_runs, status_counts
-from qa.batch.lock import BatchLocked, RunLock
 from qa.cli.console import run_score
 from qa.config.settings import Settings
 from qa.store.database import Store
@@ -93,9 +93,8 @@ def test_resume_duplicates_and_changed_files(tmp_path):
 def test_two_runs_never_overlap(tmp_path):
     db = str(tmp_path / "qa.duckdb")
     build_transcripts(tmp_path / "in", 2)
-    with RunLock(db):
-        with pytest.raises(BatchLocked, match=f"pid {os.getpid()}"):
-            run_score([str(tmp_path / "in")], make_settings(), db, quiet=True)
+    with RunLock(db), pytest.raises(BatchLocked, match=f"pid {os.getpid()}"):
+        run_score([str(tmp_path / "in")], make_settings(), db, quiet=True)
     assert not os.path.exists(db) or Store(db).list_calls() == []
     assert len(run_score([str(tmp_path / "in")], make_settings(), db, quiet=True).done) == 2  # released
 

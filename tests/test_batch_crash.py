@@ -8,12 +8,11 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
-
 from hostile import build_transcripts
+
 from qa.batch.state import status_counts
 from qa.review.notes import list_notes
 from qa.store.database import Store

@@ -5,13 +5,13 @@ from __future__ import annotations
 import signal
 
 import pytest
-
 from hostile import build_hostile, build_transcripts
+from test_batch import by_name, check_expected, make_settings
+from test_batch_crash import assert_exactly_once, cli, kill_after
+
 from qa.batch.run import run_batch
 from qa.batch.state import status_counts
 from qa.store.database import Store
-from test_batch import by_name, check_expected, make_settings
-from test_batch_crash import assert_exactly_once, cli, kill_after
 
 ray = pytest.importorskip("ray")
 pytestmark = pytest.mark.slow

@@ -19,10 +19,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from hostile import build_transcripts, transcript
-from qa.config.batch import BatchSettings
+
 from qa.batch.file_timeout import FileTimeout, call_with_limit
+from qa.config.batch import BatchSettings
 from qa.config.settings import settings_from_dict
 from transcribe.errors import InputError
 

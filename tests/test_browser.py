@@ -7,9 +7,9 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from apphelp import PASSWORD, sample_store
 from browser import ARTIFACTS, chromium_path, running_app
+
 from qa.accounts.access import Viewer
 from qa.review.notes import visible_notes
 from qa.review.overrides import override_history

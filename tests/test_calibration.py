@@ -4,15 +4,15 @@ and `callqa eval scorer`."""
 from datetime import datetime
 
 import pytest
+from apphelp import PASSWORD, copy_store, sample_store
 from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
-from apphelp import PASSWORD, copy_store, sample_store
-from qa.calibration import sessions as cal
 from qa.accounts.access import PermissionDenied
 from qa.accounts.auth import add_user, get_user
-from qa.cli import main
+from qa.calibration import sessions as cal
 from qa.calibration.scorer_agreement import scorer_agreement
+from qa.cli import main
 from qa.store.database import Store
 from transcribe.errors import InputError
 

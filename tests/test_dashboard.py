@@ -5,11 +5,11 @@ import io
 from datetime import date
 
 import pytest
+from queuehelp import WEEK2, build_store
 
 from qa.accounts.access import Viewer
 from qa.review.dashboard import columns, dashboard, records, to_csv
 from qa.review.queue import QueueFilter
-from queuehelp import WEEK2, build_store
 
 SUP = Viewer("sup", "supervisor")
 W1, W2 = "2026-11-02", "2026-11-09"  # the Mondays of the two weeks

@@ -3,17 +3,17 @@ teams, and each agent user sees only their calls."""
 import json
 import re
 
+from apphelp import ROOT
 from click.testing import CliRunner
 
-from apphelp import ROOT
 from qa.accounts.access import call_scope
 from qa.accounts.auth import session_viewer, sign_in
-from qa.cli import main
 from qa.accounts.demo_users import create_demo_users, link_sample_agents
-from qa.pipeline.call import Pipeline
-from qa.config.settings import Settings
-from qa.store.database import Store
 from qa.accounts.users import list_agents, list_users
+from qa.cli import main
+from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
+from qa.store.database import Store
 
 TRANSCRIPTS = ROOT / "sample_calls" / "transcripts"
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from qa.accounts.access import PermissionDenied, Viewer, require_role
-from qa.review.audit import ReviewError
-from qa.i18n import STRINGS
-from qa.store.database import Store
 from qa.accounts.users import create_user, create_user_as
-from transcribe.errors import CallQAError, InputError, ModelUnavailable
 from qa.app.common import error_text
+from qa.i18n import STRINGS
+from qa.review.audit import ReviewError
+from qa.store.database import Store
+from transcribe.errors import CallQAError, InputError, ModelUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 ERRORS = {c.__name__: c for c in (CallQAError, InputError, PermissionDenied, ReviewError, ModelUnavailable)}

@@ -6,17 +6,18 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from qa.review import assessments as A
-from qa.calibration.sessions import create_session, submit_ratings
-from qa.review.dashboard import dashboard
+from reviewhelp import ADMIN, SUP, TOM, TOM_CALL, store, template  # noqa: F401 (fixtures)
+
 from qa.accounts.access import get_call
-from qa.store.in_force import SUMMARY_COLUMNS, Override, Result, call_summary, level_for, rubric_scale, summarize
+from qa.calibration.sessions import create_session, submit_ratings
+from qa.review import assessments as A
+from qa.review.dashboard import dashboard
 from qa.review.queue import QueueFilter, list_queue, sample_page
 from qa.review.rescore import rescore
 from qa.review.results import reviewed_calls
 from qa.store.database import Store
+from qa.store.in_force import SUMMARY_COLUMNS, Override, Result, call_summary, level_for, rubric_scale, summarize
 from scoring.rubric_schema import load_rubric
-from reviewhelp import ADMIN, SUP, TOM, TOM_CALL, store, template  # noqa: F401 (fixtures)
 
 LAST = [[1, "disappointing", 0], [2, "below expectations", 40], [3, "fair", 60], [4, "good", 75],
         [5, "excellent", 90], [6, "amazing", 100]]  # rubrics/last.yaml
@@ -130,7 +131,7 @@ def test_calls_to_rate_blind_show_no_results_in_the_queue(store):
     with store.connect() as con:
         criteria = [r[0] for r in con.execute("SELECT criterion_id FROM criterion_results WHERE call_id = ?",
                                               [TOM_CALL]).fetchall()]
-    submit_ratings(store, SUP, session, {c: "fail" for c in criteria})
+    submit_ratings(store, SUP, session, dict.fromkeys(criteria, "fail"))
     rated = queue_row(store, SUP, TOM_CALL)
     assert not rated.blind and rated.total == 0.0
     assert TOM_CALL in {r.call_id for r in list_queue(store, SUP, QueueFilter(score_max=10), limit=None).rows}

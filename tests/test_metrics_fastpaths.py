@@ -5,8 +5,8 @@ import random
 import pytest
 
 from scoring.metrics import MetricsOptions, _intersection, _union, find_holds, interruptions, starts_inside
-from scoring.types import Hold
 from scoring.phrases import turn_tokens
+from scoring.types import Hold
 from transcribe.formats import transcript_from_dict
 
 

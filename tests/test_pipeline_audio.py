@@ -10,8 +10,8 @@ import yaml
 from click.testing import CliRunner
 
 from qa.cli import main
-from qa.pipeline.call import Pipeline
 from qa.config.settings import load_settings
+from qa.pipeline.call import Pipeline
 from scoring.types import LABELS
 from transcribe.errors import InputError
 

@@ -2,8 +2,8 @@
 "auto", and a reviewer may have swapped the roles)."""
 import numpy as np
 
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
 from transcribe.audio import Audio
 from transcribe.types import Transcript, Turn
 

@@ -4,14 +4,14 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from queuehelp import CALLS, ROOT, WEEK1, WEEK2, build_store
 
 from qa.accounts.access import PermissionDenied, Viewer
-from qa.review.queue import QueueFilter, filter_options, flag_options, list_queue, sample
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
+from qa.review.queue import QueueFilter, filter_options, flag_options, list_queue, sample
 from qa.store.calls import call_date
 from qa.store.database import Store
-from queuehelp import CALLS, ROOT, WEEK1, WEEK2, build_store
 
 SUP = Viewer("sup", "supervisor")
 NORTH = Viewer("nsup", "supervisor", teams=("north",))

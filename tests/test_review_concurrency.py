@@ -12,11 +12,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from hostile import transcript
-from qa.review import assessments as A
+
 from qa.accounts.access import Viewer
 from qa.batch.state import status_counts
+from qa.review import assessments as A
 from qa.review.notes import list_notes
 from qa.store.database import Store
 

@@ -6,19 +6,24 @@ import threading
 from importlib import resources
 
 import pytest
+from reviewhelp import (  # noqa: F401 (template and store are fixtures)
+    ADMIN,
+    LAN,
+    LAN_CALL,
+    SUP,
+    store,
+    template,
+)
 
-from qa.review import assessments as A
 from qa.accounts.access import PermissionDenied, Viewer
-from qa.review.notes import add_review_note, visible_notes
+from qa.config.settings import Settings
 from qa.pipeline.call import Pipeline
+from qa.review import assessments as A
+from qa.review.notes import add_review_note, visible_notes
 from qa.review.rescore import rescore
 from qa.review.roles import swap_roles as swap_stored_roles
-from qa.config.settings import Settings
 from qa.store.database import Store
 from scoring.rubric_schema import load_rubric
-from reviewhelp import (  # noqa: F401 (template and store are fixtures)
-    ADMIN, LAN, LAN_CALL, store, SUP, template,
-)
 
 
 # -- a re-score replaces the call's rows, not its review -------------------------------------------------------------
@@ -81,7 +86,7 @@ def test_concurrent_writers_in_one_process_lose_nothing(store):
             for i in range(n):
                 A.override(store, Viewer(name, "supervisor"), LAN_CALL, "listen", "fail" if i % 2 else "pass",
                            f"{name} {i}")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=reviewer, args=(name, 15)) for name in ("sup", "admin", "north")]
@@ -145,7 +150,7 @@ def test_app_sessions_open_the_database_at_the_same_moment(store):
             for _ in range(150):
                 with store.connect() as con:
                     con.execute("SELECT count(*) FROM calls").fetchone()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=read) for _ in range(4)]

@@ -1,6 +1,6 @@
 """Rubric files: validated, with errors naming the file, the line and what is expected."""
-import shutil
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +23,7 @@ def test_builtin_last_rubric_loads():
 def test_a_team_copy_is_used(tmp_path):
     mine = tmp_path / "team.yaml"
     current = resolve_rubric("last").version
-    mine.write_text(open(LAST, encoding="utf-8").read().replace(f'version: "{current}"', 'version: "team-2"'),
+    mine.write_text(Path(LAST).read_text(encoding="utf-8").replace(f'version: "{current}"', 'version: "team-2"'),
                     encoding="utf-8")
     assert resolve_rubric(str(mine)).version == "team-2"
 
@@ -60,7 +60,7 @@ def test_rubric_errors_name_file_line_and_expectation(tmp_path, text, needle):
 
 
 def test_error_in_a_copy_of_last_points_at_the_line(tmp_path):
-    text = open(LAST, encoding="utf-8").read()
+    text = Path(LAST).read_text(encoding="utf-8")
     lines = text.splitlines()
     i = next(n for n, line in enumerate(lines) if line.strip() == "weight: 30")
     lines[i] = lines[i].replace("30", "thirty")

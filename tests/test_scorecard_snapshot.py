@@ -7,7 +7,6 @@ CALLQA_HVB_CALLS names their folder."""
 import json
 
 import pytest
-
 from scorecard_snapshot import FIXTURE, extra_cards, hvb_digests, hvb_dir, sample_cards
 
 SNAPSHOT = json.loads(FIXTURE.read_text(encoding="utf-8"))

@@ -88,7 +88,7 @@ def test_lists_outside_the_set_and_gaps():
     tt = TurnTokens(turn, phrase_set)
     for phrases in [("sorry * repeat", "sorry", "sorry could you"), ("could you",), ("please * that", "you")]:
         assert tt.matches(phrases) == find(tokenize_turn(turn)[2], phrases), phrases
-    other = tuple(["could", "you"])[:0] + tuple(["could you"])  # equal to a list of the set, not the same object
+    other = tuple(["could", "you"])[:0] + tuple(["could you"])  # noqa: C409  (equal to a list of the set, not the same object)
     assert phrase_set.slot(other) is None and tt.matches(other) == tt.matches(phrase_set._lists[1])
 
 
@@ -101,7 +101,7 @@ def test_a_rubrics_two_sets_never_share_a_slot():
 
 
 def test_fast_evidence_equals_the_dataclass():
-    from dataclasses import asdict, FrozenInstanceError
+    from dataclasses import FrozenInstanceError, asdict
 
     from scoring.types import Evidence, evidence
 

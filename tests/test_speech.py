@@ -10,9 +10,9 @@ import yaml
 from click.testing import CliRunner
 
 from qa.cli import main
+from qa.config.settings import load_settings
 from qa.evaluation.speech import error_rates
 from qa.pipeline.call import Pipeline
-from qa.config.settings import load_settings
 from transcribe.asr_guard import DROP, KEEP, SUSPECT, judge_segment, max_repeat, plan_chunks
 from transcribe.errors import InputError
 from transcribe.offline_diarize import diarize_offline

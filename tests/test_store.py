@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.store.migrations import MIGRATIONS
-from qa.pipeline.call import CallResult, Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import CallResult, Pipeline
 from qa.store.database import Store
+from qa.store.migrations import MIGRATIONS
 from scoring.rubric import resolve_rubric
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_calls"

@@ -10,9 +10,10 @@ import librosa
 import numpy as np
 import pytest
 import yaml
+from test_audio import encode, tone
 
-from qa.pipeline.call import Pipeline
 from qa.config.settings import load_settings, settings_from_dict
+from qa.pipeline.call import Pipeline
 from scoring.prosody import turn_prosody
 from transcribe.asr import AsrSettings, Recognizer
 from transcribe.audio import SAMPLE_RATE, _Sink, decode, frame_rms, mix_down, speech_regions
@@ -21,8 +22,6 @@ from transcribe.errors import CallQAError, InputError
 from transcribe.offline_diarize import _frames, diarize_offline
 from transcribe.spool import SpooledChannel, SpoolWriter
 from transcribe.types import Turn
-
-from test_audio import encode, tone
 
 STEREO = "en_complaint_good.wav"  # agent left, customer right, 8 kHz
 MONO = "vi_complaint_bad.wav"

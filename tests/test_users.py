@@ -3,13 +3,21 @@ commands, on real DuckDB files. Time is passed in (`now=`), never slept."""
 from datetime import timedelta
 
 import pytest
+from apphelp import PASSWORD, sample_store
 from click.testing import CliRunner
 
-from apphelp import PASSWORD, sample_store
 from qa.accounts import users
 from qa.accounts.access import PermissionDenied, Viewer, call_scope, get_call
-from qa.accounts.auth import (SessionLimits, add_user, get_user, session_limits, session_viewer, sign_in, sign_out,
-                     utcnow)
+from qa.accounts.auth import (
+    SessionLimits,
+    add_user,
+    get_user,
+    session_limits,
+    session_viewer,
+    sign_in,
+    sign_out,
+    utcnow,
+)
 from qa.cli import main
 from qa.store.database import Store
 from transcribe.errors import InputError

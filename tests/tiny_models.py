@@ -94,8 +94,12 @@ def build_tiny_whisper(root: str | os.PathLike, quantization: str = "int8", size
     """
     import torch
     from ctranslate2.converters import TransformersConverter
-    from transformers import (PreTrainedTokenizerFast, WhisperConfig, WhisperFeatureExtractor,
-                              WhisperForConditionalGeneration)
+    from transformers import (
+        PreTrainedTokenizerFast,
+        WhisperConfig,
+        WhisperFeatureExtractor,
+        WhisperForConditionalGeneration,
+    )
 
     root = Path(root)
     hf_dir, ct2_dir = root / "tiny-whisper-hf", root / "tiny-whisper-ct2"
@@ -193,9 +197,9 @@ def build_tiny_pyannote(folder: str | os.PathLike) -> str:
     os.environ.setdefault("PYANNOTE_METRICS_ENABLED", "false")
     warnings.filterwarnings("ignore", message=r"\s*torchcodec is not installed")
     import numpy as np
+    import pyannote.audio
     import torch
     import yaml
-    import pyannote.audio
     from pyannote.audio.core.task import Problem, Resolution, Specifications
     from pyannote.audio.models.embedding import XVectorMFCC
     from pyannote.audio.models.segmentation import PyanNet

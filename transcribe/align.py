@@ -1,8 +1,8 @@
 """Pure functions that turn recognised words into speaker turns."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from transcribe.types import Turn, Word
 

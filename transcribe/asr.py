@@ -2,16 +2,31 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Annotated, Any, Callable, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import numpy as np
 
 from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
-from transcribe.setting_types import (SETTINGS_CONFIG, Count, Flag, Ge, Gt, Le, Name, Number, Probability, Seconds,
-                                      Temperatures, Text, Whole, one_or_many)
+from transcribe.setting_types import (
+    SETTINGS_CONFIG,
+    Count,
+    Flag,
+    Ge,
+    Gt,
+    Le,
+    Name,
+    Number,
+    Probability,
+    Seconds,
+    Temperatures,
+    Text,
+    Whole,
+    one_or_many,
+)
 from transcribe.spool import Samples
 from transcribe.types import Word
 
@@ -168,7 +183,8 @@ class Recognizer:
         return ChannelResult(words=_monotonic(words), language=best, language_probability=prob,
                              pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped)
 
-    def _piece(self, samples: np.ndarray, language: str | None, offset: float, end: float) -> tuple[list[Word], Any, int]:
+    def _piece(self, samples: np.ndarray, language: str | None, offset: float,
+               end: float) -> tuple[list[Word], Any, int]:
         s = self.settings
         guard = s.guard()
         try:

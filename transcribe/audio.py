@@ -67,7 +67,7 @@ class Audio:
             if isinstance(c, SpooledChannel):
                 c.close()
 
-    def __enter__(self) -> "Audio":
+    def __enter__(self) -> Audio:
         return self
 
     def __exit__(self, *exc: Any) -> None:

@@ -4,7 +4,8 @@ JSON shape (other fields are allowed and kept):
     {"call_id": str, "language": "vi"|"en", "agent_id": str?,
      "turns": [{"speaker": "agent"|"customer"|any label, "start": s, "end": s, "text": str}]}
 Turns with other speaker labels ("spk_0", "A", …) keep them here; the pipeline then decides which label is
-the agent (`transcribe.speakers.decide_turn_roles`). Turns keep the file's order, so evidence turn indexes point into the file as written.
+the agent (`transcribe.speakers.decide_turn_roles`). Turns keep the file's order, so evidence turn indexes point into
+the file as written.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def load_transcript(path: str | os.PathLike) -> Transcript:
     except FileNotFoundError:
         raise InputError(path, "file not found", "check the path") from None
     except PermissionError:
-        raise InputError(path, "cannot be read (permission denied)", "give the user running callqa read access") from None
+        raise InputError(path, "cannot be read (permission denied)",
+                         "give the user running callqa read access") from None
     except UnicodeDecodeError as exc:
         raise InputError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})", "save it as UTF-8") from None
     except json.JSONDecodeError as exc:

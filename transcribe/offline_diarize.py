@@ -17,7 +17,8 @@ time); accuracy measured by `callqa eval diarization` (docs/evaluation.md).
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -211,7 +212,8 @@ def diarize_offline(samples: Samples, sample_rate: int = 16000, *, num_speakers:
     return _segments(labels, speech, len(samples) / sample_rate, int(min_segment / HOP_S))
 
 
-def _segments(labels: np.ndarray, speech: np.ndarray, duration: float, min_frames: int) -> list[tuple[float, float, str]]:
+def _segments(labels: np.ndarray, speech: np.ndarray, duration: float,
+              min_frames: int) -> list[tuple[float, float, str]]:
     """Speech frames' labels to exclusive segments; speaker islands shorter than `min_frames` join a neighbour."""
     lab = np.where(speech, labels, -1)
     runs = [list(r) for r in _runs(lab)]

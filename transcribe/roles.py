@@ -4,14 +4,16 @@ Evidence, in Vietnamese and English: service cues an agent says ("cảm ơn anh 
 "thank you for calling", "how can I help"), self-introduction ("my name is …", "em tên là …", "this is … from"),
 customer cues that point the other way ("tôi muốn", "my order"), and who opened the call (weighted by
 `RoleSettings.opener`: the agent usually answers an inbound call). A hint (a stereo channel setting, or the
-speaker whose voice matches an enrolled agent voiceprint) is weighed like strong evidence. Low confidence marks the call for review.
+speaker whose voice matches an enrolled agent voiceprint) is weighed like strong evidence. Low confidence marks the
+call for review.
 """
 from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal, Sequence, get_args
+from typing import Annotated, Literal, get_args
 
 from transcribe.setting_types import SETTINGS_CONFIG, Interval, Name, Number, Probability
 from transcribe.text import fold

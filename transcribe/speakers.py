@@ -2,14 +2,15 @@
 except `channel_segments`, which measures energy)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from transcribe.align import LabeledWord, assign_speakers
 from transcribe.roles import RoleDecision, RoleSettings, decide_agent
 from transcribe.types import AGENT, CUSTOMER, Turn, Word
-from transcribe.voiceprint import VoiceHint, speech_of, voiceprint, voice_hint
+from transcribe.voiceprint import VoiceHint, speech_of, voice_hint, voiceprint
 
 CHANNEL_NAMES = ("left", "right")
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from typing import Any, Iterator, Union
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -90,7 +91,7 @@ class SpooledChannel:
         return f"SpooledChannel({self._n} samples{', closed' if self.closed else ''})"
 
 
-Samples = Union[np.ndarray, SpooledChannel]
+Samples = np.ndarray | SpooledChannel
 
 
 def iter_blocks(samples: Samples, size: int) -> Iterator[tuple[int, np.ndarray]]:
@@ -120,7 +121,7 @@ class SpoolWriter:
         self._n = 0
         try:
             for _ in range(n_channels):
-                self._files.append(tempfile.TemporaryFile(dir=self.temp_dir))
+                self._files.append(tempfile.TemporaryFile(dir=self.temp_dir))  # noqa: SIM115  (closed by close())
         except OSError as exc:
             self.close()
             raise CallQAError(path, f"cannot create a temporary file in {self.temp_dir} for the decoded audio "

@@ -6,7 +6,6 @@ from enum import StrEnum
 from typing import Any
 
 
-
 class Role(StrEnum):
     """Who speaks a turn."""
 

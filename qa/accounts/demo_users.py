@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from qa.accounts.auth import User
-from qa.store.database import Store
 from qa.accounts.users import create_user, list_agents, set_agent
+from qa.store.database import Store
 
 # The sample calls' agents (sample_calls/dialogues.py): the Vietnamese desk and the English desk.
 SAMPLE_TEAMS = {"agent_lan": "team_vi", "agent_minh": "team_vi", "agent_tom": "team_en", "agent_linda": "team_en",

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from qa.accounts.access import Viewer, require_role
-from qa.accounts.auth import (User, add_user, check_agent_id_free, check_identity, check_password, get_user,
-                     set_password)
+from qa.accounts.auth import User, add_user, check_agent_id_free, check_identity, check_password, get_user, set_password
 from qa.store.database import Store
 from transcribe.errors import InputError
 

@@ -3,16 +3,25 @@ limit a supervisor to teams, and set an agent's name and team. Every read and ch
 functions of `qa.accounts.users`, which refuse anyone but an admin."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
 from qa.accounts.access import ROLES
 from qa.accounts.auth import User
-from qa.accounts.users import (Agent, create_user_as, list_agents_as, list_teams_as, list_users_as, reset_password_as,
-                      set_active_as, set_agent_as, set_teams_as)
-from transcribe.errors import CallQAError
+from qa.accounts.users import (
+    Agent,
+    create_user_as,
+    list_agents_as,
+    list_teams_as,
+    list_users_as,
+    reset_password_as,
+    set_active_as,
+    set_agent_as,
+    set_teams_as,
+)
 from qa.app.common import Context
+from transcribe.errors import CallQAError
 
 FLASH_KEY = "adm_flash"  # a message to show after the rerun that follows a change
 

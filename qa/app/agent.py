@@ -6,13 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qa.review.assessments import allowed_actions
-from qa.i18n import criterion_name
-from qa.i18n import format as fmt
-from qa.review.notes import coaching_notes
-from qa.review.results import ReviewedCall, reviewed_calls, weekly_pass_rates
 from qa.app.call_review import assessment_actions, flash, state_label, status_label
 from qa.app.common import Context, go
+from qa.i18n import criterion_name
+from qa.i18n import format as fmt
+from qa.review.assessments import allowed_actions
+from qa.review.notes import coaching_notes
+from qa.review.results import ReviewedCall, reviewed_calls, weekly_pass_rates
 
 TREND_CALLS = 2000  # newest calls the trend chart covers
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa.calibration import sessions as cal
-from qa.i18n import criterion_name
-from qa.i18n import format as fmt
-from qa.calibration.scorer_agreement import ALL
-from transcribe.errors import CallQAError
 from qa.app.call import audio_player, transcript_panel
 from qa.app.common import Context, go
+from qa.calibration import sessions as cal
+from qa.calibration.scorer_agreement import ALL
+from qa.i18n import criterion_name
+from qa.i18n import format as fmt
+from transcribe.errors import CallQAError
 
 
 def _pct(ctx: Context, x: float | None) -> str:

@@ -8,21 +8,21 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import streamlit as st
 
 from qa.accounts import access
-from qa.review.assessments import Result, allowed_actions, get_assessment, results
-from qa.calibration.sessions import pending_blind_sessions
-from qa.i18n import criterion_name
-from qa.i18n import format as fmt
-from qa.store.in_force import call_summary
-from qa.store.scorecard_view import CallView
-from qa.review.notes import Note, visible_notes
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
 from qa.app.common import Context
+from qa.calibration.sessions import pending_blind_sessions
+from qa.i18n import criterion_name
+from qa.i18n import format as fmt
+from qa.review.assessments import Result, allowed_actions, get_assessment, results
+from qa.review.notes import Note, visible_notes
+from qa.store.in_force import call_summary
+from qa.store.scorecard_view import CallView
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}

@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.common import Context
-from qa.store.scorecard_view import CallView
 from qa.i18n import format as fmt
+from qa.store.scorecard_view import CallView
 
 SECONDS = ("handling_time", "agent_talk", "customer_talk", "longest_silence", "hold_time", "longest_hold", "overlap",
            "first_response_latency", "mean_response_latency")

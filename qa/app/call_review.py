@@ -4,17 +4,17 @@ module offers what `qa.review.assessments.allowed_actions` lists and shows qa's 
 from __future__ import annotations
 
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
-from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
+from qa.app.common import Context
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
+from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
 from qa.review.notes import KINDS, Note, add_review_note
-from transcribe.errors import CallQAError
-from qa.app.common import Context
 from qa.store.scorecard_view import CallView
+from transcribe.errors import CallQAError
 
 FLASH_KEY = "rev_flash"
 COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
@@ -67,7 +67,7 @@ def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: s
         with st.form(f"rev_form_{action}_{key}", clear_on_submit=True):
             comment = st.text_area(ctx.t("rev_comment_for_" + action), key=f"rev_comment_{action}_{key}")
             if st.form_submit_button(ctx.t("rev_action_" + action)):
-                attempt(ctx, lambda a=action: transition(ctx.store, ctx.viewer, call_id, a, comment),
+                attempt(ctx, lambda a=action, c=comment: transition(ctx.store, ctx.viewer, call_id, a, c),
                         ctx.t("rev_done_" + action))
 
 
@@ -132,8 +132,8 @@ def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool
 @st.cache_resource
 def get_pipeline(config: str | None) -> object:
     """The scoring pipeline for re-scoring from the app: settings from $CALLQA_CONFIG (else the defaults)."""
-    from qa.pipeline.call import Pipeline
     from qa.config.settings import load_settings
+    from qa.pipeline.call import Pipeline
 
     return Pipeline(load_settings(config))
 

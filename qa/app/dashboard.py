@@ -8,12 +8,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from qa.review import dashboard as dash
-from qa.review import queue
-from qa.i18n import criterion_name
-from qa.i18n import format as fmt
 from qa.app.common import Context
 from qa.app.queue import date_range
+from qa.i18n import criterion_name
+from qa.i18n import format as fmt
+from qa.review import dashboard as dash
+from qa.review import queue
 
 
 def labels(ctx: Context, data: dash.Dashboard) -> dict[str, str]:

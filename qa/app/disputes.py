@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qa.review.assessments import allowed_actions, open_disputes
 from qa.app.call_review import assessment_actions, flash
 from qa.app.common import Context, go
 from qa.i18n import format as fmt
+from qa.review.assessments import allowed_actions, open_disputes
 
 
 def render(ctx: Context) -> None:

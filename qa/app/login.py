@@ -5,9 +5,9 @@ import streamlit as st
 
 from qa.accounts.access import Viewer
 from qa.accounts.auth import MAX_HOURS, sign_in, sign_out
+from qa.app.common import TOKEN_KEY
 from qa.i18n import t
 from qa.store.database import Store
-from qa.app.common import TOKEN_KEY
 
 
 def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> None:

@@ -7,10 +7,10 @@ from typing import Any
 
 import streamlit as st
 
-from qa.review import queue
+from qa.app.common import Context, go
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
-from qa.app.common import Context, go
+from qa.review import queue
 
 PAGE_SIZE = 100
 

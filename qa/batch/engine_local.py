@@ -20,15 +20,16 @@ import signal
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
+from qa.batch.file_timeout import timed_out
 from qa.batch.types import FAILED, FileOutcome, Task
 from qa.config.batch import BatchSettings
-from qa.batch.file_timeout import timed_out
-from qa.pipeline.call import Pipeline
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline
 
 logger = logging.getLogger("qa")
 WORKER_DIED = ("the worker process died while scoring this file (out of memory, or a crash in a decoder) — "

@@ -13,10 +13,11 @@ import logging
 import os
 import time
 from collections import deque
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
-from qa.batch.types import DONE, FAILED, FileOutcome, Task
 from qa.batch.file_timeout import timed_out
+from qa.batch.types import DONE, FAILED, FileOutcome, Task
 from qa.config.settings import Settings
 from transcribe.errors import InputError
 

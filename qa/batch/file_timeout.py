@@ -9,7 +9,8 @@ them, so it runs that read in a helper thread and gives up waiting on it (`call_
 from __future__ import annotations
 
 import threading
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from qa.batch.types import FAILED, FileOutcome, Task
 

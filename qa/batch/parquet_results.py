@@ -15,9 +15,9 @@ import os
 
 import duckdb
 
-from qa.store.in_force import refresh
 from qa.pipeline.result import CallResult
 from qa.store.database import CALL_TABLES, Store
+from qa.store.in_force import refresh
 
 
 def _lit(path: str) -> str:

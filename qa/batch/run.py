@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from qa import __version__
 from qa.batch.state import commit, plan, record_summary
 from qa.batch.types import BatchReport, BatchSummary, FileOutcome, Task
-from qa.pipeline.call import Pipeline, is_audio_file, is_transcript_file
 from qa.config.settings import Settings
+from qa.pipeline.call import Pipeline, is_audio_file, is_transcript_file
 from qa.store.database import Store
 
 __all__ = ["BatchReport", "FileOutcome", "discover", "run_batch", "score_files"]

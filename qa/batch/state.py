@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import datetime, timezone
-from typing import Any, Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
 
+from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
 from qa.batch.types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
 from qa.config.batch import BatchSettings, path_metadata
-from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
 from qa.store.database import Store
 from transcribe.audio import file_sha256
 
@@ -24,7 +25,7 @@ COLUMNS = ("path", "sha256", "size", "mtime_ns", "call_id", "status", "reason", 
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _row(path: str, status: str, run_id: str, *, sha: str | None = None, size: int | None = None,
@@ -52,7 +53,7 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         meta = path_metadata(path, settings)
         prev = known.get(path)
         try:
-            st, sha = call_with_limit(lambda: _identify(path, prev), settings.file_timeout)
+            st, sha = call_with_limit(lambda p=path, q=prev: _identify(p, q), settings.file_timeout)
         except (OSError, FileTimeout) as exc:
             if isinstance(exc, FileTimeout):
                 reason = timeout_reason(settings.file_timeout, "to read (for its content hash) and was given up")
@@ -171,7 +172,7 @@ def file_statuses(store: Store, status: str | None = None) -> list[dict[str, Any
 def status_counts(store: Store) -> dict[str, int]:
     with store.connect() as con:
         rows = con.execute("SELECT status, count(*) FROM batch_files GROUP BY status").fetchall()
-    return {s: n for s, n in rows}
+    return dict(rows)
 
 
 def recent_runs(store: Store, n: int = 5) -> list[dict[str, Any]]:

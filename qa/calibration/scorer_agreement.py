@@ -12,7 +12,8 @@ What counts (per criterion):
   Automatic and supervisor status agree when they are equal. An override on a criterion the call's current
   result no longer has is not counted.
 - `percent` is agreed / n; `kappa` is Cohen's kappa between the automatic and the supervisor statuses over the n
-  calls (None when undefined, e.g. every status the same: see qa.calibration.agreement); `overrides` counts the overrides in
+  calls (None when undefined, e.g. every status the same: see qa.calibration.agreement); `overrides` counts the
+  overrides in
   force (an override to the automatic status itself counts as an override and as agreement).
 - `since`: only calls whose latest review activity (the assessment's last update while in a reviewed state, or
   an override in force) is at or after `since`.

@@ -15,7 +15,7 @@ Rules (all enforced here, not in the app):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from qa.accounts.access import PermissionDenied, Viewer, call_scope, can_see, get_call, require_call, require_role
@@ -29,7 +29,7 @@ STATUSES = ("pass", "fail", "na")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """`callqa status`: what the batch knows about every input file, and the last runs' summaries."""
 from __future__ import annotations
 
-
 import click
 
 from qa.batch.types import STATUSES

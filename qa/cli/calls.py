@@ -70,7 +70,8 @@ def show(call_id: str, db: str, as_json: bool) -> None:
     card = Store(db).get_call(call_id)
     if card is None:
         raise click.ClickException(f"no call {call_id!r} in {db} — `callqa list --db {db}` shows the stored calls")
-    click.echo(json.dumps(card.to_dict(), ensure_ascii=False, indent=2, default=str) if as_json else format_scorecard(card))
+    text = json.dumps(card.to_dict(), ensure_ascii=False, indent=2, default=str) if as_json else format_scorecard(card)
+    click.echo(text)
 
 
 @main.command(name="list")

@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
+from qa.batch.lock import RunLock
 from qa.batch.run import BatchReport, FileOutcome, discover, run_batch
 from qa.batch.types import SKIPPED
-from qa.batch.lock import RunLock
 from qa.config.settings import Settings
 from qa.store.database import Store
 from qa.store.scorecard_view import CallView

@@ -41,8 +41,8 @@ def eval_rubric(calls_dir: str, labels_dir: str, config: str | None, rubric: str
                 sentiment_backend: str | None) -> None:
     """Score CALLS_DIR and compare with the labels in LABELS_DIR: precision, recall, F1, confusion, disagreements."""
     from qa.batch.run import discover
-    from qa.pipeline.call import Pipeline
     from qa.evaluation.rubric import compare, format_report, load_labels
+    from qa.pipeline.call import Pipeline
 
     settings = load(config, {"rubric": rubric, "sentiment": {"backend": sentiment_backend}})
     pipeline = Pipeline(settings)

@@ -99,4 +99,5 @@ def check_pattern(pattern: str, source: str = "--path-pattern") -> None:
     try:
         compile_pattern(pattern)
     except ValueError as exc:
-        raise InputError(source, str(exc), "see docs/batch.md, 'Metadata from file names', for the pattern syntax") from None
+        raise InputError(source, str(exc),
+                         "see docs/batch.md, 'Metadata from file names', for the pattern syntax") from None

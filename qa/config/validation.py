@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import types
+from collections.abc import Iterable
 from functools import cache
-from typing import Annotated, Any, Iterable, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from annotated_types import Ge, Gt, Interval, Le, Lt, MinLen
 from pydantic import ValidationError

@@ -10,7 +10,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from scoring.types import NA, PASS, FAIL, CriterionResult
+from scoring.types import FAIL, NA, PASS, CriterionResult
 from transcribe.errors import InputError
 
 STATUSES = (PASS, FAIL, NA)
@@ -64,7 +64,7 @@ class CriterionReport:
     """Confusion counts [label][predicted] and per-status precision, recall and F1."""
 
     id: str
-    confusion: dict[str, dict[str, int]] = field(default_factory=lambda: {a: {b: 0 for b in STATUSES}
+    confusion: dict[str, dict[str, int]] = field(default_factory=lambda: {a: dict.fromkeys(STATUSES, 0)
                                                                            for a in STATUSES})
 
     def scores(self, status: str) -> tuple[float | None, float | None, float | None]:

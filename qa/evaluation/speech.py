@@ -6,8 +6,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from transcribe.errors import InputError
 from transcribe.text import normalize
@@ -94,9 +95,9 @@ def der_rows(pairs: Sequence[tuple[str, Segments, Segments, str, float]], collar
              ) -> tuple[list[DerRow], float]:
     """(file, reference, hypothesis, method, seconds) -> per-file rows and the overall DER (total errors over
     total reference speech, the standard aggregate)."""
-    from pyannote.metrics.diarization import DiarizationErrorRate
-
     import warnings
+
+    from pyannote.metrics.diarization import DiarizationErrorRate
 
     metric = DiarizationErrorRate(collar=collar, skip_overlap=False)
     rows = []

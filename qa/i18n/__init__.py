@@ -5,7 +5,7 @@ docs/translations.md), read on first use. Every key exists in every language (te
 dates shown to people are formatted per language by qa.i18n.format (Babel)."""
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from qa.i18n.catalog import catalog, catalog_path
 

@@ -6,10 +6,10 @@ one area only. `catalog(lang)` is the flat, read-only table of one language."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Mapping
+from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 from transcribe.errors import InputError
 
@@ -48,7 +48,7 @@ def parse_catalog(text: str, where: str) -> dict[str, str]:
     return flat
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> Mapping[str, str]:
     """The read-only key -> text table of `lang`, read from its package file once (then cached).
     InputError when the language has no catalog file or the file is malformed."""

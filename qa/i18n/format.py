@@ -7,7 +7,7 @@ NOTHING ("—")."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel import dates as babel_dates
@@ -19,7 +19,7 @@ from qa.i18n import language
 NOTHING = "—"  # what a missing value shows
 
 
-@lru_cache(maxsize=None)
+@cache
 def locale(lang: str) -> Locale:
     """The Babel locale of the UI language `lang` (the language code is the locale: en, vi)."""
     return Locale.parse(language(lang))

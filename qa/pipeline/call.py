@@ -9,7 +9,8 @@ import logging
 import os
 import time
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from qa.config.settings import Settings
 from qa.pipeline.result import CallResult
@@ -73,7 +74,8 @@ class Pipeline:
     @property
     def recognizer(self) -> Recognizer:
         if self._recognizer is None:
-            self._recognizer = self._load("asr", lambda: Recognizer(self.settings.asr, cache_dir=self.settings.models_dir))
+            self._recognizer = self._load(
+                "asr", lambda: Recognizer(self.settings.asr, cache_dir=self.settings.models_dir))
         return self._recognizer
 
     @property

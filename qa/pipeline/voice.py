@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from scoring.types import Prosody
 from transcribe.audio import Audio, decode

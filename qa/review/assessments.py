@@ -25,12 +25,37 @@ from datetime import datetime
 from typing import Any
 
 from qa.accounts.access import PermissionDenied, Viewer, call_scope, require_call, require_role
-from qa.review.audit import (ACKNOWLEDGED, DISPUTED, DRAFT, EDITABLE, FINAL, REVIEWER_ROLES, SHARED,
-                      Event, ReviewError, agent_sees, current_state, ensure_draft, events, now, record,
-                      require_editable, require_reviewer, write)
-from qa.review.overrides import (OVERRIDE_STATUSES, Override, Result, effective_total, override, override_history, results,
-                          withdraw)
 from qa.pipeline.call import CallResult, Pipeline
+from qa.review.audit import (
+    ACKNOWLEDGED,
+    DISPUTED,
+    DRAFT,
+    EDITABLE,
+    FINAL,
+    REVIEWER_ROLES,
+    SHARED,
+    Event,
+    ReviewError,
+    agent_sees,
+    current_state,
+    ensure_draft,
+    events,
+    now,
+    record,
+    require_editable,
+    require_reviewer,
+    write,
+)
+from qa.review.overrides import (
+    OVERRIDE_STATUSES,
+    Override,
+    Result,
+    effective_total,
+    override,
+    override_history,
+    results,
+    withdraw,
+)
 from qa.review.roles import swap_roles as swap
 from qa.store.database import Store
 

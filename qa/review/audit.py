@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, TypeVar
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -62,7 +63,7 @@ class Event:
 
 def now() -> datetime:
     """The time stored with review rows: naive UTC, like every other timestamp in the store."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def agent_sees(viewer: Viewer, state: str | None) -> bool:

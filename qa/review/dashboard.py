@@ -4,7 +4,8 @@ conversation metrics and sentiment turnaround, aggregated in DuckDB over the cal
 Each row is one period (day, ISO week from Monday, month, or the whole range) and one agent or team. A pass rate
 is the share of a criterion's pass among its pass and fail (not-applicable results do not count); totals, pass
 rates and service levels are the results in force the viewer sees (a supervisor's override when there is one, see
-`qa.store.in_force`); critical items are not criteria here (they show as flags and level 1). The sentiment turnaround rate is the share of calls whose
+`qa.store.in_force`); critical items are not criteria here (they show as flags and level 1). The sentiment turnaround
+rate is the share of calls whose
 customer started negative and did not end negative, among the calls whose customer started negative.
 `records` flattens rows into exactly the table the app shows, and `to_csv` exports that table.
 """
@@ -60,7 +61,7 @@ class Dashboard:
     levels: list[tuple[int, str]]
 
 
-def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), period: str = "week",
+def dashboard(store: Store, viewer: Viewer, filt: QueueFilter | None = None, period: str = "week",
               group: str = "agent") -> Dashboard:
     """Figures per `period` and per `group` (agent or team) over the calls `viewer` may see that match `filt`
     (an agent sees only their own numbers), oldest period first."""
@@ -68,7 +69,7 @@ def dashboard(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), p
         raise ValueError(f"group must be one of {', '.join(GROUPS)}, not {group!r}")
     p, g = period_sql(period), GROUP_SQL[group]
     forced = InForce.of(viewer)
-    base, params = calls_sql(viewer, filt, score=True, team=group == "team",
+    base, params = calls_sql(viewer, filt or QueueFilter(), score=True, team=group == "team",
                              join="LEFT JOIN call_metrics m ON m.call_id = c.call_id")
     with store.connect() as con:
         # the rubric's service levels and criteria (the scale, not call data: every viewer gets the same columns),

@@ -11,10 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from qa.accounts.access import Viewer, require_call
-from qa.review.audit import (ReviewError, agent_sees, current_state, ensure_draft, now, record, require_editable,
-                      require_reviewer, write)
-from qa.store.in_force import Override, Result, effective_total, in_force, refresh
+from qa.review.audit import (
+    ReviewError,
+    agent_sees,
+    current_state,
+    ensure_draft,
+    now,
+    record,
+    require_editable,
+    require_reviewer,
+    write,
+)
 from qa.store.database import Store
+from qa.store.in_force import Override, Result, effective_total, in_force, refresh
 
 __all__ = ["OVERRIDE_STATUSES", "Override", "Result", "effective_total", "in_force", "override", "withdraw",
            "override_history", "results"]

@@ -1,6 +1,7 @@
 """Review queue: the scored calls a viewer may see, filtered, one page at a time, and review samples.
 
-Every query here ANDs `qa.accounts.access.call_scope(viewer)` into its WHERE clause, so a filter or a sample never reaches
+Every query here ANDs `qa.accounts.access.call_scope(viewer)` into its WHERE clause, so a filter or a sample never
+reaches
 a call the viewer may not see. Totals, service levels and failed criteria are the results in force the viewer
 sees (`qa.store.in_force`: a supervisor's newest override when there is one, else the automatic result; an agent sees
 overrides from Shared on), read from the per-call summary the store keeps. A call the viewer has yet to rate in an
@@ -19,8 +20,8 @@ from datetime import date
 from typing import Any
 
 from qa.accounts.access import Viewer, call_scope, require_role
-from qa.review.audit import VISIBLE_TO_AGENT
 from qa.calibration.sessions import UNRATED, blind_calls
+from qa.review.audit import VISIBLE_TO_AGENT
 from qa.store.database import Store
 from qa.store.vocabulary import REVIEW_STATES as STORED_STATES
 
@@ -57,7 +58,7 @@ class InForce:
     needs_state: bool
 
     @staticmethod
-    def of(viewer: Viewer) -> "InForce":
+    def of(viewer: Viewer) -> InForce:
         if not viewer.is_agent:
             return InForce("s.reviewed_total", "s.reviewed_level", "s.reviewed_label", "s.passed", "s.failed", False)
         seen = f"coalesce(a.state, '') IN {tuple(VISIBLE_TO_AGENT)!r}"

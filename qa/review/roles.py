@@ -2,7 +2,7 @@
 re-score and store the new result (the previous role decision is kept inside the new `roles`)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from qa.pipeline.call import CallResult, Pipeline
@@ -30,7 +30,7 @@ def swap_roles(store: Store, pipeline: Pipeline, call_id: str, by: str | None = 
     transcript.turns = swap_turn_roles(transcript.turns)
     roles: dict[str, Any] = {"method": "manual swap", "confidence": 1.0, "review": False,
                              "evidence": [f"roles swapped by {by or 'a reviewer'}"],
-                             "swapped_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                             "swapped_at": datetime.now(UTC).isoformat(timespec="seconds"),
                              "previous": previous}
     if "diarization" in previous:
         roles["diarization"] = previous["diarization"]

@@ -2,5 +2,6 @@
 results in force kept beside each scorecard.
 
 Owns: `Store` (`database`), migrations, the one writer/reader of a stored call (`calls`), `in_force` summaries,
-the typed scorecard (`scorecard_view.CallView`) and the stored vocabularies (`vocabulary`). May import: transcribe, scoring,
+the typed scorecard (`scorecard_view.CallView`) and the stored vocabularies (`vocabulary`). May import: transcribe,
+scoring,
 qa.config, qa.pipeline (result types only)."""

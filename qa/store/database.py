@@ -12,17 +12,18 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 
-from qa.store.in_force import refresh
+from qa.pipeline.result import CallResult
 from qa.store.calls import ROW_COLUMNS, call_rows, js
+from qa.store.in_force import refresh
 from qa.store.migrations import MIGRATIONS
 from qa.store.scorecard_view import CallView, build_scorecard
-from qa.pipeline.result import CallResult
 from transcribe.errors import InputError
 
 CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
@@ -32,7 +33,7 @@ logger = logging.getLogger("qa")
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...] | None, rows: list[list[Any]],
@@ -212,7 +213,7 @@ class Store:
         `qa.accounts.access.call_scope`, for the calls one person may see)."""
         cond, params = scope
         with self.connect() as con:
-            rows = con.execute("""
+            rows = con.execute(f"""
                 WITH page AS (
                     SELECT c.call_id, c.source, c.language, c.agent_id, c.duration, c.source_path, s.total,
                            s.flags, s.scored_at
@@ -223,7 +224,7 @@ class Store:
                     FROM criterion_results WHERE call_id IN (SELECT call_id FROM page)
                       AND NOT coalesce(critical, false) GROUP BY call_id) r
                   USING (call_id)
-                ORDER BY p.scored_at DESC, p.call_id""".format(cond=cond), [*params, limit, offset]).fetchall()
+                ORDER BY p.scored_at DESC, p.call_id""", [*params, limit, offset]).fetchall()
         keys = ["call_id", "source", "language", "agent_id", "duration", "source_path", "total", "flags",
                 "scored_at", "statuses"]
         out = []

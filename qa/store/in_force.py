@@ -5,7 +5,8 @@ Pure functions (`in_force`, `effective_total`, `summarize`) plus the per-call su
 scorecard (migration 8): the criteria passed and failed, automatically and in force, and the total, service level
 and label in force. The queue and the dashboard filter and aggregate over these columns instead of re-reading
 every criterion result of every call. `refresh` rewrites a call's summary whenever an input changes: the call is
-stored or re-scored (`qa.store.database.Store.write_calls`) and an override is made or withdrawn (`qa.review.overrides`).
+stored or re-scored (`qa.store.database.Store.write_calls`) and an override is made or withdrawn
+(`qa.review.overrides`).
 Agents see overrides only from Shared on (`qa.review.audit.agent_sees`), so queries pick the automatic columns for an
 agent while the assessment is a Draft.
 """
@@ -14,9 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from qa.store.scorecard_view import CallView
 

@@ -1,7 +1,8 @@
 """Schema migrations: registered, numbered steps, each applied once inside its own transaction."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 Migration = tuple[int, str, Callable[[Any], None]]
 MIGRATIONS: list[Migration] = []
