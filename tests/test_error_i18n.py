@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from qa.accounts.access import PermissionDenied, Viewer, require_role
+from qa.accounts.auth import SignInLocked
 from qa.accounts.users import create_user, create_user_as
 from qa.app.common import error_text
 from qa.i18n import STRINGS
@@ -17,7 +18,8 @@ from qa.store.database import Store
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 
 ROOT = Path(__file__).resolve().parent.parent
-ERRORS = {c.__name__: c for c in (CallQAError, InputError, PermissionDenied, ReviewError, ModelUnavailable)}
+ERRORS = {c.__name__: c for c in (CallQAError, InputError, PermissionDenied, ReviewError, ModelUnavailable,
+                                  SignInLocked)}
 # modules the app calls: every error they raise must have a key (the app shows it to a signed-in person)
 APP_MODULES = ("accounts/access", "accounts/auth", "accounts/users", "calibration/sessions", "review/assessments", "review/audit",
                "review/overrides", "review/notes")

@@ -25,6 +25,10 @@ from transcribe.errors import InputError
 
 IDLE_MINUTES = 60
 MAX_HOURS = 12
+# Sign-in throttling: after this many failed attempts within LOCK_MINUTES, further attempts are refused until the
+# oldest of them is LOCK_MINUTES old — per user name (guessing one account's password) and per client address
+# (trying many accounts from one machine). A success clears the user's failures.
+USER_FAILURES, CLIENT_FAILURES, LOCK_MINUTES = 5, 20, 15
 MIN_PASSWORD = 8
 ENV_IDLE, ENV_MAX = "CALLQA_SESSION_IDLE_MINUTES", "CALLQA_SESSION_MAX_HOURS"
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
@@ -147,7 +151,7 @@ def get_user(store: Store, username: str) -> User | None:
 
 
 def set_password(store: Store, username: str, password: str) -> None:
-    """Change a password; every open session of the user ends."""
+    """Change a password; every open session of the user ends and their failed sign-ins are forgotten."""
     user = get_user(store, username)
     if user is None:
         raise InputError(None, f"no user {username!r}", "list users with `callqa users list`", key="no_user",
@@ -157,17 +161,40 @@ def set_password(store: Store, username: str, password: str) -> None:
         con.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE username = ?",
                     [_hasher.hash(password), utcnow(), username])
         con.execute("DELETE FROM sessions WHERE username = ?", [username])
+        con.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class SignInLocked(InputError):
+    """Too many failed sign-ins for this user name or from this client: try again after `minutes`."""
+
+
+def _check_throttle(con: Any, username: str, client: str | None, now: datetime) -> None:
+    since = now - timedelta(minutes=LOCK_MINUTES)
+    for column, value, limit in (("username", username, USER_FAILURES), ("client", client, CLIENT_FAILURES)):
+        if value is None:
+            continue
+        n, oldest = con.execute(f"SELECT count(*), min(failed_at) FROM sign_in_failures WHERE {column} = ? "
+                                "AND failed_at >= ?", [value, since]).fetchone()
+        if n >= limit:
+            wait = max(1, int((oldest + timedelta(minutes=LOCK_MINUTES) - now).total_seconds() // 60) + 1)
+            raise SignInLocked(None, f"too many failed sign-ins ({n} in {LOCK_MINUTES} minutes)",
+                               f"wait {wait} minute(s) and try again, or ask an admin to reset the password",
+                               key="sign_in_locked", minutes=wait)
+
+
 def sign_in(store: Store, username: str, password: str, *, max_hours: float = MAX_HOURS,
-            now: datetime | None = None) -> str | None:
+            now: datetime | None = None, client: str | None = None) -> str | None:
     """A new session token when the password is right and the user active, else None (the same for an
-    unknown user, a wrong password and a disabled account, and in about the same time)."""
+    unknown user, a wrong password and a disabled account, and in about the same time). Raises
+    `SignInLocked` after too many failures for `username` or from `client` (an address; None: not known)
+    within `LOCK_MINUTES`, before looking at the password."""
+    now = now or utcnow()
     with store.connect() as con:
+        _check_throttle(con, username, client, now)
         row = con.execute("SELECT password_hash, active FROM users WHERE username = ?", [username]).fetchone()
     digest, active = (row[0], bool(row[1])) if row else (_dummy_hash(), False)
     try:
@@ -176,9 +203,13 @@ def sign_in(store: Store, username: str, password: str, *, max_hours: float = MA
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
+        with store.transaction() as con:
+            con.execute("DELETE FROM sign_in_failures WHERE failed_at < ?", [now - timedelta(minutes=LOCK_MINUTES)])
+            con.execute("INSERT INTO sign_in_failures VALUES (?, ?, ?)", [username, client, now])
         return None
-    token, now = secrets.token_urlsafe(32), now or utcnow()
+    token = secrets.token_urlsafe(32)
     with store.transaction() as con:
+        con.execute("DELETE FROM sign_in_failures WHERE username = ?", [username])
         if _hasher.check_needs_rehash(digest):
             con.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
         con.execute("DELETE FROM sessions WHERE expires_at < ?", [now])

@@ -4,10 +4,18 @@ from __future__ import annotations
 import streamlit as st
 
 from qa.accounts.access import Viewer
-from qa.accounts.auth import MAX_HOURS, sign_in, sign_out
-from qa.app.common import TOKEN_KEY
+from qa.accounts.auth import MAX_HOURS, SignInLocked, sign_in, sign_out
+from qa.app.common import TOKEN_KEY, error_text
 from qa.i18n import t
 from qa.store.database import Store
+
+
+def _client() -> str | None:
+    """The address the browser connects from (for sign-in throttling), when Streamlit knows it."""
+    try:
+        return st.context.ip_address
+    except Exception:  # older Streamlit, or outside a browser session (AppTest)
+        return None
 
 
 def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> None:
@@ -17,7 +25,11 @@ def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> 
         password = st.text_input(t("password", lang), type="password", key="sign_in_password")
         submitted = st.form_submit_button(t("sign_in", lang))
     if submitted:
-        token = sign_in(store, username.strip(), password, max_hours=max_hours)
+        try:
+            token = sign_in(store, username.strip(), password, max_hours=max_hours, client=_client())
+        except SignInLocked as exc:
+            st.error(error_text(exc, lang))
+            return
         if token is None:
             st.error(t("sign_in_failed", lang))
             return

@@ -168,3 +168,9 @@ def _in_force(con: Any) -> None:
     con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_level INTEGER")
     con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_label TEXT")
     rebuild(con)
+
+
+@migration(10, "failed sign-in attempts (throttling per user and per client)")
+def _sign_in_failures(con: Any) -> None:
+    con.execute("CREATE TABLE sign_in_failures (username TEXT, client TEXT, failed_at TIMESTAMP)")
+    con.execute("CREATE INDEX sign_in_failures_at ON sign_in_failures (failed_at)")
