@@ -24,7 +24,6 @@ def main() -> None:
                             key="ui_lang")
     st.title(t("title", lang))
     db = db_path()
-    st.sidebar.caption(f"{t('database', lang)}: {db}")
     if not os.path.exists(db):
         st.error(t("no_db", lang, db=db))
         return
@@ -49,6 +48,8 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
         render_sign_in(store, lang, max_hours=limits.max_hours)
         return
     render_signed_in(store, viewer, lang)
+    if viewer.role == "admin":  # the server's file paths are shown to admins only
+        st.sidebar.caption(f"{t('database', lang)}: {store.path}")
     pages = pages_for(viewer.role)
     keys = [p.key for p in pages]
     goto = st.session_state.pop(GOTO_KEY, None)  # qa.app.common.go() from the previous run

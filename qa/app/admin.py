@@ -20,7 +20,7 @@ from qa.accounts.users import (
     set_agent_as,
     set_teams_as,
 )
-from qa.app.common import Context
+from qa.app.common import Context, plain
 from transcribe.errors import CallQAError
 
 FLASH_KEY = "adm_flash"  # a message to show after the rerun that follows a change
@@ -93,13 +93,13 @@ def _change_user(ctx: Context, users: list[User], teams: list[str]) -> None:
     user = next((u for u in users if u.username == picked), None)
     if user is None:
         return
-    st.caption(f"{_role(ctx, user.role)}" + (f" — {user.agent_id}" if user.agent_id else ""))
+    st.caption(f"{_role(ctx, user.role)}" + (f" — {plain(user.agent_id)}" if user.agent_id else ""))
     if user.username != ctx.viewer.username:  # an admin cannot lock themselves out
         if user.active:
-            if st.button(ctx.t("adm_disable", user=user.username), key="adm_toggle"):
+            if st.button(ctx.t("adm_disable", user=plain(user.username)), key="adm_toggle"):
                 _act(ctx, lambda: set_active_as(ctx.store, ctx.viewer, user.username, False),
                      ctx.t("adm_disabled", user=user.username))
-        elif st.button(ctx.t("adm_enable", user=user.username), key="adm_toggle"):
+        elif st.button(ctx.t("adm_enable", user=plain(user.username)), key="adm_toggle"):
             _act(ctx, lambda: set_active_as(ctx.store, ctx.viewer, user.username, True),
                  ctx.t("adm_enabled", user=user.username))
     with st.form(f"adm_pw_form:{user.username}"):

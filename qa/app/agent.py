@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.call_review import assessment_actions, flash, state_label, status_label
-from qa.app.common import Context, go
+from qa.app.common import Context, go, plain
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.review.assessments import allowed_actions
@@ -24,10 +24,10 @@ def waiting_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
         st.caption(ctx.t("rev_my_nothing_waiting"))
     for c in waiting:
         with st.container(border=True):
-            st.markdown(ctx.t("rev_my_call_line", call=c.call_id, day=fmt.date(c.call_date, ctx.lang),
+            st.markdown(ctx.t("rev_my_call_line", call=plain(c.call_id), day=fmt.date(c.call_date, ctx.lang),
                               total=fmt.number(c.total, ctx.lang), reviewed=fmt.number(c.reviewed_total, ctx.lang)))
             changed = [criterion_name(r.criterion_id, r.name, ctx.lang) + f": {status_label(ctx, r.auto_status)} → "
-                       f"{status_label(ctx, r.status)} ({r.override.reason})" for r in c.results if r.override]
+                       f"{status_label(ctx, r.status)} ({plain(r.override.reason)})" for r in c.results if r.override]
             for line in changed:
                 st.caption(line)
             if st.button(ctx.t("rev_open_call"), key=f"my_open_{c.call_id}"):
@@ -76,7 +76,8 @@ def notes_panel(ctx: Context) -> None:
         st.caption(ctx.t("rev_no_notes"))
     for n in notes:
         where = ctx.t("rev_on_call") if n.turn_idx is None else f"{ctx.t('turn')} {n.turn_idx}"
-        st.markdown(f"**{n.call_id}** · {where} · {n.author}, {fmt.datetime(n.created_at, ctx.lang)} — {n.text}")
+        st.markdown(f"**{plain(n.call_id)}** · {where} · {plain(n.author)}, {fmt.datetime(n.created_at, ctx.lang)} — "
+                    f"{plain(n.text)}")
 
 
 def render(ctx: Context) -> None:

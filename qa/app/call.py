@@ -15,7 +15,7 @@ import streamlit as st
 from qa.accounts import access
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
-from qa.app.common import Context
+from qa.app.common import Context, plain
 from qa.calibration.sessions import pending_blind_sessions
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
@@ -79,17 +79,17 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
             if r.override:
                 o = r.override
                 st.markdown(ctx.t("rev_override_line", status=status_label(ctx, o.status or ""),
-                                  auto=status_label(ctx, r.auto_status), author=o.author,
-                                  when=fmt.datetime(o.created_at, ctx.lang), reason=o.reason))
+                                  auto=status_label(ctx, r.auto_status), author=plain(o.author),
+                                  when=fmt.datetime(o.created_at, ctx.lang), reason=plain(o.reason)))
                 if r.auto_changed:
                     st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
-            st.caption(f"{ctx.t('reason')}: {c.reason if c else ''}")
+            st.caption(f"{ctx.t('reason')}: {plain(c.reason or '') if c else ''}")
             if not (c and c.evidence):
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
                 cols = st.columns([6, 1])
                 cols[0].markdown(f"`{ctx.t('kind_' + e.kind)}` {ctx.t('turn')} {e.turn} "
-                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{e.text}**")
+                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                 with cols[1]:
                     seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}")
 
@@ -116,13 +116,13 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
             head.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
             with play:
                 seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
-            text = turn.text or ""
+            text = plain(turn.text or "")
             if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
                 text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
             st.markdown(text)
             for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
-                st.caption(f"{icon} {n.author}, {fmt.datetime(n.created_at, ctx.lang)}: {n.text}")
+                st.caption(f"{icon} {plain(n.author)}, {fmt.datetime(n.created_at, ctx.lang)}: {plain(n.text)}")
 
 
 def render_call(ctx: Context, call_id: str) -> None:

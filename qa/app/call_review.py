@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from qa.app.common import Context
+from qa.app.common import Context, plain
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
@@ -97,7 +97,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
 def note_line(ctx: Context, n: Note) -> str:
     where = ctx.t("rev_on_call") if n.turn_idx is None else f"{ctx.t('turn')} {n.turn_idx}"
     kind = ctx.t("rev_kind_" + n.kind)
-    return f"**{n.author}** · {fmt.datetime(n.created_at, ctx.lang)} · {where} · `{kind}` — {n.text}"
+    return f"**{plain(n.author)}** · {fmt.datetime(n.created_at, ctx.lang)} · {where} · `{kind}` — {plain(n.text)}"
 
 
 def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool) -> None:
@@ -157,9 +157,9 @@ def trail_panel(ctx: Context, call_id: str) -> None:
         for e in events:
             move = (f" ({state_label(ctx, e.from_state)} → {state_label(ctx, e.to_state)})"
                     if e.from_state != e.to_state else "")
-            comment = f" — {e.comment}" if e.comment else ""
+            comment = f" — {plain(e.comment)}" if e.comment else ""
             when = fmt.datetime(e.created_at, ctx.lang, with_seconds=True)
-            st.markdown(f"{when} · **{e.actor}** · {ctx.t('rev_action_' + e.action)}{move}{comment}")
+            st.markdown(f"{when} · **{plain(e.actor)}** · {ctx.t('rev_action_' + e.action)}{move}{comment}")
 
 
 def review_bar(ctx: Context, card: CallView, actions: list[str]) -> None:

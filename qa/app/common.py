@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,6 +69,23 @@ PARAM_LABELS = {"state": "rev_state_", "action": "rev_action_", "role": "role_",
                 "kind": "rev_kind_", "kinds": "rev_kind_", "statuses": "status_"}
 
 
+_INLINE = re.compile(r"([\\`*_{}\[\]<>~$|])")  # emphasis, code, links and images, HTML, strike, math, tables
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])", re.M)  # headings, quotes, lists at the start of a line
+
+
+def plain(text: object) -> str:
+    """`text` from a person or a file (a note, a dispute, a transcript turn, a name) made safe to put inside
+    Markdown: the characters that start markup are escaped, so it shows as typed — no link or remote image (a
+    tracking beacon), no colour directive, no HTML, no heading or list. Newlines are kept as line breaks."""
+    escaped = _INLINE.sub(r"\\\1", str(text).replace("\r\n", "\n"))
+    escaped = _LINE_START.sub(lambda m: m.group(1) + (m.group(2)[:-1] + "\\" + m.group(2)[-1]
+                                                      if m.group(2)[0].isdigit() else "\\" + m.group(2)), escaped)
+    return escaped.replace("\n", "  \n")
+
+
+TYPED_PARAMS = frozenset({"user", "call", "agent", "agent_id", "team", "name", "value"})
+
+
 def _param_text(name: str, value: object, lang: str) -> object:
     """A parameter as the message shows it: a known label translated, a list joined ("—" when empty)."""
     prefix = PARAM_LABELS.get(name)
@@ -75,6 +93,8 @@ def _param_text(name: str, value: object, lang: str) -> object:
         return ", ".join(str(_param_text(name, v, lang)) for v in value) or "—"
     if prefix and has(f"{prefix}{value}", lang):
         return t(f"{prefix}{value}", lang)
+    if name in TYPED_PARAMS and isinstance(value, str):  # a name or an id someone typed
+        return plain(value)
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qa.app.call_review import assessment_actions, flash
-from qa.app.common import Context, go
+from qa.app.common import Context, go, plain
 from qa.i18n import format as fmt
 from qa.review.assessments import allowed_actions, open_disputes
 
@@ -19,9 +19,10 @@ def render(ctx: Context) -> None:
         return
     for d in disputes:
         with st.container(border=True):
-            st.markdown(ctx.t("rev_dispute_line", call=d.call_id, agent=d.agent_id or "—", who=d.disputed_by,
+            st.markdown(ctx.t("rev_dispute_line", call=plain(d.call_id), agent=plain(d.agent_id or "—"),
+                              who=plain(d.disputed_by),
                               when=fmt.datetime(d.disputed_at, ctx.lang)))
-            st.markdown(f"> {d.comment or ''}")
+            st.markdown(f"> {plain(d.comment or '')}")
             if st.button(ctx.t("rev_open_call"), key=f"disp_open_{d.call_id}"):
                 go("call", call=d.call_id)
             resolve = [a for a in allowed_actions(ctx.store, ctx.viewer, d.call_id) if a == "resolve"]

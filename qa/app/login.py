@@ -13,9 +13,10 @@ from qa.store.database import Store
 def _client() -> str | None:
     """The address the browser connects from (for sign-in throttling), when Streamlit knows it."""
     try:
-        return st.context.ip_address
-    except Exception:  # older Streamlit, or outside a browser session (AppTest)
+        address = st.context.ip_address
+    except Exception:  # older Streamlit, or outside a browser session
         return None
+    return address if isinstance(address, str) else None  # AppTest has no client
 
 
 def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> None:

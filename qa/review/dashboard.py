@@ -147,7 +147,20 @@ def to_csv(rows: list[dict[str, Any]], labels: dict[str, str] | None = None,
     labels = labels or {}
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([labels.get(k, k) for k in keys])
+    writer.writerow([csv_cell(labels.get(k, k)) for k in keys])
     for rec in rows:
-        writer.writerow(["" if rec.get(k) is None else rec.get(k) for k in keys])
+        writer.writerow([csv_cell(rec.get(k)) for k in keys])
     return buf.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as a CSV cell a spreadsheet will not run: text beginning like a formula (= + - @, tab, CR) is
+    prefixed with a quote (OWASP's advice against CSV injection); numbers stay numbers; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
