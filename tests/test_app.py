@@ -79,3 +79,23 @@ def test_missing_database_message(tmp_path):
     at = run_app(str(tmp_path / "none.duckdb"))
     assert not at.exception
     assert "callqa score" in at.error[0].value
+
+
+def test_callqa_app_runs_the_installed_entry_file_alone_in_its_folder(db):
+    """`callqa app` runs qa/app/entry/streamlit_app.py: Streamlit puts that file's folder first on sys.path, so the
+    folder must hold no module named like a standard-library one (qa/app has `queue`)."""
+    import sys
+
+    from streamlit.testing.v1 import AppTest
+
+    from qa.cli.demo import app_path
+
+    path = app_path()
+    assert sorted(p.name for p in path.parent.glob("*.py")) == ["__init__.py", "streamlit_app.py"]
+    old = sys.argv
+    sys.argv = ["streamlit_app.py", "--db", db]
+    try:
+        at = AppTest.from_file(str(path), default_timeout=60).run()
+    finally:
+        sys.argv = old
+    assert not at.exception and at.text_input(key="sign_in_user")

@@ -1,7 +1,7 @@
 """callqa reviewer app (Streamlit): sign in, then the pages your role may open.
 
-Run with `callqa app --db FILE` (or `streamlit run app.py -- --db FILE`). All data and every permission rule
-come from `qa`; this file and `ui/` hold presentation only.
+Run with `callqa app --db FILE` (Streamlit runs qa/app/entry/streamlit_app.py), or `streamlit run app.py -- --db FILE` from a source
+checkout. All data and every permission rule come from `qa`; qa/app holds presentation only.
 """
 from __future__ import annotations
 
@@ -63,7 +63,3 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
     if st.query_params.get("page") != key:
         st.query_params["page"] = key
     next(p for p in pages if p.key == key).render(Context(store, viewer, lang))
-
-
-if __name__ == "__main__":  # Streamlit runs this file as __main__
-    main()

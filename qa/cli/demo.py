@@ -22,7 +22,7 @@ def samples_dir() -> Path:
 
 
 def app_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "app.py"
+    return Path(__file__).resolve().parents[1] / "app" / "entry" / "streamlit_app.py"
 
 
 def launch_app(db: str, port: int = 8501, address: str = "localhost", *, session_idle_minutes: float | None = None,
