@@ -4,8 +4,8 @@ Time is passed in (`now=`), never slept; the app shows the lockout in the viewer
 from datetime import timedelta
 
 import pytest
-
 from apphelp import run_app
+
 from qa.accounts.auth import CLIENT_FAILURES, LOCK_MINUTES, USER_FAILURES, SignInLocked, set_password, sign_in, utcnow
 from qa.accounts.users import create_user
 from qa.i18n import t
