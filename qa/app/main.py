@@ -1,7 +1,8 @@
 """callqa reviewer app (Streamlit): sign in, then the pages your role may open.
 
 Run with `callqa app --db FILE` (Streamlit runs qa/app/entry/streamlit_app.py), or
-`streamlit run app.py -- --db FILE` from a source checkout. All data and every permission rule come from `qa`; qa/app holds presentation only.
+`streamlit run app.py -- --db FILE` from a source checkout. All data and every permission rule come from `qa`;
+qa/app holds presentation only.
 """
 from __future__ import annotations
 
