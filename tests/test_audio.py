@@ -111,3 +111,35 @@ def test_broken_files_give_actionable_errors(tmp_path, content, needle):
 def test_missing_file(tmp_path):
     with pytest.raises(InputError, match="file not found"):
         decode(tmp_path / "nope.wav")
+
+
+@pytest.mark.parametrize("ext, codec, fmt", [("wav", "pcm_s16le", None), ("mp3", "libmp3lame", None),
+                                             ("flac", "flac", None), ("m4a", "aac", "mp4")])
+def test_a_recording_cut_off_at_40_percent_fails_with_the_second_where_audio_stopped(tmp_path, ext, codec, fmt):
+    whole = tmp_path / f"whole.{ext}"
+    encode(whole, [tone(20.0, 16000, 300)], 16000, codec, fmt)
+    assert abs(decode(whole).duration - 20.0) < 0.25, "the complete file decodes"
+    data = whole.read_bytes()
+    cut = tmp_path / f"cut.{ext}"
+    cut.write_bytes(data[: int(len(data) * 0.4)])
+    with pytest.raises(InputError) as exc:
+        decode(cut)
+    assert str(cut) in exc.value.message
+    assert "cut off" in exc.value.message or "damaged" in exc.value.message or "cannot be decoded" in exc.value.message
+
+
+def test_a_cut_off_wav_names_the_declared_and_the_decoded_length(tmp_path):
+    whole = tmp_path / "whole.wav"
+    encode(whole, [tone(20.0, 16000, 300)], 16000, "pcm_s16le")
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.wav"
+    cut.write_bytes(data[: int(len(data) * 0.4)])
+    with pytest.raises(InputError, match=r"is cut off: its header declares 20\.0 s of audio but the audio stops at 8\.0 s"):
+        decode(cut)
+
+
+def test_cut_off_tolerates_encoder_padding():
+    from transcribe.audio import cut_off
+
+    assert not cut_off(0.0, 5.0) and not cut_off(20.0, 19.5) and not cut_off(600.0, 590.0)
+    assert cut_off(20.0, 8.0) and cut_off(600.0, 580.0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import struct
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +26,7 @@ from transcribe.spool import Samples, SpooledChannel, SpoolWriter, iter_blocks, 
 SAMPLE_RATE = 16000
 AUDIO_EXTENSIONS = (".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wma", ".webm")
 ACCEPTED = "a wav, mp3, flac, ogg or m4a recording"
+CUT_OFF_TOLERANCE_S, CUT_OFF_TOLERANCE = 1.0, 0.02  # seconds, share of the declared length
 SILENCE_DBFS = -55.0  # a channel whose loudest 50 ms frame is below this holds no speech
 SPOOL_AFTER_S = 600.0  # decoded recordings longer than this go to private temporary files, not memory
 FLUSH_SAMPLES = SAMPLE_RATE  # spooled: decoded frames are written out about once per second of audio
@@ -164,9 +166,44 @@ class _Sink:
             self.writer = None
 
 
+def cut_off(declared: float, decoded: float) -> bool:
+    """Whether audio that stops at `decoded` seconds is short of the `declared` length (the container's header)
+    by more than encoder padding explains (1 s or 2 %, whichever is more). 0 declared: nothing to compare."""
+    return declared > 0 and declared - decoded > max(CUT_OFF_TOLERANCE_S, CUT_OFF_TOLERANCE * declared)
+
+
+def wav_declared_seconds(path: str) -> float | None:
+    """The length a WAV file's header declares (its `data` chunk size), or None when it is not a RIFF/WAVE file
+    or declares no usable size. FFmpeg clamps a WAV's duration to the bytes present, so a cut-off WAV would
+    otherwise look complete."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        rate = align = 0
+        for _ in range(64):  # a handful of chunks precede the data
+            chunk = fh.read(8)
+            if len(chunk) < 8:
+                return None
+            cid, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if cid == b"fmt ":
+                fmt = fh.read(size + (size & 1))
+                if len(fmt) < 16:
+                    return None
+                rate, align = struct.unpack("<I", fmt[4:8])[0], struct.unpack("<H", fmt[12:14])[0]
+            elif cid == b"data":
+                if not rate or not align or size in (0, 0xFFFFFFFF):  # 0xFFFFFFFF: written while streaming
+                    return None
+                return size / (rate * align)
+            else:
+                fh.seek(size + (size & 1), os.SEEK_CUR)
+    return None
+
+
 def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
     """Decode and resample to 16 kHz float planar blocks handed to `sink`; returns (source rate, source
-    channels). Any failure drops what the sink holds (temporary files included) and names the file."""
+    channels). Any failure drops what the sink holds (temporary files included) and names the file; so does
+    audio that stops well before the length its container declares (a file cut off in copying or upload)."""
     import av  # PyAV bundles FFmpeg; imported here to keep `import transcribe` light
 
     try:
@@ -179,6 +216,8 @@ def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
             src_channels = int(stream.codec_context.channels or 0)
             layout = "stereo" if src_channels == 2 else "mono"
             declared = float(container.duration) / av.time_base if container.duration else 0.0
+            if container.format.name == "wav":
+                declared = wav_declared_seconds(path) or declared
             sink.start(2 if layout == "stereo" else 1, declared)
             resampler = av.AudioResampler(format="fltp", layout=layout, rate=SAMPLE_RATE)
             for frame in container.decode(stream):
@@ -187,6 +226,10 @@ def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
                     sink.add(out.to_ndarray())
             for out in resampler.resample(None):
                 sink.add(out.to_ndarray())
+            decoded = sink.samples / SAMPLE_RATE
+            if cut_off(declared, decoded):
+                raise InputError(path, f"is cut off: its header declares {declared:.1f} s of audio but the audio "
+                                 f"stops at {decoded:.1f} s", "copy or export the complete recording again")
     except BaseException as exc:
         sink.close()
         if isinstance(exc, CallQAError) or not isinstance(exc, Exception):
@@ -194,7 +237,7 @@ def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
         # av.error.* and friends: the bytes are not decodable audio (from the start, or from some point on)
         where = f" after {sink.samples / SAMPLE_RATE:.1f} s: damaged or cut off there" if sink.samples else ""
         raise InputError(path, f"cannot be decoded as audio{where} ({type(exc).__name__}: {exc})",
-                         f"check that it is a complete {ACCEPTED}") from exc
+                         f"check that the file is {ACCEPTED}, complete and undamaged") from exc
     return src_rate, src_channels
 
 
