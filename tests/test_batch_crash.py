@@ -113,3 +113,58 @@ def test_notes_written_while_the_batch_stores_calls(tmp_path):
     assert "1 call(s) scored" in rescored.communicate(timeout=120)[0]
     call_id = json.loads(one.read_text())["call_id"]
     assert [n.text for n in list_notes(store, call_id)] == [f"note {int(call_id[-5:])}"]
+
+
+def _children() -> dict[int, int]:
+    """pid -> parent pid of every live process (from /proc; zombies excluded)."""
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] != "Z":
+                out[int(entry)] = int(fields[1])
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    parents = _children()
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {p for p, pp in parents.items() if pp in frontier} - found
+        found |= frontier
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize("delay", [0.0, 0.3, 1.0, 2.5])
+def test_kill_9_while_workers_start_leaves_no_process_behind(tmp_path, delay):
+    import time
+
+    folder = tmp_path / "in"
+    build_transcripts(folder, 40)
+    proc = cli("score", str(folder), "--db", str(tmp_path / "k.duckdb"), "--workers", "2", "-q",
+               "--sentiment-backend", "lexicon")
+    seen: set[int] = set()
+    deadline = time.monotonic() + 60
+    while not seen and time.monotonic() < deadline and proc.poll() is None:  # until a worker is being started
+        seen |= _descendants(proc.pid)
+        time.sleep(0.02)
+    end = time.monotonic() + delay
+    while time.monotonic() < end:
+        seen |= _descendants(proc.pid)
+        time.sleep(0.02)
+    assert seen, "the batch started worker processes"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and set(_children()) & seen:
+        time.sleep(0.2)
+    left = set(_children()) & seen
+    for pid in left:  # do not leave them running after a failure either
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left after kill -9 of the batch: {sorted(left)}"

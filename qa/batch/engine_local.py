@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import queue as queue_mod
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -32,6 +33,7 @@ from qa.config.settings import Settings
 from qa.pipeline.call import Pipeline
 
 logger = logging.getLogger("qa")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 WORKER_DIED = ("the worker process died while scoring this file (out of memory, or a crash in a decoder) — "
                "check the file; score it alone with --workers 1 --file-timeout 0 to see the error")
 
@@ -49,9 +51,26 @@ def run_sequential(tasks: Iterable[Task], pipeline: Pipeline, batch: BatchSettin
         yield score_one(pipeline, task, batch)
 
 
-def _watch_parent() -> None:
-    """End this worker when the batch process is gone (killed): no orphan left holding the models."""
-    parent = os.getppid()
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this process when its parent (the batch) ends, in every phase after this call."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not available: the watcher thread below still ends the worker
+        pass
+
+
+def _watch_parent(parent: int | None = None) -> None:
+    """End this worker when the batch process `parent` (its pid) is gone, even when it died while this worker was
+    still starting (importing, unpickling its settings): no orphan left holding the models."""
+    _die_with_parent()
+    parent = parent or os.getppid()
+    if os.getppid() != parent:  # the batch died before we got here: its orphan was adopted by another process
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -61,10 +80,11 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, name="callqa-parent-watch", daemon=True).start()
 
 
-def _init_worker(settings: Settings, started: Any = None, log_level: int = logging.WARNING) -> None:
+def _init_worker(settings: Settings, started: Any = None, log_level: int = logging.WARNING,
+                 parent: int | None = None) -> None:
     global _pipeline, _started
+    _watch_parent(parent)
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
-    _watch_parent()
     _started = started
     _pipeline = Pipeline(settings)  # models load lazily, once per worker process
 
@@ -122,7 +142,7 @@ def run_pool(tasks: Iterable[Task], settings: Settings,
         started = ctx.Queue() if limit else None  # one per pool: a killed worker may leave its lock taken
         clock = _Clock(started, limit) if limit else None
         pool = ProcessPoolExecutor(width, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(settings, started, level))
+                                   initargs=(settings, started, level, os.getpid()))
         inflight: dict[Future[FileOutcome], Task] = {}
         broken = killed = False
         try:
