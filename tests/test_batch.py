@@ -54,6 +54,10 @@ def test_hostile_corpus_every_file_ends_with_a_status(tmp_path, tiny_whisper):
     assert set(rows) == set(expected)  # every file accounted for, none twice
     check_expected(rows, expected)
     assert len(report.outcomes) == len(expected) and report.summary.n_files == len(expected)
+    failed = {name for name, (status, _) in expected.items() if status == "failed"}
+    recorded = {os.path.basename(f["path"]) for f in store.failures(report.run_id)}
+    assert recorded == {name for name in rows if rows[name]["status"] == "failed"} >= failed, \
+        "every failure of the run is in the failures table, planning failures too"
     assert report.summary.audio_seconds >= 7200  # the two-hour recording was scored
     long = rows["two-hours.wav"]
     assert long["audio_seconds"] == pytest.approx(7200, abs=1)
@@ -62,7 +66,7 @@ def test_hostile_corpus_every_file_ends_with_a_status(tmp_path, tiny_whisper):
     # Re-run: nothing is redone; failures are not retried unless asked.
     again = run_batch([str(folder)], make_settings(tiny_whisper), store)
     assert again.done == [] and len(again.skipped) == len(expected) - sum(
-        1 for o in again.failed) and all("found" in (o.reason or "") for o in again.failed)
+        1 for o in again.failed) and all("found" in (o.reason or "") or "loop" in (o.reason or "") for o in again.failed)
     retried = run_batch([str(folder)], make_settings(tiny_whisper), store, retry_failed=True)
     assert {o.path for o in retried.failed} == {r["path"] for r in rows.values() if r["status"] == "failed"}
     assert recent_runs(store, 1)[0]["run_id"] == retried.run_id

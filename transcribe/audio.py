@@ -26,7 +26,7 @@ from transcribe.spool import Samples, SpooledChannel, SpoolWriter, iter_blocks, 
 SAMPLE_RATE = 16000
 AUDIO_EXTENSIONS = (".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".mp4", ".aac", ".wma", ".webm")
 ACCEPTED = "a wav, mp3, flac, ogg or m4a recording"
-CUT_OFF_TOLERANCE_S, CUT_OFF_TOLERANCE = 1.0, 0.02  # seconds, share of the declared length
+CUT_OFF_TOLERANCE_S, CUT_OFF_TOLERANCE = 0.25, 0.02  # seconds, share of the declared length
 SILENCE_DBFS = -55.0  # a channel whose loudest 50 ms frame is below this holds no speech
 SPOOL_AFTER_S = 600.0  # decoded recordings longer than this go to private temporary files, not memory
 FLUSH_SAMPLES = SAMPLE_RATE  # spooled: decoded frames are written out about once per second of audio
@@ -168,7 +168,7 @@ class _Sink:
 
 def cut_off(declared: float, decoded: float) -> bool:
     """Whether audio that stops at `decoded` seconds is short of the `declared` length (the container's header)
-    by more than encoder padding explains (1 s or 2 %, whichever is more). 0 declared: nothing to compare."""
+    by more than encoder padding explains (0.25 s or 2 %, whichever is more). 0 declared: nothing to compare."""
     return declared > 0 and declared - decoded > max(CUT_OFF_TOLERANCE_S, CUT_OFF_TOLERANCE * declared)
 
 

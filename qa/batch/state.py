@@ -5,6 +5,7 @@ file statuses in one transaction, so a run killed at any moment loses at most th
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -18,6 +19,7 @@ from qa.config.batch import BatchSettings, path_metadata
 from qa.store.database import Store
 from transcribe.audio import file_sha256
 
+EMPTY = "is empty (0 bytes) — the recording or transcript was not written completely: copy it again"
 NOT_REGULAR = ("is not a regular file (a named pipe, socket or device) — callqa scores only regular files: "
                "remove it from the folder, or give the recording it stands for")
 COLUMNS = ("path", "sha256", "size", "mtime_ns", "call_id", "status", "reason", "attempts", "run_id", "agent_id",
@@ -59,6 +61,8 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
                 reason = timeout_reason(settings.file_timeout, "to read (for its content hash) and was given up")
             elif isinstance(exc, FileNotFoundError):
                 reason = "file or folder not found — check the path"
+            elif exc.errno == errno.ELOOP:
+                reason = "is a symbolic link that leads back to itself (a loop) — point the link at the recording"
             else:
                 reason = f"cannot be read ({exc.strerror}) — give the user running callqa read access"
             settled.append(FileOutcome(path, error=f"{path}: {reason}", reason=reason, status=FAILED, meta=meta))
@@ -76,6 +80,10 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
             settled.append(FileOutcome(path, status=SKIPPED, sha256=sha, meta=meta,
                                        reason=f"failed before ({prev[6]}); use --retry-failed to try again"))
             continue
+        if st.st_size == 0:  # never a duplicate of another empty file: each fails on its own
+            settled.append(FileOutcome(path, error=f"{path}: {EMPTY}", reason=EMPTY, status=FAILED, sha256=sha,
+                                       meta=meta))
+            continue
         twin = done_by_sha.get(sha)
         if twin and twin[0] != path:
             reason = f"same content as {twin[0]} (call {twin[1]})" if twin[1] else f"same content as {twin[0]}"
@@ -86,10 +94,15 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         attempts = prev[7] if prev and prev[1] == sha and prev[7] else 0
         tasks.append(Task(path, sha, st.st_size, st.st_mtime_ns, meta))
         rows.append(_row(path, QUEUED, run_id, attempts=attempts, **info))
-    for o in settled:
-        if o.status == FAILED:
-            rows.append(_row(o.path, FAILED, run_id, reason=o.reason, attempts=1, meta=o.meta))
+    failed = [o for o in settled if o.status == FAILED]
+    for o in failed:
+        rows.append(_row(o.path, FAILED, run_id, sha=o.sha256, reason=o.reason, attempts=1, meta=o.meta))
     _upsert(store, rows)
+    if failed:  # failures at planning are failures of this run like any other
+        now = _now()
+        with store.transaction() as con:
+            con.execute("INSERT INTO failures VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(failed)),
+                        [x for o in failed for x in (o.path, run_id, o.error, now)])
     return tasks, settled
 
 
