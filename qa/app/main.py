@@ -33,9 +33,12 @@ def main() -> None:
     except CallQAError as exc:
         st.error(error_text(exc, lang))
         return
-    store = get_store(db)
-    with store.reading():  # one connection for the whole page: it makes many small reads
-        show(store, lang, limits)
+    try:
+        store = get_store(db)
+        with store.reading():  # one connection for the whole page: it makes many small reads
+            show(store, lang, limits)
+    except CallQAError as exc:  # the database busy, damaged or unreadable: what to do, never a traceback
+        st.error(error_text(exc, lang))
 
 
 def show(store: Store, lang: str, limits: SessionLimits) -> None:

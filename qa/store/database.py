@@ -27,7 +27,7 @@ from qa.store.scorecard_view import CallView, build_scorecard
 from transcribe.errors import InputError
 
 CALL_TABLES = ("evidence", "criterion_results", "call_metrics", "scorecards", "turns", "calls")
-LOCK_TIMEOUT = float(os.environ.get("CALLQA_DB_LOCK_TIMEOUT", "60"))  # seconds to wait for another writer
+LOCK_TIMEOUT = 60.0  # seconds to wait for another writer (default of $CALLQA_DB_LOCK_TIMEOUT)
 
 logger = logging.getLogger("qa")
 
@@ -49,12 +49,23 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...]
                     [v for row in part for v in row])
 
 
+def lock_timeout_setting() -> float:
+    """Seconds to wait for another process's lock: $CALLQA_DB_LOCK_TIMEOUT (read when a store is made), else 60."""
+    value = os.environ.get("CALLQA_DB_LOCK_TIMEOUT", "")
+    try:
+        seconds = float(value) if value else LOCK_TIMEOUT
+    except ValueError:
+        raise InputError(None, f"CALLQA_DB_LOCK_TIMEOUT is {value!r}, not a number of seconds",
+                         "set it to a number such as 60, or unset it") from None
+    return seconds if seconds >= 0 else LOCK_TIMEOUT
+
+
 class Store:
     """`Store("calls.duckdb")` or `Store(":memory:")`. Creates and migrates the schema on first use."""
 
-    def __init__(self, path: str = "callqa.duckdb", *, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, path: str = "callqa.duckdb", *, lock_timeout: float | None = None) -> None:
         self.path = path
-        self.lock_timeout = lock_timeout
+        self.lock_timeout = lock_timeout if lock_timeout is not None else lock_timeout_setting()
         self._memory = duckdb.connect(":memory:") if path == ":memory:" else None
         self._held: dict[int, duckdb.DuckDBPyConnection] = {}  # thread id -> its connection inside `reading()`
         if self._memory is None and os.path.dirname(os.path.abspath(path)):
@@ -70,13 +81,24 @@ class Store:
             return
         held = self._held.get(threading.get_ident())
         if held is not None:
-            yield held
+            try:
+                yield held
+            except duckdb.IOException as exc:
+                raise self._damaged(exc) from None
             return
         con = self._open()
         try:
             yield con
+        except duckdb.IOException as exc:  # the file is damaged, cut short or the disk failed mid-query
+            raise self._damaged(exc) from None
         finally:
             con.close()
+
+    def _damaged(self, exc: Exception) -> InputError:
+        return InputError(self.path, f"cannot be read or written as a callqa database ({exc})",
+                          "if the disk is full, free space; if the file is damaged, restore it from your last "
+                          "backup (docs/batch.md, 'Backups') or move it away and score the calls again",
+                          key="db_damaged")
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -113,10 +135,16 @@ class Store:
                 time.sleep(0.001)
             except duckdb.IOException as exc:
                 locked = "lock" in str(exc).lower()
-                if not locked or time.monotonic() >= deadline:
-                    fix = (f"another program kept it locked for {self.lock_timeout:g} s; let it finish or set "
-                           "CALLQA_DB_LOCK_TIMEOUT" if locked else "check the path and its permissions")
-                    raise InputError(self.path, f"cannot open the database ({exc})", fix) from None
+                if not locked:
+                    if "permission" in str(exc).lower():
+                        raise InputError(self.path, f"cannot open the database ({exc})",
+                                         "give the user running callqa read and write access to it and its folder",
+                                         key="db_permission") from None
+                    raise self._damaged(exc) from None
+                if time.monotonic() >= deadline:
+                    raise InputError(self.path, f"is busy: another program (a batch, most likely) kept it locked for "
+                                     f"{self.lock_timeout:g} s", "try again in a moment; a batch writes in short "
+                                     "transactions (or raise CALLQA_DB_LOCK_TIMEOUT)", key="db_busy") from None
                 logger.debug("%s is locked by another process; retrying in %.2f s", self.path, delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)  # poll often: the batch leaves short gaps between commits
