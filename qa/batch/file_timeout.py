@@ -18,7 +18,11 @@ T = TypeVar("T")
 
 
 class FileTimeout(Exception):
-    """A call given to `call_with_limit` did not return within its limit."""
+    """A call given to `call_with_limit` did not return within its `limit` (seconds)."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"no answer within {limit:g} s")
+        self.limit = limit
 
 
 def timeout_reason(limit: float, what: str = "to score and was stopped") -> str:
@@ -52,7 +56,7 @@ def call_with_limit(fn: Callable[[], T], limit: float | None) -> T:
     thread.start()
     thread.join(limit)
     if thread.is_alive():
-        raise FileTimeout(f"no answer within {limit:g} s")
+        raise FileTimeout(limit)
     if "error" in box:
         raise box["error"]  # type: ignore[misc]
     return box["value"]  # type: ignore[return-value]
