@@ -44,19 +44,20 @@ def call_with_limit(fn: Callable[[], T], limit: float | None) -> T:
     that is left behind when it overruns: a read blocked in the kernel cannot be cancelled, only abandoned."""
     if not limit:
         return fn()
-    box: dict[str, object] = {}
+    value: list[T] = []  # what fn returned, or
+    error: list[BaseException] = []  # what it raised
 
     def target() -> None:
         try:
-            box["value"] = fn()
+            value.append(fn())
         except BaseException as exc:  # handed to the caller
-            box["error"] = exc
+            error.append(exc)
 
     thread = threading.Thread(target=target, name="callqa-limited-read", daemon=True)
     thread.start()
     thread.join(limit)
     if thread.is_alive():
         raise FileTimeout(limit)
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+    if error:
+        raise error[0]
+    return value[0]
