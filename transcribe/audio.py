@@ -208,7 +208,7 @@ def _decode_into(path: str, sink: _Sink) -> tuple[int, int]:
 
     try:
         with av.open(path, metadata_errors="ignore") as container:
-            streams = [s for s in container.streams if s.type == "audio"]
+            streams = container.streams.audio
             if not streams:
                 raise InputError(path, "contains no audio stream", f"give {ACCEPTED}")
             stream = streams[0]

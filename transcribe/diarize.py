@@ -112,7 +112,9 @@ class Diarizer:
         else:
             kwargs.update(min_speakers=s.min_speakers, max_speakers=s.max_speakers)
         try:
-            output = self.pipeline({"waveform": waveform, "sample_rate": sample_rate}, **kwargs)
+            # pyannote types __call__ for a list of files too (an iterator of pairs); one file gives what
+            # apply() returns: a DiarizeOutput (pyannote 4) or an Annotation (pyannote 3)
+            output: Any = self.pipeline({"waveform": waveform, "sample_rate": sample_rate}, **kwargs)
         except Exception as exc:
             raise CallQAError(None, f"speaker diarization failed ({type(exc).__name__}: {exc})") from exc
         annotation = getattr(output, "exclusive_speaker_diarization", output)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
@@ -69,7 +69,7 @@ def _cues(folded: str, cues: Sequence[str]) -> list[str]:
     return [c for c in cues if f" {c} " in padded]
 
 
-def label_scores(texts: dict[str, Sequence[str]], first_speaker: str | None, opener: str = "agent",
+def label_scores(texts: Mapping[str, Sequence[str]], first_speaker: str | None, opener: str = "agent",
                  hint: str | None = None, hint_reason: str = "agent hint (setting)",
                  ) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Agent-likeness score and evidence per label."""
@@ -92,7 +92,7 @@ def label_scores(texts: dict[str, Sequence[str]], first_speaker: str | None, ope
     return scores, hits
 
 
-def decide_agent(texts: dict[str, Sequence[str]], first_speaker: str | None, *, opener: str = "agent",
+def decide_agent(texts: Mapping[str, Sequence[str]], first_speaker: str | None, *, opener: str = "agent",
                  hint: str | None = None, hint_reason: str = "agent hint (setting)") -> RoleDecision:
     """Pick the agent among speaker labels from their utterances' cues, who opened the call and a hint.
 

@@ -3,19 +3,20 @@ except `channel_segments`, which measures energy)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from transcribe.align import LabeledWord, assign_speakers
 from transcribe.roles import RoleDecision, RoleSettings, decide_agent
+from transcribe.spool import Samples
 from transcribe.types import AGENT, CUSTOMER, Turn, Word
 from transcribe.voiceprint import VoiceHint, speech_of, voice_hint, voiceprint
 
-CHANNEL_NAMES = ("left", "right")
+CHANNEL_NAMES: tuple[Literal["left"], Literal["right"]] = ("left", "right")  # the keys of asr.channel_languages
 
 
-def channel_segments(channels: Sequence[np.ndarray], labels: Sequence[str], sample_rate: int = 16000,
+def channel_segments(channels: Sequence[Samples], labels: Sequence[str], sample_rate: int = 16000,
                      ) -> list[tuple[float, float, str]]:
     """Who spoke when on a stereo call: each channel's speech regions labelled with that channel's label."""
     from transcribe.audio import speech_regions
@@ -25,7 +26,7 @@ def channel_segments(channels: Sequence[np.ndarray], labels: Sequence[str], samp
     return sorted(segments)
 
 
-def speaker_voice_hint(samples: np.ndarray, segments: Sequence[tuple[float, float, str]],
+def speaker_voice_hint(samples: Samples, segments: Sequence[tuple[float, float, str]],
                        enrolled: dict[str, np.ndarray], margin: float, sample_rate: int = 16000) -> VoiceHint:
     """Compare each diarized speaker's voice with the enrolled agent voiceprints (speakers with under 0.5 s of
     speech are left out)."""

@@ -56,7 +56,7 @@ class SpooledChannel:
         start, stop, step = key.indices(self._n)
         out = np.empty(max(0, stop - start), dtype=DTYPE)
         if out.size:
-            view = memoryview(out).cast("B")
+            view = out.data.cast("B")
             with self._lock:
                 self._fh.seek(start * DTYPE.itemsize)
                 got = 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from transcribe.errors import InputError
+from transcribe.spool import Samples
 
 N_MFCC = 20
 MAX_SECONDS = 120.0  # speech per speaker used for a print (bounded work on long calls)
@@ -31,7 +32,7 @@ def voiceprint(samples: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
     return np.concatenate([mfcc.mean(axis=1), mfcc.std(axis=1)]).astype(np.float32)
 
 
-def speech_of(samples: np.ndarray, spans: Sequence[tuple[float, float]], sample_rate: int = 16000) -> np.ndarray:
+def speech_of(samples: Samples, spans: Sequence[tuple[float, float]], sample_rate: int = 16000) -> np.ndarray:
     """The samples inside `spans` (seconds), joined, up to MAX_SECONDS."""
     parts, total, limit = [], 0, int(MAX_SECONDS * sample_rate)
     for start, end in spans:

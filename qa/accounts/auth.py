@@ -118,14 +118,16 @@ def add_user(store: Store, username: str, password: str, role: str, *, agent_id:
         if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise InputError(None, f"user {username!r} already exists", "pick another name or change their password",
                              key="user_exists", user=username)
-        if role == "agent":
-            check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
+        if role == "agent" and agent_id is not None:  # check_identity: an agent has an agent id
+            check_agent_id_free(con, agent_id, username)
         con.execute("INSERT INTO users (username, password_hash, role, agent_id, display_name, active, created_at, "
                     "password_changed_at) VALUES (?, ?, ?, ?, ?, TRUE, ?, ?)",
                     [username, digest, role, agent_id if role == "agent" else None, display_name, now, now])
         for team in dict.fromkeys(teams):
             con.execute("INSERT INTO user_teams VALUES (?, ?)", [username, team])
-    return get_user(store, username)  # type: ignore[return-value]
+    user = get_user(store, username)
+    assert user is not None  # inserted above
+    return user
 
 
 def check_agent_id_free(con: Any, agent_id: str, username: str) -> None:

@@ -54,8 +54,10 @@ def link_sample_agents(store: Store, transcripts: Path) -> int:
 def create_demo_users(store: Store) -> DemoAccounts | None:
     """The demo accounts (see the module docstring), or None when the database already has users."""
     with store.connect() as con:
-        if con.execute("SELECT count(*) FROM users").fetchone()[0]:
-            return None
+        row = con.execute("SELECT count(*) FROM users").fetchone()
+    assert row is not None  # an aggregate without GROUP BY always gives one row
+    if row[0]:
+        return None
     password = secrets.token_urlsafe(12)
     agents = list_agents(store)
     for i, agent in enumerate(agents):
@@ -81,7 +83,8 @@ def announce_demo_users(store: Store, db: str) -> DemoAccounts | None:
     click.echo("\nDemo accounts (one password for all, shown only now):")
     click.secho(f"  password: {accounts.password}", bold=True)
     for u in accounts.users:
-        what = (f"agent {u.agent_id}, {teams.get(u.agent_id) or 'no team'}" if u.role == "agent"
+        team = teams.get(u.agent_id) if u.agent_id is not None else None
+        what = (f"agent {u.agent_id}, {team or 'no team'}" if u.role == "agent"
                 else f"supervisor of {', '.join(u.teams)}" if u.teams
                 else "supervisor, every team" if u.role == "supervisor" else u.role)
         click.echo(f"  {u.username:<14} {what}")

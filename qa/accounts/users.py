@@ -79,9 +79,9 @@ def check_new_user(store: Store, username: str, role: str, *, agent_id: str | No
     if get_user(store, username):
         raise InputError(None, f"user {username!r} already exists", "pick another name or change their password",
                          key="user_exists", user=username)
-    if role == "agent":
+    if role == "agent" and agent_id is not None:  # check_identity: an agent has an agent id
         with store.connect() as con:
-            check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
+            check_agent_id_free(con, agent_id, username)
 
 
 def create_user(store: Store, username: str, password: str, role: str, *, agent_id: str | None = None,
@@ -93,8 +93,8 @@ def create_user(store: Store, username: str, password: str, role: str, *, agent_
     teams = _clean_teams(teams)
     user = add_user(store, username, password, role, agent_id=agent_id, display_name=name or None,
                     teams=teams if role == "supervisor" else ())
-    if role == "agent":
-        set_agent(store, agent_id, name=name or None, team=teams[0] if teams else None)  # type: ignore[arg-type]
+    if role == "agent" and agent_id is not None:  # check_new_user: an agent has an agent id
+        set_agent(store, agent_id, name=name or None, team=teams[0] if teams else None)
     log.info("user %s added (%s)", username, role)
     return user
 
@@ -130,8 +130,8 @@ def set_role(store: Store, username: str, role: str, *, agent_id: str | None = N
     with store.transaction() as con:
         if role != "admin":
             _refuse_last_admin(con, username, disabling=False)
-        if role == "agent":
-            check_agent_id_free(con, agent_id, username)  # type: ignore[arg-type]
+        if role == "agent" and agent_id is not None:  # check_identity: an agent has an agent id
+            check_agent_id_free(con, agent_id, username)
         con.execute("UPDATE users SET role = ?, agent_id = ? WHERE username = ?",
                     [role, agent_id if role == "agent" else None, username])
         if role != "supervisor":

@@ -86,11 +86,12 @@ def _rate(ctx: Context, session: cal.CalibrationSession) -> None:
                       for c in criteria}
             submitted = st.form_submit_button(ctx.t("cal_submit"))
         if submitted:
-            if any(v is None for v in chosen.values()):
+            ratings = {criterion: v for criterion, v in chosen.items() if v is not None}
+            if len(ratings) < len(chosen):
                 st.error(ctx.t("cal_rate_all"))
             else:
                 try:
-                    cal.submit_ratings(ctx.store, ctx.viewer, sid, chosen)  # type: ignore[arg-type]
+                    cal.submit_ratings(ctx.store, ctx.viewer, sid, ratings)
                 except CallQAError as exc:
                     st.error(ctx.t("cal_submit_failed", why=ctx.error(exc)))
                 else:

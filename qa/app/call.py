@@ -88,7 +88,8 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
                 cols = st.columns([6, 1])
-                cols[0].markdown(f"`{ctx.t('kind_' + e.kind)}` {ctx.t('turn')} {e.turn} "
+                kind = ctx.t("kind_" + e.kind) if e.kind else fmt.NOTHING
+                cols[0].markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
                                  f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                 with cols[1]:
                     seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}")

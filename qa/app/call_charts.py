@@ -48,8 +48,10 @@ def metrics_panel(ctx: Context, card: CallView) -> None:
             col.metric(ctx.t("rev_metric_" + name), metric_value(ctx, name, m.get(name)))
     start, end = m.get("customer_label_start"), m.get("customer_label_end")
     if start or end:
-        said = {None: "—", "": "—"}
-        line = ctx.t("rev_customer_mood", start=said.get(start) or ctx.t(start), end=said.get(end) or ctx.t(end))
+        def said(label: str | None) -> str:
+            return ctx.t(label) if label else "—"
+
+        line = ctx.t("rev_customer_mood", start=said(start), end=said(end))
         if m.get("turned_around"):
             line += " · " + ctx.t("rev_turned_around")
         st.caption(line)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -15,6 +17,9 @@ from qa.review.assessments import Result, audit_trail, override, start, swap_rol
 from qa.review.notes import KINDS, Note, add_review_note
 from qa.store.scorecard_view import CallView
 from transcribe.errors import CallQAError
+
+if TYPE_CHECKING:
+    from qa.pipeline.call import Pipeline
 
 FLASH_KEY = "rev_flash"
 COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
@@ -61,13 +66,13 @@ def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: s
             if action == "start":
                 attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
             else:
-                attempt(ctx, lambda a=action: transition(ctx.store, ctx.viewer, call_id, a),
+                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action),
                         ctx.t("rev_done_" + action))
     for action in (a for a in actions if a in COMMENT_REQUIRED):
         with st.form(f"rev_form_{action}_{key}", clear_on_submit=True):
             comment = st.text_area(ctx.t("rev_comment_for_" + action), key=f"rev_comment_{action}_{key}")
             if st.form_submit_button(ctx.t("rev_action_" + action)):
-                attempt(ctx, lambda a=action, c=comment: transition(ctx.store, ctx.viewer, call_id, a, c),
+                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action, comment),
                         ctx.t("rev_done_" + action))
 
 
@@ -75,7 +80,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
     st.markdown(f"**{ctx.t('rev_override_title')}**")
     names = {r.criterion_id: criterion_name(r.criterion_id, r.name, ctx.lang) for r in items}
     with st.form(f"rev_override_{call_id}", clear_on_submit=True):
-        criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=names.get,
+        criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
                                  key=f"rev_ov_crit_{call_id}")
         status = st.radio(ctx.t("rev_new_result"), STATUS_CHOICES, format_func=lambda s: status_label(ctx, s),
                           horizontal=True, key=f"rev_ov_status_{call_id}")
@@ -86,7 +91,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
     active = [r.criterion_id for r in items if r.override]
     if active:
         with st.form(f"rev_withdraw_{call_id}", clear_on_submit=True):
-            criterion = st.selectbox(ctx.t("rev_withdraw_which"), active, format_func=names.get,
+            criterion = st.selectbox(ctx.t("rev_withdraw_which"), active, format_func=lambda c: names[c],
                                      key=f"rev_wd_crit_{call_id}")
             reason = st.text_input(ctx.t("rev_withdraw_reason"), key=f"rev_wd_reason_{call_id}")
             if st.form_submit_button(ctx.t("rev_withdraw_submit")):
@@ -130,7 +135,7 @@ def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool
 
 
 @st.cache_resource
-def get_pipeline(config: str | None) -> object:
+def get_pipeline(config: str | None) -> Pipeline:
     """The scoring pipeline for re-scoring from the app: settings from $CALLQA_CONFIG (else the defaults)."""
     from qa.config.settings import load_settings
     from qa.pipeline.call import Pipeline

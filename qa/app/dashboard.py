@@ -46,7 +46,7 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
                     group: str) -> None:
     """The chosen measure per agent or team: a line over the periods (bars for the whole range)."""
     measures = [k for k in names if k not in ("period", "group")]
-    measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=names.get,
+    measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=lambda m: names[m],
                            index=measures.index("mean_total"))
     st.caption(ctx.t("dash_chart_over_time", measure=names[measure], group=ctx.t("dash_group_" + group)))
     frame = pd.DataFrame(shown)[["period", "group", measure]].rename(columns={measure: "value"})

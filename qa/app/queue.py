@@ -15,7 +15,7 @@ from qa.review import queue
 PAGE_SIZE = 100
 
 
-def date_range(ctx: Context, first: date, last: date, key: str) -> tuple[date | None, date | None]:
+def date_range(ctx: Context, first: date | None, last: date | None, key: str) -> tuple[date | None, date | None]:
     """A from–to date picker (a half-picked range leaves the end open)."""
     picked = st.date_input(ctx.t("queue_dates"), value=(first, last), key=key)
     picked = picked if isinstance(picked, (tuple, list)) else (picked,)

@@ -133,7 +133,7 @@ def run_pool(tasks: Iterable[Task], settings: Settings,
              on_dispatch: Callable[[Task], None]) -> Iterator[FileOutcome]:
     """Every file on a pool of `batch.workers` processes (see the module docstring)."""
     limit = settings.batch.file_timeout or None
-    queue, suspects = deque(tasks), deque()
+    queue, suspects = deque(tasks), deque[Task]()
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding model threads
     level = logging.getLogger("qa").getEffectiveLevel()
     while queue or suspects:

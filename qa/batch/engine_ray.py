@@ -94,7 +94,8 @@ def run_ray(tasks: Iterable[Task], settings: Settings, run_id: str,
             while queue and idle:
                 actor, task = idle.pop(), queue.popleft()
                 on_dispatch(task)
-                inflight[actor.run.remote(task)] = (task, actor, time.monotonic())
+                # Ray types an actor handle's methods as the plain methods, without the `.remote` it adds
+                inflight[actor.run.remote(task)] = (task, actor, time.monotonic())  # type: ignore[attr-defined]
             ready, _ = ray.wait(list(inflight), num_returns=1, timeout=poll)
             for ref in ready:
                 task, actor, _ = inflight.pop(ref)
@@ -111,13 +112,15 @@ def run_ray(tasks: Iterable[Task], settings: Settings, run_id: str,
                     idle.append(actor)
                     yield FileOutcome(task.path, error=f"{task.path}: {reason}", reason=reason, status=FAILED,
                                       sha256=task.sha256, meta=task.meta)
-            overdue = [ref for ref, (_, _, t0) in inflight.items() if limit and time.monotonic() - t0 > limit]
+            if not limit:
+                continue
+            overdue = [ref for ref, (_, _, t0) in inflight.items() if time.monotonic() - t0 > limit]
             for ref in overdue:  # ray.cancel cannot stop a running actor task: its actor is killed, and replaced
                 task, actor, _ = inflight.pop(ref)
                 ray.kill(actor, no_restart=True)
                 idle.append(actor_cls.remote(settings, results_dir, run_id))
-                logger.warning("%s: stopped after %g s (batch.file_timeout)", task.path, batch.file_timeout)
-                yield timed_out(task, batch.file_timeout)
+                logger.warning("%s: stopped after %g s (batch.file_timeout)", task.path, limit)
+                yield timed_out(task, limit)
     finally:
         if started:
             ray.shutdown()

@@ -18,7 +18,11 @@ T = TypeVar("T")
 
 
 class FileTimeout(Exception):
-    """A call given to `call_with_limit` did not return within its limit."""
+    """A call given to `call_with_limit` did not return within its `limit` (seconds)."""
+
+    def __init__(self, limit: float) -> None:
+        super().__init__(f"no answer within {limit:g} s")
+        self.limit = limit
 
 
 def timeout_reason(limit: float, what: str = "to score and was stopped") -> str:
@@ -40,19 +44,20 @@ def call_with_limit(fn: Callable[[], T], limit: float | None) -> T:
     that is left behind when it overruns: a read blocked in the kernel cannot be cancelled, only abandoned."""
     if not limit:
         return fn()
-    box: dict[str, object] = {}
+    value: list[T] = []  # what fn returned, or
+    error: list[BaseException] = []  # what it raised
 
     def target() -> None:
         try:
-            box["value"] = fn()
+            value.append(fn())
         except BaseException as exc:  # handed to the caller
-            box["error"] = exc
+            error.append(exc)
 
     thread = threading.Thread(target=target, name="callqa-limited-read", daemon=True)
     thread.start()
     thread.join(limit)
     if thread.is_alive():
-        raise FileTimeout(f"no answer within {limit:g} s")
-    if "error" in box:
-        raise box["error"]  # type: ignore[misc]
-    return box["value"]  # type: ignore[return-value]
+        raise FileTimeout(limit)
+    if error:
+        raise error[0]
+    return value[0]

@@ -11,7 +11,8 @@ import os
 import stat
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from functools import partial
+from typing import Any, TypedDict
 
 from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
 from qa.batch.types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
@@ -28,6 +29,15 @@ COLUMNS = ("path", "sha256", "size", "mtime_ns", "call_id", "status", "reason", 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+class _Identity(TypedDict):
+    """What `plan` learnt of a file, stored in its row."""
+
+    sha: str
+    size: int
+    mtime_ns: int
+    meta: dict[str, Any]
 
 
 def _row(path: str, status: str, run_id: str, *, sha: str | None = None, size: int | None = None,
@@ -55,10 +65,10 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         meta = path_metadata(path, settings)
         prev = known.get(path)
         try:
-            st, sha = call_with_limit(lambda p=path, q=prev: _identify(p, q), settings.file_timeout)
+            st, sha = call_with_limit(partial(_identify, path, prev), settings.file_timeout)
         except (OSError, FileTimeout) as exc:
             if isinstance(exc, FileTimeout):
-                reason = timeout_reason(settings.file_timeout, "to read (for its content hash) and was given up")
+                reason = timeout_reason(exc.limit, "to read (for its content hash) and was given up")
             elif isinstance(exc, FileNotFoundError):
                 reason = "file or folder not found — check the path"
             elif exc.errno == errno.ELOOP:
@@ -71,7 +81,7 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
             settled.append(FileOutcome(path, error=f"{path}: {NOT_REGULAR}", reason=NOT_REGULAR, status=FAILED,
                                        meta=meta))
             continue
-        info = dict(sha=sha, size=st.st_size, mtime_ns=st.st_mtime_ns, meta=meta)
+        info = _Identity(sha=sha, size=st.st_size, mtime_ns=st.st_mtime_ns, meta=meta)
         if prev and prev[1] == sha and prev[4] == DONE:
             settled.append(FileOutcome(path, call_id=prev[5], status=SKIPPED, sha256=sha, meta=meta,
                                        reason="already done (same content)"))

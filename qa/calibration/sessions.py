@@ -159,6 +159,7 @@ def create_session(store: Store, viewer: Viewer, call_id: str, title: str | None
         row = con.execute("INSERT INTO calibration_sessions (call_id, title, created_by, created_at) "
                           "VALUES (?, ?, ?, ?) RETURNING session_id",
                           [call_id, (title or "").strip() or None, viewer.username, _now()]).fetchone()
+    assert row is not None  # INSERT ... RETURNING gives the inserted row
     return int(row[0])
 
 
@@ -269,8 +270,8 @@ def session_results(store: Store, viewer: Viewer, session_id: int) -> SessionRes
     with store.connect() as con:
         rows = _agreement_rows(con, session)
     raters = session.raters
-    complete = [r for r in rows if r.auto and all(x in r.ratings for x in raters)]
-    all_items = [[r.ratings[x] for x in raters] + [r.auto] for r in complete]
+    all_items = [[r.ratings[x] for x in raters] + [r.auto] for r in rows
+                 if r.auto and all(x in r.ratings for x in raters)]
     cohen, agree = {}, {}
     for rater in raters:
         pairs = [(r.ratings[rater], r.auto) for r in rows if r.auto and rater in r.ratings]

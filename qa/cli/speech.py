@@ -88,8 +88,8 @@ def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str |
         click.echo(json.dumps({"files": totals.rows, "overall": overall}, ensure_ascii=False, indent=2))
         return
     click.echo(f"{'file':<28} {'WER':>6} {'CER':>6} {'words':>6}")
-    for r in totals.rows:
-        click.echo(f"{r['file']:<28} {r['wer']:6.3f} {r['cer']:6.3f} {r['ref_words']:6d}")
+    for row in totals.rows:
+        click.echo(f"{row['file']:<28} {row['wer']:6.3f} {row['cer']:6.3f} {row['ref_words']:6d}")
     click.echo(f"{'overall':<28} {overall['wer']:6.3f} {overall['cer']:6.3f}")
 
 

@@ -25,7 +25,8 @@ def _store(db: str, create: bool = False):
 def _password(from_stdin: bool) -> str:
     """The new password: the first line of stdin, or asked twice without echo."""
     if from_stdin:
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        # click.open_file("-"): stdin as click.get_text_stream("stdin") gave it (deprecated since Click 8.5)
+        password = click.open_file("-").readline().rstrip("\r\n")
         if not password:
             raise click.ClickException("no password on standard input — pipe one line, e.g. "
                                        "printf '%s\\n' \"$PASSWORD\" | callqa users add ... --password-stdin")

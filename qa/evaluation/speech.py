@@ -188,7 +188,7 @@ def reference_words(transcript: Any) -> list[tuple[Any, str]]:
     """(Word, role) for each word of a reference transcript, its time spread evenly over its turn."""
     from transcribe.types import Word
 
-    out = []
+    out: list[tuple[Any, str]] = []
     for turn in sorted(transcript.turns, key=lambda t: t.start):
         tokens = turn.text.split()
         step = (turn.end - turn.start) / max(1, len(tokens))

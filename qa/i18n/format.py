@@ -58,8 +58,9 @@ def seconds(x: float | None, lang: str, digits: int = 1) -> str:
     return babel_units.format_unit(x, "duration-second", "short", format=_pattern(digits), locale=locale(lang))
 
 
-def seconds_range(start: float, end: float, lang: str, digits: int = 1) -> str:
-    """A stretch of a call: seconds_range(3, 7.25, "vi") == "3,0–7,2 giây" (the unit once, after the end)."""
+def seconds_range(start: float | None, end: float | None, lang: str, digits: int = 1) -> str:
+    """A stretch of a call: seconds_range(3, 7.25, "vi") == "3,0–7,2 giây" (the unit once, after the end); a
+    missing time shows NOTHING."""
     return f"{number(start, lang, digits)}–{seconds(end, lang, digits)}"
 
 
@@ -78,7 +79,8 @@ def datetime(d: dt.datetime | None, lang: str, with_seconds: bool = False) -> st
     loc = locale(lang)
     time_pattern = babel_dates.get_time_format("medium" if with_seconds else "short", locale=loc).pattern
     date_pattern = babel_dates.get_date_format("medium", locale=loc).pattern
-    pattern = babel_dates.get_datetime_format("medium", locale=loc).format(time_pattern, date_pattern)
+    # Babel annotates get_datetime_format as a DateTimePattern; it returns the CLDR string "{1}, {0}"
+    pattern = str(babel_dates.get_datetime_format("medium", locale=loc)).format(time_pattern, date_pattern)
     return babel_dates.format_datetime(d, pattern, tzinfo=d.tzinfo, locale=loc)
 
 
@@ -119,7 +121,8 @@ def chart_locale(lang: str) -> dict:
     return {
         "number": {"decimal": babel_numbers.get_decimal_symbol(loc), "thousands": babel_numbers.get_group_symbol(loc),
                    "grouping": [3], "currency": ["", ""]},
-        "time": {"dateTime": babel_dates.get_datetime_format("short", locale=loc).format(time_pattern, date_pattern),
+        "time": {"dateTime": str(babel_dates.get_datetime_format("short", locale=loc)).format(time_pattern,
+                                                                                              date_pattern),
                  "date": date_pattern, "time": time_pattern, "periods": [periods["am"], periods["pm"]],
                  "days": [days[(i + 6) % 7] for i in range(7)],
                  "shortDays": [short_days[(i + 6) % 7] for i in range(7)],

@@ -135,7 +135,8 @@ class Pipeline:
                 "language": res.language, "pieces": res.pieces, "dropped_segments": res.dropped}
             words_by_channel[ch] = res.words
         if s.audio.agent_channel == "auto":
-            texts = {CHANNEL_NAMES[ch]: [w.text for w in ws] for ch, ws in words_by_channel.items()}
+            texts: dict[str, list[str]] = {CHANNEL_NAMES[ch]: [w.text for w in ws]
+                                           for ch, ws in words_by_channel.items()}
             starts = [(ws[0].start, CHANNEL_NAMES[ch]) for ch, ws in words_by_channel.items() if ws]
             if texts:
                 decision = decide_agent(texts, min(starts)[1] if starts else None, opener=s.roles.opener)

@@ -109,9 +109,11 @@ def current_state(con: duckdb.DuckDBPyConnection, call_id: str) -> str | None:
 def record(con: duckdb.DuckDBPyConnection, call_id: str, actor: str, action: str, *, from_state: str | None = None,
            to_state: str | None = None, comment: str | None = None, at: datetime | None = None) -> int:
     """Append one event to `call_id`'s audit trail (inside the caller's transaction); returns its id."""
-    return con.execute("INSERT INTO assessment_events (call_id, actor, action, from_state, to_state, comment, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
-                       [call_id, actor, action, from_state, to_state, comment, at or now()]).fetchone()[0]
+    row = con.execute("INSERT INTO assessment_events (call_id, actor, action, from_state, to_state, comment, "
+                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+                      [call_id, actor, action, from_state, to_state, comment, at or now()]).fetchone()
+    assert row is not None  # INSERT ... RETURNING gives the inserted row
+    return row[0]
 
 
 def ensure_draft(con: duckdb.DuckDBPyConnection, call_id: str, actor: str) -> str:

@@ -45,9 +45,11 @@ def add_note(store: Store, call_id: str, author: str, text: str, *, turn_idx: in
         raise InputError(None, f"unknown note kind {kind!r}", f"use one of: {', '.join(KINDS)}", key="note_kind",
                          kind=kind, kinds=KINDS)
     with store.transaction() as con:
-        return con.execute("INSERT INTO notes (call_id, author, text, created_at, turn_idx, kind) "
-                           "VALUES (?, ?, ?, ?, ?, ?) RETURNING note_id",
-                           [call_id, author.strip(), text.strip(), now(), turn_idx, kind]).fetchone()[0]
+        row = con.execute("INSERT INTO notes (call_id, author, text, created_at, turn_idx, kind) "
+                          "VALUES (?, ?, ?, ?, ?, ?) RETURNING note_id",
+                          [call_id, author.strip(), text.strip(), now(), turn_idx, kind]).fetchone()
+    assert row is not None  # INSERT ... RETURNING gives the inserted row
+    return row[0]
 
 
 def list_notes(store: Store, call_id: str | None = None) -> list[Note]:

@@ -62,9 +62,11 @@ class InForce:
         if not viewer.is_agent:
             return InForce("s.reviewed_total", "s.reviewed_level", "s.reviewed_label", "s.passed", "s.failed", False)
         seen = f"coalesce(a.state, '') IN {tuple(VISIBLE_TO_AGENT)!r}"
-        return InForce(*(f"CASE WHEN {seen} THEN s.{forced} ELSE s.{auto} END" for forced, auto in (
-            ("reviewed_total", "total"), ("reviewed_level", "service_level"), ("reviewed_label", "service_label"),
-            ("passed", "auto_passed"), ("failed", "auto_failed"))), True)
+        total, level, label, passed, failed = (
+            f"CASE WHEN {seen} THEN s.{forced} ELSE s.{auto} END" for forced, auto in (
+                ("reviewed_total", "total"), ("reviewed_level", "service_level"), ("reviewed_label", "service_label"),
+                ("passed", "auto_passed"), ("failed", "auto_failed")))
+        return InForce(total, level, label, passed, failed, True)
 
     def order(self, order: str) -> str:
         """ORDER BY keys of the queue's orders over c and s."""
@@ -220,8 +222,15 @@ def _fetch(con: Any, viewer: Viewer, page: str, params: list[Any], order: str) -
         LEFT JOIN agents ag ON ag.agent_id = c.agent_id LEFT JOIN assessments a ON a.call_id = p.call_id
         ORDER BY {order}""", params)
     found = cur.fetchall()
-    rows = [QueueRow(*v[:10], tuple(v[10]), tuple(v[11] or ()), v[12]) for v in found]
+    rows = [_queue_row(v) for v in found]
     return mask_blind(rows, blind_calls(con, viewer, [r.call_id for r in rows])), found[0][-1] if found else 0
+
+
+def _queue_row(v: tuple[Any, ...]) -> QueueRow:
+    """A QueueRow from the first 13 columns of a row selected with `InForce.row_columns`."""
+    call_id, call_date, agent_id, agent_name, team, language, duration, total, level, label = v[:10]
+    return QueueRow(call_id, call_date, agent_id, agent_name, team, language, duration, total, level, label,
+                    tuple(v[10]), tuple(v[11] or ()), v[12])
 
 
 def mask_blind(rows: list[QueueRow], blind: set[str]) -> list[QueueRow]:
@@ -241,8 +250,9 @@ def list_queue(store: Store, viewer: Viewer, filt: QueueFilter = QueueFilter(), 
     with store.connect() as con:
         rows, _ = _fetch(con, viewer, f"SELECT c.call_id, NULL AS n_all {base} ORDER BY {keys} LIMIT ? OFFSET ?",
                          [*params, limit, offset], keys)
-        n_all = con.execute(f"SELECT count(*) {count}", count_params).fetchone()[0]
-    return QueuePage(rows, n_all)
+        counted = con.execute(f"SELECT count(*) {count}", count_params).fetchone()
+    assert counted is not None  # an aggregate without GROUP BY always gives one row
+    return QueuePage(rows, counted[0])
 
 
 def sample_order(method: str, forced: InForce) -> tuple[str, list[str]]:
@@ -327,12 +337,14 @@ def filter_options(store: Store, viewer: Viewer) -> FilterOptions:
     scope, scope_params = call_scope(viewer, "c")
     mine = "" if scope == "TRUE" else f"AND call_id IN (SELECT c.call_id FROM calls c WHERE {scope})"
     with store.connect() as con:
-        agents, teams, languages, flag_texts, first, last = con.execute(f"""
+        found = con.execute(f"""
             SELECT list(DISTINCT c.agent_id ORDER BY c.agent_id) FILTER (WHERE c.agent_id IS NOT NULL),
                    list(DISTINCT ag.team ORDER BY ag.team) FILTER (WHERE ag.team IS NOT NULL),
                    list(DISTINCT c.language ORDER BY c.language) FILTER (WHERE c.language IS NOT NULL),
                    list(DISTINCT s.flags) FILTER (WHERE s.flags IS NOT NULL AND s.flags <> '[]'),
                    min(c.call_date), max(c.call_date) {base}""", params).fetchone()
+        assert found is not None  # aggregates without GROUP BY always give one row
+        agents, teams, languages, flag_texts, first, last = found
         criteria = con.execute(f"""
             SELECT criterion_id, any_value(name) FROM criterion_results
             WHERE NOT coalesce(critical, false) {mine}

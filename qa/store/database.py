@@ -178,7 +178,9 @@ class Store:
 
     def schema_version(self) -> int:
         with self.connect() as con:
-            return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+            row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+        assert row is not None  # an aggregate without GROUP BY always gives one row
+        return row[0]
 
     # -- runs -------------------------------------------------------------------------------------------
     def start_run(self, command: str, settings: dict[str, Any], code_version: str) -> str:

@@ -147,7 +147,8 @@ def build_scorecard(con: Any, call_id: str) -> CallView | None:
     for e in evidence:
         by_criterion.setdefault(e["criterion_id"], []).append(
             EvidenceView(e["turn"], e["start_s"], e["end_s"], e["text"], e["phrase"], e["kind"]))
-    metrics = (_rows(con, "SELECT * FROM call_metrics WHERE call_id = ?", [call_id]) or [None])[0]
+    metric_rows = _rows(con, "SELECT * FROM call_metrics WHERE call_id = ?", [call_id])
+    metrics = metric_rows[0] if metric_rows else None
     if metrics is not None:
         metrics.pop("call_id")
         for key in ("hold_spans", "interruption_turns", "prosody"):
