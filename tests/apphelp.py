@@ -27,6 +27,7 @@ def sample_store(path: Path) -> str:
     """A DuckDB file with the 7 sample calls (reference transcripts, lexicon sentiment) and USERS."""
     settings = Settings()
     settings.sentiment.backend = "lexicon"
+    settings.audio.allowed_roots = [str(ROOT / "sample_calls")]  # the transcripts name ../audio/<call>.<ext>
     pipeline, store = Pipeline(settings), Store(str(path))
     for f in sorted((ROOT / "sample_calls" / "transcripts").glob("*.json")):
         store.save(pipeline.process(str(f)))

@@ -7,7 +7,6 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common
 """
 from __future__ import annotations
 
-import os
 from typing import Sequence
 
 import streamlit as st
@@ -31,23 +30,26 @@ def seek_key(call_id: str) -> str:
 
 
 def audio_player(ctx: Context, card: dict) -> None:
+    """The recording the product registered for the call at ingest, read as bytes through the viewer's
+    permission check (`access.recording`) — never a file path taken from a transcript."""
     st.subheader(ctx.t("audio"))
-    path = card.get("audio_path")
-    if not path:
+    if not card.get("media"):
         st.info(ctx.t("no_audio"))
         return
-    if not os.path.exists(path):
-        st.warning(ctx.t("audio_missing", path=path))
+    found = access.recording(ctx.store, ctx.viewer, card["call_id"])
+    if found is None:
+        st.warning(ctx.t("audio_missing"))
         return
+    data, mime = found
     start = st.session_state.get(seek_key(card["call_id"]))
-    st.audio(path, start_time=int(start or 0), autoplay=start is not None)
+    st.audio(data, format=mime, start_time=int(start or 0), autoplay=start is not None)
     if start is not None:
         st.caption(ctx.t("rev_playing_from", t=start))
 
 
 def seek_button(ctx: Context, card: dict, start: float | None, key: str) -> None:
     """▶: play the recording from `start` (shown only when the call has a recording)."""
-    if card.get("audio_path") and start is not None and st.button("▶", key=key, help=ctx.t("play_from", t=start)):
+    if card.get("media") and start is not None and st.button("▶", key=key, help=ctx.t("play_from", t=start)):
         st.session_state[seek_key(card["call_id"])] = float(start)
         st.rerun()
 

@@ -2,7 +2,7 @@
 
     asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
     diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
-    audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir}
+    audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir, allowed_roots}
     roles:       {opener: agent|customer|unknown, review_below}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
@@ -34,12 +34,15 @@ class AudioSettings:
     """`agent_channel`: which stereo channel is the agent (auto: decided by greeting cues, like mono);
     `turn_gap`: longest pause (s) inside one turn; `spool_after`: recordings longer than this many seconds
     are decoded into private temporary files in `spool_dir` (default: the system's, $TMPDIR) instead of
-    memory (null: never)."""
+    memory (null: never); `allowed_roots`: the folders an imported transcript's "audio" recording may lie in,
+    checked after following symbolic links (empty: the transcript's own folder and its subfolders; see
+    docs/privacy.md)."""
 
     agent_channel: str = "left"
     turn_gap: float = 1.5
     spool_after: float | None = 600.0
     spool_dir: str | None = None
+    allowed_roots: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.agent_channel not in CHANNELS:
@@ -48,6 +51,12 @@ class AudioSettings:
                                              or not isinstance(self.spool_after, (int, float))
                                              or self.spool_after < 0):
             raise ValueError(f"audio.spool_after must be a number of seconds >= 0 or null, not {self.spool_after!r}")
+        roots = self.allowed_roots
+        if roots is None:
+            roots = []
+        if isinstance(roots, str) or not isinstance(roots, list) or not all(isinstance(r, str) and r for r in roots):
+            raise ValueError(f"audio.allowed_roots must be a list of folders, not {roots!r}")
+        self.allowed_roots = [os.path.abspath(os.path.expanduser(r)) for r in roots]
 
 
 @dataclass

@@ -167,3 +167,8 @@ def _in_force(con: Any) -> None:
     con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_level INTEGER")
     con.execute("ALTER TABLE scorecards ADD COLUMN reviewed_label TEXT")
     rebuild(con)
+
+
+@migration(9, "each call's recording by content hash in the product's media store (qa.store.media)")
+def _media(con: Any) -> None:
+    con.execute("ALTER TABLE calls ADD COLUMN media TEXT")

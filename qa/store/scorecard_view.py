@@ -46,6 +46,7 @@ def build_scorecard(con: Any, call_id: str) -> dict[str, Any] | None:
         "source_path": call["source_path"],
         "audio_path": call["audio_path"],
         "sha256": call["sha256"],
+        "media": call.get("media"),
         "duration": call["duration"],
         "total": card.get("total"),
         "rubric_id": card.get("rubric_id"),
