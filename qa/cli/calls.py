@@ -67,6 +67,10 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
         click.echo(f"Error: {exc.message}", err=True)
         click.echo(RUN_NOT_FINISHED, err=True)
         sys.exit(EXIT_RUN_NOT_FINISHED)
+    except KeyboardInterrupt:  # Ctrl-C: what was finished is stored
+        click.echo("Interrupted.", err=True)
+        click.echo(RUN_NOT_FINISHED, err=True)
+        sys.exit(EXIT_RUN_NOT_FINISHED)
     except Exception as exc:  # a bug: the run stops, the files not stored stay queued for the next run
         logging.getLogger("qa").debug("the run stopped", exc_info=True)
         click.echo(f"Error: the run stopped on an unexpected error ({type(exc).__name__}: {str(exc)[:500]}); "
