@@ -52,7 +52,7 @@ def test_a_second_agents_file_with_the_same_call_id_is_refused_in_a_later_run(tm
     res = score(db, second)
     assert res.exit_code == 1, res.output
     assert "0 call(s) scored, 1 failed" in res.output
-    assert f"FAILED {second}: call_id 'C-1001' is already stored for other content" in res.output
+    assert f"FAILED {second}: call_id 'C-1001' is already stored for other content from another file" in res.output
     assert "ok     C-1001" not in res.output  # never reported stored
     assert stored(db, "C-1001") == ("agent_lan", str(first), 6)  # the first call, untouched
     tom = Viewer("tom", "agent", "agent_tom")
@@ -63,7 +63,7 @@ def test_a_second_agents_file_with_the_same_call_id_is_refused_in_a_later_run(tm
     assert [n.text for n in visible_notes(store, sup, "C-1001")] == ["coaching for Lan: apologise first"]
     status = run("status", "--db", db).output
     assert "failed 1" in status and str(second) in status
-    assert f"already stored for other content (from {first}, agent agent_lan)" in status
+    assert f"already stored for other content from another file ({first}, agent agent_lan)" in status
     assert "give each call its own call_id" in status
     # the same refused file again: still refused (it is skipped as failed, or refused again with --retry-failed)
     again = run("score", second, "--db", db, "--sentiment-backend", "lexicon", "--retry-failed")
@@ -79,18 +79,24 @@ def test_two_files_with_the_same_call_id_in_one_run(tmp_path):
     res = score(db, tmp_path / "in")
     assert res.exit_code == 1, res.output
     assert "2 call(s) scored, 1 failed" in res.output
-    assert f"FAILED {b}: call_id 'DUP' is already stored for other content (from {a}" in res.output
+    assert f"FAILED {b}: call_id 'DUP' is already stored for other content from another file ({a}" in res.output
     assert stored(db, "DUP") == ("agent_lan", str(a), 6)
 
 
-def test_an_edited_file_under_the_same_name_is_refused_not_swapped_in(tmp_path):
+def test_an_edited_file_under_the_same_name_is_a_new_version_of_its_call(tmp_path):
+    """As the batch always did ("a changed file is a new call"): the file that brought the call may bring it
+    again, changed; only another file may not take its id."""
     db = tmp_path / "qa.duckdb"
     path = write(tmp_path / "call.json", "C-7", "agent_lan", 6)
     assert score(db, path).exit_code == 0
-    write(path, "C-7", "agent_tom", 4)  # same name and id, other content
+    write(path, "C-7", "agent_lan", 4)  # same name and id, corrected content
     res = score(db, path)
-    assert res.exit_code == 1 and "already stored for other content" in res.output
-    assert stored(db, "C-7") == ("agent_lan", str(path), 6)
+    assert res.exit_code == 0 and "1 call(s) scored, 0 failed" in res.output
+    assert stored(db, "C-7") == ("agent_lan", str(path), 4)
+    other = write(tmp_path / "other" / "call.json", "C-7", "agent_lan", 6)  # the old content, from elsewhere
+    res = score(db, other)
+    assert res.exit_code == 1 and "already stored for other content from another file" in res.output
+    assert stored(db, "C-7") == ("agent_lan", str(path), 4)
 
 
 def test_the_same_file_twice_is_a_no_op_and_rescore_still_works(tmp_path):

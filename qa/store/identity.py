@@ -1,8 +1,10 @@
 """Call identity across sources: a `call_id` names one call's content. A file that brings a call_id already
-stored for other content (another agent's call, or a different export) is refused with the reason, never
-stored over it; the same content again is the same call."""
+stored for other content from another file (another agent's call, a different export) is refused with the
+reason, never stored over it. The same content again is the same call, and a changed file under the same name
+is a new version of its call (re-scored, as the batch always did: docs/batch.md, "Resumable")."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,10 +21,15 @@ class Claim:
     agent_id: str | None = None
 
 
-def _same(a: Claim, b: Claim) -> bool:
-    if a.sha256 and b.sha256:
-        return a.sha256 == b.sha256
-    return bool(a.source_path) and a.source_path == b.source_path  # a call stored before hashes were kept
+def _same_source(a: Claim, b: Claim) -> bool:
+    if not a.source_path or not b.source_path:
+        return False
+    return a.source_path == b.source_path or os.path.abspath(a.source_path) == os.path.abspath(b.source_path)
+
+
+def _may_store(held: Claim, claim: Claim) -> bool:
+    """The same content is the same call; a changed file under the same name is a new version of its call."""
+    return bool(held.sha256 and claim.sha256 and held.sha256 == claim.sha256) or _same_source(held, claim)
 
 
 def conflicts(con: Any, claims: list[Claim]) -> dict[int, str]:
@@ -41,10 +48,11 @@ def conflicts(con: Any, claims: list[Claim]) -> dict[int, str]:
         if prev is None:
             held[claim.call_id] = claim
             continue
-        if _same(prev, claim):
+        if _may_store(prev, claim):
             continue
         whose = f", agent {prev.agent_id}" if prev.agent_id else ""
-        out[i] = (f"call_id {claim.call_id!r} is already stored for other content (from {prev.source_path or '?'}"
+        out[i] = (f"call_id {claim.call_id!r} is already stored for other content from another file "
+                  f"({prev.source_path or '?'}"
                   f"{whose}); this file was not stored and the stored call is unchanged — give each call its own "
                   "call_id (e.g. prefix it with the recording system's name); to change a stored call's scores "
                   "use `callqa rescore`")
