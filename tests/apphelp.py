@@ -64,5 +64,12 @@ def run_app(db: str, user: str | None = None, *, query: dict[str, str] | None = 
 def copy_store(template: str, folder: Path, name: str = "qa.duckdb") -> Store:
     """A private copy of a prepared database file (module fixtures build it once; each test gets a copy)."""
     path = folder / name
-    shutil.copy(template, path)
+    copy_database(template, path)
     return Store(str(path))
+
+
+def copy_database(template: str, path: Path) -> None:
+    """Copy a database file with its media folder (the recordings beside it, qa.store.media)."""
+    shutil.copy(template, path)
+    if Path(template + ".media").is_dir():
+        shutil.copytree(template + ".media", str(path) + ".media")

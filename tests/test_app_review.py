@@ -2,11 +2,10 @@
 buttons, roles swap), the agent's page (acknowledge, dispute), the disputes page, and what an agent never sees."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from apphelp import run_app, sample_store
+from apphelp import copy_database, run_app, sample_store
 from qa.review import assessments as A
 from qa.accounts.access import Viewer
 from qa.review.notes import add_review_note, list_notes
@@ -25,7 +24,7 @@ def template(tmp_path_factory):
 @pytest.fixture
 def db(template, tmp_path):
     path = tmp_path / "app.duckdb"
-    shutil.copy(template, path)
+    copy_database(template, path)
     return str(path)
 
 
