@@ -148,7 +148,10 @@ def test_the_call_page_plays_the_registered_recording_and_nothing_else(site):
     players = at.get("audio")
     assert len(players) == 1 and players[0].proto.url.endswith(".wav")
     page = " ".join(str(e.proto) for e in at.main)
-    assert str(Path(store.path).parent) not in page  # no server path is shown
+    root = str(Path(__file__).resolve().parent.parent)  # where the rubric file lives
+    assert str(Path(store.path).parent) not in page and root not in page  # no server path is shown to an agent
+    sup = run_app(store.path, "sup", query={"page": "call", "call": "good"})
+    assert root in " ".join(str(e.proto) for e in sup.main)  # a reviewer still sees which rubric file scored it
     for call_id in sorted(HOSTILE):
         at = run_app(store.path, "lan", query={"page": "call", "call": call_id})
         assert not at.exception and at.header, call_id

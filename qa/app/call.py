@@ -7,7 +7,7 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 import streamlit as st
 
@@ -23,6 +23,16 @@ from qa.app.common import Context
 
 SENTIMENT_COLOURS = {"negative": "red", "neutral": "gray", "positive": "green"}
 STATUS_ICONS = {"pass": ":material/check_circle:", "fail": ":material/cancel:", "na": ":material/remove:"}
+
+
+def without_paths(value: Any) -> Any:
+    """`value` without the server paths it carries (keys ending in "path": a rubric file, a model folder):
+    an agent is not shown where things live on the server."""
+    if isinstance(value, dict):
+        return {k: without_paths(v) for k, v in value.items() if not str(k).endswith("path")}
+    if isinstance(value, list):
+        return [without_paths(v) for v in value]
+    return value
 
 
 def seek_key(call_id: str) -> str:
@@ -158,8 +168,9 @@ def render_call(ctx: Context, call_id: str) -> None:
         if "edit" in actions:
             override_forms(ctx, call_id, items)
         with st.expander(ctx.t("models")):
-            st.json({"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
-                     "code_version": card["code_version"]})
+            about = {"rubric": card["rubric"], "models": card["models"], "roles": card["roles"],
+                     "code_version": card["code_version"]}
+            st.json(without_paths(about) if ctx.viewer.is_agent else about)
     with left:
         transcript_panel(ctx, card, notes)
     metrics_panel(ctx, card)
