@@ -30,7 +30,7 @@ def sample_store(path: Path) -> str:
     settings.audio.allowed_roots = [str(ROOT / "sample_calls")]  # the transcripts name ../audio/<call>.<ext>
     pipeline, store = Pipeline(settings), Store(str(path))
     for f in sorted((ROOT / "sample_calls" / "transcripts").glob("*.json")):
-        store.save(pipeline.process(str(f)))
+        store.ingest(pipeline.process(str(f)))  # as the batch stores it: the recording registered
     for name, (role, agent_id, teams) in USERS.items():
         add_user(store, name, PASSWORD, role, agent_id=agent_id, teams=teams)
     return str(path)

@@ -165,3 +165,22 @@ def test_an_agent_does_not_get_another_agents_recording_by_url(site):
     _, _, store = site
     at = run_app(store.path, "lan", query={"page": "call", "call": "toms-call"})
     assert not at.exception and not at.get("audio") and not at.header
+
+
+def test_rescoring_an_old_row_never_registers_its_unchecked_path(site, tmp_path):
+    """A call stored by an older version kept whatever path its transcript gave; re-scoring it must not copy
+    that file into the media store (only an import, which checks the reference, registers a recording)."""
+    from qa.review.rescore import rescore
+    from scoring.rubric import resolve_rubric
+
+    root, _, store = site
+    copy = tmp_path / "old.duckdb"
+    copy.write_bytes(Path(store.path).read_bytes())
+    old = Store(str(copy))
+    with old.connect() as con:
+        con.execute("UPDATE calls SET audio_path = ?, media = NULL WHERE call_id = 'traversal'",
+                    [str(root / "outside.wav")])
+    assert [r.call_id for r in rescore(old, resolve_rubric("last"), ["traversal"])] == ["traversal"]
+    with old.connect() as con:
+        assert con.execute("SELECT media FROM calls WHERE call_id = 'traversal'").fetchone()[0] is None
+    assert not os.path.exists(media.media_dir(str(copy)))

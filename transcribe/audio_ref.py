@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 from typing import Sequence
 
-from transcribe.audio import AUDIO_EXTENSIONS
 from transcribe.errors import InputError
 
 FIX_ROOTS = ("put the recording in the transcript's folder (or a subfolder) and name it relative to the transcript, "
@@ -36,6 +35,8 @@ def resolve_audio_reference(transcript_path: str, reference: object,
 
     Raises `InputError` when the reference is not a string, is absolute, resolves outside `allowed_roots`
     (symbolic links followed), is not a regular file, or has no audio extension."""
+    from transcribe.audio import AUDIO_EXTENSIONS  # here: reading a transcript does not load numpy
+
     if reference is None or reference == "":
         return None
     where = f"field 'audio' ({reference!r})"

@@ -170,13 +170,18 @@ class Store:
     # -- calls ------------------------------------------------------------------------------------------
     def save(self, result: CallResult, run_id: str | None = None) -> str:
         """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
-        in one transaction: a failure leaves the earlier result intact. Its recording is registered first."""
-        self.register_recordings([result])
+        in one transaction: a failure leaves the earlier result intact. No recording is registered here (a
+        re-score saves a stored call again): `ingest` a newly imported call."""
         with self.transaction() as con:
             return self.write_call(con, result, run_id)
 
+    def ingest(self, result: CallResult, run_id: str | None = None) -> str:
+        """`save` a newly scored call after registering its recording in the media store (as the batch does)."""
+        self.register_recordings([result])
+        return self.save(result, run_id)
+
     def register_recordings(self, results: list[CallResult]) -> None:
-        """Copy each call's recording (`transcript.audio_path`, already checked at import) into the media store
+        """Copy each newly imported call's recording (`transcript.audio_path`, checked at import) into the media store
         beside the database and set `transcript.media` to its key; outside any transaction (a copy takes time).
         An in-memory store keeps no recordings."""
         from qa.store import media
