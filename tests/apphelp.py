@@ -27,9 +27,10 @@ def sample_store(path: Path) -> str:
     """A DuckDB file with the 7 sample calls (reference transcripts, lexicon sentiment) and USERS."""
     settings = Settings()
     settings.sentiment.backend = "lexicon"
+    settings.audio.allowed_roots = [str(ROOT / "sample_calls")]  # the transcripts name ../audio/<call>.<ext>
     pipeline, store = Pipeline(settings), Store(str(path))
     for f in sorted((ROOT / "sample_calls" / "transcripts").glob("*.json")):
-        store.save(pipeline.process(str(f)))
+        store.ingest(pipeline.process(str(f)))  # as the batch stores it: the recording registered
     for name, (role, agent_id, teams) in USERS.items():
         add_user(store, name, PASSWORD, role, agent_id=agent_id, teams=teams)
     return str(path)
@@ -63,5 +64,12 @@ def run_app(db: str, user: str | None = None, *, query: dict[str, str] | None = 
 def copy_store(template: str, folder: Path, name: str = "qa.duckdb") -> Store:
     """A private copy of a prepared database file (module fixtures build it once; each test gets a copy)."""
     path = folder / name
-    shutil.copy(template, path)
+    copy_database(template, path)
     return Store(str(path))
+
+
+def copy_database(template: str, path: Path) -> None:
+    """Copy a database file with its media folder (the recordings beside it, qa.store.media)."""
+    shutil.copy(template, path)
+    if Path(template + ".media").is_dir():
+        shutil.copytree(template + ".media", str(path) + ".media")

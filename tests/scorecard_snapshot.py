@@ -42,6 +42,7 @@ from transcribe.types import Transcript, Word  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "data" / "scorecards_snapshot.json"
 SAMPLE_GLOB = str(ROOT / "sample_calls" / "transcripts" / "*.json")
+SAMPLE_ROOTS = [str(ROOT / "sample_calls")]  # the sample transcripts name their recordings in ../audio
 RUBRICS = ("last", "service")
 HVB_CANDIDATES: tuple[Path, ...] = ()  # opt-in only: set CALLQA_HVB_CALLS (the suite never depends on outside data)
 
@@ -85,12 +86,13 @@ def sample_cards() -> dict[str, Any]:
         settings = Settings()
         settings.sentiment.backend = "lexicon"
         settings.rubric = rubric_name
+        settings.audio.allowed_roots = SAMPLE_ROOTS
         pipeline = Pipeline(settings)
         for path in paths:
             result = pipeline.process(path)
             out[f"pipeline/{rubric_name}/{result.transcript.call_id}"] = _plain(result.scorecard)
         for path in paths:
-            t = load_transcript(path)
+            t = load_transcript(path, audio_roots=SAMPLE_ROOTS)
             out[f"folded/{rubric_name}/{t.call_id}"] = _plain(_score(_folded(t), rubric_name))
             out[f"words/{rubric_name}/{t.call_id}"] = _plain(_score(_with_words(t), rubric_name))
     return out

@@ -3,10 +3,9 @@ buttons, roles swap), the agent's page (acknowledge, dispute), the disputes page
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
-from apphelp import run_app, sample_store
+from apphelp import copy_database, run_app, sample_store
 
 from qa.accounts.access import Viewer
 from qa.review import assessments as A
@@ -26,7 +25,7 @@ def template(tmp_path_factory):
 @pytest.fixture
 def db(template, tmp_path):
     path = tmp_path / "app.duckdb"
-    shutil.copy(template, path)
+    copy_database(template, path)
     return str(path)
 
 

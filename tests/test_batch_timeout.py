@@ -121,9 +121,10 @@ def test_other_files_in_flight_are_scored_again_not_failed(tmp_path, pipes):
     gates = {}
     for name in ("b_wait", "c_slow"):
         gates[name] = pipes(folder / f"{name}.pipe")
-        concat_list(folder / f"{name}.cat", gates[name])
+        # an audio name (a transcript may only name audio files), hidden so the scan does not list it as a file
+        concat_list(folder / f".{name}.wav", gates[name])
         data = transcript(name.replace("_", "-"))
-        data["audio"] = f"{name}.cat"
+        data["audio"] = f".{name}.wav"
         (folder / f"{name}.json").write_text(json.dumps(data), encoding="utf-8")
     hang_started = threading.Event()
     attempts: list[str] = []

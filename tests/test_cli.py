@@ -73,7 +73,7 @@ def test_rubric_with_an_error_is_named(runner, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\nversion: 1\ncriteria:\n  - id: a\n    weight: 0\n    phrases: {en: [hi]}\n")
     res = run(runner, "score", SAMPLES / "transcripts", "--db", tmp_path / "x.duckdb", "--rubric", bad)
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # the run could not start (not "some files failed")
     assert f"{bad}: line 5: criteria[0].weight: expected a positive number" in res.output
     assert run(runner, "check-rubric", bad).exit_code == 1
     assert "listen (25)" in run(runner, "check-rubric", "last").output
@@ -83,7 +83,7 @@ def test_unknown_setting_is_an_error(runner, tmp_path):
     cfg = tmp_path / "callqa.yaml"
     cfg.write_text("asr:\n  modle: small\n")
     res = run(runner, "score", SAMPLES / "transcripts", "--config", cfg, "--db", tmp_path / "x.duckdb")
-    assert res.exit_code == 1 and f"{cfg}: unknown setting asr.modle" in res.output
+    assert res.exit_code == 2 and f"{cfg}: unknown setting asr.modle" in res.output
 
 
 def test_show_unknown_call_and_missing_db(runner, tmp_path):

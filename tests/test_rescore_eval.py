@@ -20,7 +20,10 @@ def run(*args):
 @pytest.fixture
 def db(tmp_path):
     path = tmp_path / "calls.duckdb"
-    res = run("score", SAMPLES / "transcripts", "--db", path, "--sentiment-backend", "lexicon", "-q")
+    cfg = tmp_path / "callqa.yaml"  # the sample transcripts name their recordings in ../audio
+    cfg.write_text(f"audio:\n  allowed_roots: [{SAMPLES}]\n", encoding="utf-8")
+    res = run("score", SAMPLES / "transcripts", "--db", path, "--config", cfg, "--sentiment-backend", "lexicon",
+              "-q")
     assert res.exit_code == 0, res.output
     return path
 

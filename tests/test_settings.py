@@ -183,15 +183,15 @@ def test_command_line_values_go_through_the_same_checks(tmp_path):
     assert "asr.model must be non-empty text, not '' (given on the command line)" in err.value.message
     assert "batch.workers must be a whole number >= 1, not 0 (given on the command line)" in err.value.message
     run = CliRunner().invoke(main, ["score", str(tmp_path / "x.json"), "--config", str(path), "--model", ""])
-    assert run.exit_code == 1 and "asr.model must be non-empty text, not ''" in run.output
+    assert run.exit_code == 2 and "asr.model must be non-empty text, not ''" in run.output
     run = CliRunner().invoke(main, ["score", str(tmp_path / "x.json"), "--compute-type", "int4"])
-    assert run.exit_code == 1 and "<command line>: asr.compute_type must be one of auto" in run.output
+    assert run.exit_code == 2 and "<command line>: asr.compute_type must be one of auto" in run.output
 
 
 def test_settings_file_from_the_environment_is_checked(tmp_path):
     path = tmp_path / "env.yaml"
     path.write_text("asr: {beam_size: five}\nbatch: {workers: -1}\n", encoding="utf-8")
     run = CliRunner().invoke(main, ["score", str(tmp_path / "x.json")], env={"CALLQA_CONFIG": str(path)})
-    assert run.exit_code == 1
+    assert run.exit_code == 2  # the run could not start (docs/batch.md, Exit status)
     assert f"{path}: 2 invalid settings:" in run.output and "asr.beam_size must be" in run.output
     assert "batch.workers must be a whole number >= 1, not -1" in run.output

@@ -70,6 +70,7 @@ class Transcript:
     agent_id: str | None = None
     audio_path: str | None = None
     sha256: str | None = None
+    media: str | None = None  # the recording's key in the product's media store (qa.store.media), once ingested
     asr: dict[str, Any] = field(default_factory=dict)
     roles: dict[str, Any] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)

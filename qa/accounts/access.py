@@ -89,3 +89,17 @@ def get_call(store: Store, viewer: Viewer, call_id: str) -> CallView | None:
         if con.execute(f"SELECT 1 FROM calls c WHERE c.call_id = ? AND {cond}", [call_id, *params]).fetchone() is None:
             return None
         return build_scorecard(con, call_id)
+
+
+def recording(store: Store, viewer: Viewer, call_id: str) -> tuple[bytes, str] | None:
+    """(bytes, MIME type) of the call's recording when `viewer` may see the call and the product registered a
+    recording for it at ingest (qa.store.media), else None. Never a path: nothing else is ever served."""
+    from qa.store import media
+
+    cond, params = call_scope(viewer)
+    with store.connect() as con:
+        row = con.execute(f"SELECT c.media FROM calls c WHERE c.call_id = ? AND {cond}",
+                          [call_id, *params]).fetchone()
+    if row is None or store.path == ":memory:":
+        return None
+    return media.read(store.path, row[0])

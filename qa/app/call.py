@@ -7,8 +7,8 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -33,28 +33,41 @@ def _points(ctx: Context, x: float) -> str:
     return fmt.number(x, ctx.lang, 0 if float(x).is_integer() else 1)
 
 
+def without_paths(value: Any) -> Any:
+    """`value` without the server paths it carries (keys ending in "path": a rubric file, a model folder):
+    an agent is not shown where things live on the server."""
+    if isinstance(value, dict):
+        return {k: without_paths(v) for k, v in value.items() if not str(k).endswith("path")}
+    if isinstance(value, list):
+        return [without_paths(v) for v in value]
+    return value
+
+
 def seek_key(call_id: str) -> str:
     return f"seek:{call_id}"
 
 
 def audio_player(ctx: Context, card: CallView) -> None:
+    """The recording the product registered for the call at ingest, read as bytes through the viewer's
+    permission check (`access.recording`) — never a file path taken from a transcript."""
     st.subheader(ctx.t("audio"))
-    path = card.audio_path
-    if not path:
+    if not card.media:
         st.info(ctx.t("no_audio"))
         return
-    if not os.path.exists(path):
-        st.warning(ctx.t("audio_missing", path=path))
+    found = access.recording(ctx.store, ctx.viewer, card.call_id)
+    if found is None:
+        st.warning(ctx.t("audio_missing"))
         return
+    data, mime = found
     start = st.session_state.get(seek_key(card.call_id))
-    st.audio(path, start_time=int(start or 0), autoplay=start is not None)
+    st.audio(data, format=mime, start_time=int(start or 0), autoplay=start is not None)
     if start is not None:
         st.caption(ctx.t("rev_playing_from", t=fmt.seconds(start, ctx.lang)))
 
 
 def seek_button(ctx: Context, card: CallView, start: float | None, key: str) -> None:
     """▶: play the recording from `start` (shown only when the call has a recording)."""
-    if start is None or not card.audio_path:
+    if start is None or not card.media:
         return
     if st.button("▶", key=key, help=ctx.t("play_from", t=fmt.seconds(start, ctx.lang))):
         st.session_state[seek_key(card.call_id)] = float(start)
@@ -166,8 +179,9 @@ def render_call(ctx: Context, call_id: str) -> None:
         if "edit" in actions:
             override_forms(ctx, call_id, items)
         with st.expander(ctx.t("models")):
-            st.json({"rubric": card.rubric, "models": card.models, "roles": card.roles,
-                     "code_version": card.code_version})
+            about = {"rubric": card.rubric, "models": card.models, "roles": card.roles,
+                     "code_version": card.code_version}
+            st.json(without_paths(about) if ctx.viewer.is_agent else about)
     with left:
         transcript_panel(ctx, card, notes)
     metrics_panel(ctx, card)

@@ -29,6 +29,7 @@ from typing import Any
 from qa.batch.file_timeout import timed_out
 from qa.batch.types import FAILED, FileOutcome, Task
 from qa.config.batch import BatchSettings
+from qa.batch.worker import lost_outcome
 from qa.config.settings import Settings
 from qa.pipeline.call import Pipeline
 
@@ -163,6 +164,9 @@ def run_pool(tasks: Iterable[Task], settings: Settings,
                                               status=FAILED, sha256=task.sha256, meta=task.meta)
                         else:
                             suspects.append(task)
+                        continue
+                    except Exception as exc:  # the outcome could not come back (e.g. it failed to pickle)
+                        yield lost_outcome(task, exc)
                         continue
                     yield outcome
                 hung = clock.overdue(inflight.values()) if clock and not broken else []

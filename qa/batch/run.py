@@ -92,14 +92,16 @@ def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipelin
     try:
         for o in _engine(tasks, settings, pipeline, run_id, dispatched.append):
             pending.append(o)
-            note(o)
             if len(pending) >= COMMIT_EVERY_N or time.monotonic() - last >= COMMIT_EVERY_S:
                 commit(store, pending, dispatched, run_id)
-                for p in pending:
+                for p in pending:  # told once stored: a call refused at commit is reported failed, not ok
                     p.parquet = None
+                    note(p)
                 pending, dispatched, last = [], [], time.monotonic()
     finally:
         commit(store, pending, dispatched, run_id)  # also on Ctrl-C: keep what is finished
+    for p in pending:
+        note(p)
     s = BatchSummary(run_id, batch.engine, batch.workers, n, len(report.done), len(report.failed),
                      len(report.skipped), sum(o.audio_seconds for o in report.done), time.monotonic() - t0)
     report.summary = s

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import os
 import stat
 from collections.abc import Iterable
@@ -14,11 +15,17 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypedDict
 
+import duckdb
+
 from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
 from qa.batch.types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
 from qa.config.batch import BatchSettings, path_metadata
 from qa.store.database import Store
+from qa.store.identity import Claim, conflicts
 from transcribe.audio import file_sha256
+from transcribe.errors import CallQAError
+
+logger = logging.getLogger("qa")
 
 EMPTY = "is empty (0 bytes) — the recording or transcript was not written completely: copy it again"
 NOT_REGULAR = ("is not a regular file (a named pipe, socket or device) — callqa scores only regular files: "
@@ -142,15 +149,64 @@ def _upsert(store: Store, rows: list[dict[str, Any]]) -> None:
         con.unregister("plan_rows")
 
 
+# A store-wide problem stops the run (exit status 2); any other error while storing is the file's own.
+RUN_ERRORS = (CallQAError, OSError, MemoryError, duckdb.IOException)
+
+
 def commit(store: Store, outcomes: list[FileOutcome], running: Iterable[Task], run_id: str) -> None:
-    """Store finished calls and their statuses, and mark dispatched files `running`, in one transaction."""
+    """Store finished calls and their statuses, and mark dispatched files `running`, in one transaction.
+
+    A file whose call_id is stored for other content fails with the reason (qa.store.identity). A file whose
+    rows cannot be stored (an error that is not the store's: see RUN_ERRORS) fails alone: the group is stored
+    again one file at a time, so one bad call never stops the run or loses the others."""
+    try:
+        _commit(store, outcomes, running, run_id)
+    except RUN_ERRORS:
+        raise
+    except Exception as exc:
+        if len(outcomes) <= 1:
+            for o in outcomes:
+                if o.status == DONE:
+                    _fail(o, f"could not be stored ({type(exc).__name__}: {str(exc)[:300]}); please report it")
+            _commit(store, outcomes, running, run_id)
+            return
+        logger.warning("a group of %d call(s) could not be stored (%s); storing them one at a time",
+                       len(outcomes), type(exc).__name__)
+        commit(store, [], running, run_id)
+        for o in outcomes:
+            commit(store, [o], [], run_id)
+
+
+def _fail(o: FileOutcome, reason: str) -> None:
+    o.status, o.result, o.parquet, o.reason, o.error = FAILED, None, None, reason, f"{o.path}: {reason}"
+
+
+def _claims(outcomes: list[FileOutcome]) -> tuple[list[FileOutcome], list[Claim]]:
+    stored = [o for o in outcomes if o.status == DONE and o.call_id]
+    return stored, [Claim(o.call_id or "", o.result.transcript.sha256 if o.result else o.sha256,
+                          o.result.transcript.source_path if o.result else o.path,
+                          o.result.transcript.agent_id if o.result else o.meta.get("agent_id")) for o in stored]
+
+
+def _refuse_reused_ids(con: Any, outcomes: list[FileOutcome]) -> None:
+    stored, claims = _claims(outcomes)
+    for i, reason in conflicts(con, claims).items():
+        logger.warning("%s: %s", stored[i].path, reason)
+        _fail(stored[i], reason)
+
+
+def _commit(store: Store, outcomes: list[FileOutcome], running: Iterable[Task], run_id: str) -> None:
     from qa.batch.parquet_results import ingest
 
+    with store.connect() as con:  # refused calls are not copied into the media store
+        _refuse_reused_ids(con, outcomes)
+    store.register_recordings([o.result for o in outcomes if o.status == DONE and o.result is not None])
     now = _now()
-    done = [[o.path, o.call_id, o.audio_seconds] for o in outcomes if o.status == DONE]
-    failed = [[o.path, o.reason or o.error] for o in outcomes if o.status == FAILED]
     dispatched = [t.path for t in running]
     with store.transaction() as con:  # a few statements per group, not per file: the app waits less
+        _refuse_reused_ids(con, outcomes)  # again, inside the transaction that writes
+        done = [[o.path, o.call_id, o.audio_seconds] for o in outcomes if o.status == DONE]
+        failed = [[o.path, o.reason or o.error] for o in outcomes if o.status == FAILED]
         store.write_calls(con, [o.result for o in outcomes if o.status == DONE and o.result is not None], run_id)
         for o in outcomes:
             if o.status == DONE and o.result is None and o.parquet:

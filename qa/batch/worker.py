@@ -55,3 +55,14 @@ def score_one(pipeline: Pipeline, task: Task, batch: BatchSettings) -> FileOutco
     if outcome.error:
         outcome.status, outcome.result = FAILED, None
     return outcome
+
+
+def lost_outcome(task: Task, exc: BaseException) -> FileOutcome:
+    """The failure of a file whose outcome could not come back from its worker (it could not be pickled, or the
+    engine raised for it): that file fails with the reason, the run goes on."""
+    logger.error("%s: its result could not be returned by the worker (%s: %s)", task.path, type(exc).__name__,
+                 str(exc)[:300])
+    reason = (f"its result could not be returned by the worker process ({type(exc).__name__}: {str(exc)[:300]}) "
+              "— check the file (e.g. deeply nested fields); please report it")
+    return FileOutcome(task.path, error=f"{task.path}: {reason}", reason=reason, status=FAILED, sha256=task.sha256,
+                       meta=task.meta)

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 import click
 
 from qa.cli.group import config_option, db_option, existing_db_option, load, main, models, rubric_option
+from transcribe.errors import CallQAError
+
+EXIT_FILES_FAILED = 1      # the run finished; some files failed (see `callqa status`)
+EXIT_RUN_NOT_FINISHED = 2  # the run could not start or stopped before every file was settled
+RUN_NOT_FINISHED = ("The run did not finish (exit status 2): files not stored stay queued and the next run "
+                    "resumes them.")
 
 
 @main.command()
@@ -42,7 +49,8 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
           results_dir: str | None, ray_address: str | None, file_timeout: float | None) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
-    Resumable: files already scored (same content) are skipped; see `callqa status`."""
+    Resumable: files already scored (same content) are skipped; see `callqa status`. Exit status: 0 every file
+    done or skipped, 1 some files failed (each with its reason), 2 the run could not start or finish."""
     from qa.cli.console import print_report, run_score
 
     overrides = {"rubric": rubric,
@@ -52,10 +60,25 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                  "diarization": {"backend": diarization_backend},
                  "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
                            "results_dir": results_dir, "ray_address": ray_address, "file_timeout": file_timeout}}
-    settings = load(config, overrides)
-    report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
+    try:
+        settings = load(config, overrides)
+        report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
+    except CallQAError as exc:  # bad settings, a locked or unreadable database, another batch running
+        click.echo(f"Error: {exc.message}", err=True)
+        click.echo(RUN_NOT_FINISHED, err=True)
+        sys.exit(EXIT_RUN_NOT_FINISHED)
+    except KeyboardInterrupt:  # Ctrl-C: what was finished is stored
+        click.echo("Interrupted.", err=True)
+        click.echo(RUN_NOT_FINISHED, err=True)
+        sys.exit(EXIT_RUN_NOT_FINISHED)
+    except Exception as exc:  # a bug: the run stops, the files not stored stay queued for the next run
+        logging.getLogger("qa").debug("the run stopped", exc_info=True)
+        click.echo(f"Error: the run stopped on an unexpected error ({type(exc).__name__}: {str(exc)[:500]}); "
+                   "please report it (run with -vv for the traceback)", err=True)
+        click.echo(RUN_NOT_FINISHED, err=True)
+        sys.exit(EXIT_RUN_NOT_FINISHED)
     print_report(report, quiet=quiet)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(EXIT_FILES_FAILED if report.failed else 0)
 
 
 @main.command()

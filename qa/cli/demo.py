@@ -55,6 +55,8 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
     if not audio.is_dir() or not transcripts.is_dir():
         raise click.ClickException(f"{root}: sample calls not found — run from the callqa source folder "
                                    "or set CALLQA_SAMPLES")
+    # the reference transcripts name their recordings in ../audio: the samples folder is an allowed root here
+    settings.audio.allowed_roots = [*settings.audio.allowed_roots, str(root.resolve())]
     click.echo(f"Scoring the sample recordings in {audio} ...")
     report = run_score([str(audio)], settings, db, command="demo", retry_failed=True)
     missing = [o for o in report.failed if o.model_missing]

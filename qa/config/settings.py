@@ -2,7 +2,7 @@
 
     asr:         {model, device, compute_type, language, vad, beam_size, temperature, ...}
     diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
-    audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir}
+    audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir, allowed_roots}
     roles:       {opener: agent|customer|unknown, review_below, voices_dir, voice_margin}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
@@ -43,7 +43,9 @@ class AudioSettings:
     """`agent_channel`: which stereo channel is the agent (auto: decided by greeting cues, like mono);
     `turn_gap`: longest pause (s) inside one turn; `spool_after`: recordings longer than this many seconds
     are decoded into private temporary files in `spool_dir` (default: the system's, $TMPDIR) instead of
-    memory (null: never)."""
+    memory (null: never); `allowed_roots`: the folders an imported transcript's "audio" recording may lie in,
+    checked after following symbolic links (empty: the transcript's own folder and its subfolders; see
+    docs/privacy.md)."""
 
     __pydantic_config__ = SETTINGS_CONFIG
 
@@ -51,6 +53,10 @@ class AudioSettings:
     turn_gap: Seconds = 1.5
     spool_after: Seconds | None = 600.0
     spool_dir: Name | None = None
+    allowed_roots: list[Name] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.allowed_roots = [os.path.abspath(os.path.expanduser(r)) for r in self.allowed_roots or []]
 
 
 @dataclass

@@ -23,7 +23,7 @@ from transcribe.asr import Recognizer
 from transcribe.audio import AUDIO_EXTENSIONS, Audio, decode, speech_regions
 from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
-from transcribe.formats import load_transcript
+from transcribe.formats import Limits, load_transcript
 from transcribe.roles import decide_agent
 from transcribe.speakers import (
     CHANNEL_NAMES,
@@ -191,7 +191,8 @@ class Pipeline:
 
     def import_transcript(self, path: str) -> Transcript:
         """A transcript file; turns labelled other than agent/customer get their roles decided here."""
-        transcript = load_transcript(path)
+        limits = Limits(max_bytes=int(self.settings.batch.max_transcript_mb * 1e6))
+        transcript = load_transcript(path, limits=limits, audio_roots=self.settings.audio.allowed_roots)
         if any(t.speaker not in ROLES for t in transcript.turns):
             turns, decision = decide_turn_roles(transcript.turns, self.settings.roles)
             transcript.turns = turns

@@ -52,7 +52,7 @@ def call_rows(result: CallResult, run_id: str | None, now: datetime,
     rows: dict[str, list[list[Any]]] = {
         "calls": [[t.call_id, t.source, t.source_path, t.audio_path, t.sha256, t.language, t.agent_id, t.duration,
                    js(t.roles), js(t.asr), js(t.extra), run_id, now,
-                   call_date(t.extra, first_date or now.date())]],
+                   call_date(t.extra, first_date or now.date()), t.media]],
         "turns": [],
         "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, js(card.flags),
                         js(result.models), result.code_version, run_id, now, card.service_level,
@@ -119,7 +119,7 @@ def _read(con: Any, call_id: str) -> tuple[Transcript, list[dict[str, Any]]] | N
     transcript = Transcript(call_id=call["call_id"], language=call["language"], turns=[_turn(t) for t in rows],
                             duration=call["duration"] or 0.0, source=call["source"],
                             source_path=call["source_path"] or "", agent_id=call["agent_id"],
-                            audio_path=call["audio_path"], sha256=call["sha256"],
+                            audio_path=call["audio_path"], sha256=call["sha256"], media=call.get("media"),
                             asr=json.loads(call["asr"] or "{}"), roles=json.loads(call["roles"] or "{}"),
                             extra=json.loads(call["extra"] or "{}"))
     return transcript, rows

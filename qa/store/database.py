@@ -202,9 +202,28 @@ class Store:
     # -- calls ------------------------------------------------------------------------------------------
     def save(self, result: CallResult, run_id: str | None = None) -> str:
         """Store one call's transcript and scorecard, replacing an earlier result for the same call_id,
-        in one transaction: a failure leaves the earlier result intact."""
+        in one transaction: a failure leaves the earlier result intact. No recording is registered here (a
+        re-score saves a stored call again): `ingest` a newly imported call."""
         with self.transaction() as con:
             return self.write_call(con, result, run_id)
+
+    def ingest(self, result: CallResult, run_id: str | None = None) -> str:
+        """`save` a newly scored call after registering its recording in the media store (as the batch does)."""
+        self.register_recordings([result])
+        return self.save(result, run_id)
+
+    def register_recordings(self, results: list[CallResult]) -> None:
+        """Copy each newly imported call's recording (`transcript.audio_path`, checked at import) into the media store
+        beside the database and set `transcript.media` to its key; outside any transaction (a copy takes time).
+        An in-memory store keeps no recordings."""
+        from qa.store import media
+
+        if self._memory is not None:
+            return
+        for result in results:
+            t = result.transcript
+            if t.audio_path and not t.media:
+                t.media = media.register(self.path, t.audio_path)
 
     @staticmethod
     def write_call(con: duckdb.DuckDBPyConnection, result: CallResult, run_id: str | None = None) -> str:

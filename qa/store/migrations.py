@@ -170,6 +170,11 @@ def _in_force(con: Any) -> None:
     rebuild(con)
 
 
+@migration(9, "each call's recording by content hash in the product's media store (qa.store.media)")
+def _media(con: Any) -> None:
+    con.execute("ALTER TABLE calls ADD COLUMN media TEXT")
+
+
 @migration(10, "failed sign-in attempts (throttling per user and per client)")
 def _sign_in_failures(con: Any) -> None:
     con.execute("CREATE TABLE sign_in_failures (username TEXT, client TEXT, failed_at TIMESTAMP)")

@@ -74,6 +74,7 @@ class CallView:
     source_path: str | None
     audio_path: str | None
     sha256: str | None
+    media: str | None  # the recording's key in the product's media store (qa.store.media), None: no recording
     duration: float
     total: float | None
     rubric_id: str | None
@@ -158,7 +159,7 @@ def build_scorecard(con: Any, call_id: str) -> CallView | None:
     return CallView(
         call_id=call["call_id"], language=call["language"], agent_id=call["agent_id"], source=call["source"],
         source_path=call["source_path"], audio_path=call["audio_path"], sha256=call["sha256"],
-        duration=call["duration"], total=card.get("total"), rubric_id=card.get("rubric_id"),
+        media=call.get("media"), duration=call["duration"], total=card.get("total"), rubric_id=card.get("rubric_id"),
         rubric_version=card.get("rubric_version"),
         rubric={"id": card.get("rubric_id"), "version": card.get("rubric_version"), "path": rubric.get("path")},
         models=models, code_version=card.get("code_version"), flags=tuple(json.loads(card.get("flags") or "[]")),
