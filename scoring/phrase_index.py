@@ -11,7 +11,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from scoring.phrases import Match, _build_index, _match_at, flatten
+from scoring.phrases import Match, _build_index, _match_at, _tolerant_index, flatten
+from scoring.tolerant import build_tolerant, merge_tolerant, tolerant_matches
 
 if TYPE_CHECKING:  # pragma: no cover
     from scoring.rubric_schema import Rubric
@@ -53,6 +54,11 @@ class PhraseSet:
                 self._slots[id(phrases)] = first_slot + len(self._lists)
                 self._lists.append(phrases)
         self._roots = {False: self._trie(False), True: self._trie(True)}
+        self._tolerant = {folded: build_tolerant(
+            (slot, pattern, phrase) for slot, phrases in enumerate(self._lists, first_slot)
+            for pattern, phrase in dict.fromkeys((e[1], e[3]) for entries in _tolerant_index(phrases, folded).values()
+                                                 for e in entries))
+            for folded in (False, True)}
 
     def __len__(self) -> int:
         return len(self._lists)
@@ -84,8 +90,31 @@ class PhraseSet:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
         roots = self._roots[folded]
         starts = [i for i, key in enumerate(keys) if key in roots]
-        if not starts:
+        out = self._exact(keys, roots, starts) if starts else {}
+        tolerant = self._tolerant[folded]
+        if tolerant:
+            near = tolerant_matches(keys, tolerant)
+            for slot, found in near.items():
+                out[slot] = list(map(_match, merge_tolerant(out.get(slot, []), found)))
+        return out
+
+    def scan_across(self, before: Sequence[str], keys: Sequence[str], folded: bool,
+                    reach: int = 8) -> dict[int, list[Match]]:
+        """{slot: matches} of the phrases that start in the turn before (`before`, the same speaker's previous
+        turn) and end in this one (`keys`), clipped to this turn's tokens (first = 0)."""
+        tail, head = tuple(before[-reach:]), tuple(keys[:reach])
+        if not tail or not head:
             return {}
+        cut = len(tail)
+        out: dict[int, list[Match]] = {}
+        for slot, found in self.scan(tail + head, folded).items():
+            crossing = [_match((m.phrase, 0, m.last - cut)) for m in found if m.first < cut <= m.last]
+            if crossing:
+                out[slot] = crossing
+        return out
+
+    def _exact(self, keys: Sequence[str], roots: dict[str, _Frozen], starts: list[int]) -> dict[int, list[Match]]:
+        """{slot: exact matches} (the trie walk)."""
         candidates: dict[int, list[tuple[int, int, int, str]]] = {}
         n, words = len(keys), None
         for i in starts:

@@ -19,6 +19,7 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence
 
 from scoring.normalize import normalize_keys, word_key
+from scoring.tolerant import TolerantIndex, build_tolerant, merge_tolerant, tolerant_matches
 from transcribe.text import fold
 from transcribe.types import Turn
 
@@ -317,6 +318,12 @@ def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
     return index
 
 
+@lru_cache(maxsize=4096)
+def _tolerant_index(phrases: tuple[str, ...], folded: bool) -> TolerantIndex:
+    """The tolerant index (`scoring.tolerant`) of one phrase list."""
+    return build_tolerant([(0, compile_phrase(p, folded), p) for p in phrases if _usable(p, folded)])
+
+
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
@@ -339,6 +346,11 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
                 found.append(Match(phrase, i, last))
                 free = last + 1
                 break
+    tolerant = _tolerant_index(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
+    if tolerant:
+        near = tolerant_matches(keys, tolerant)
+        if near:
+            found = [Match(*m) for m in merge_tolerant([tuple(m) for m in found], near[0])]
     return found
 
 

@@ -126,6 +126,23 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
     return upset, requests
 
 
+def _join_split_turns(transcript: Transcript, tokens: Sequence[TurnTokens], plan: _Plan) -> None:
+    """Phrases split across two consecutive turns of one speaker (a recogniser or diarizer cut a sentence in
+    two) are found too: added to the later turn's matches, clipped to its words, where they overlap none of
+    its own matches."""
+    turns = transcript.turns
+    for i in range(1, len(turns)):
+        if turns[i].speaker != turns[i - 1].speaker or tokens[i].folded != tokens[i - 1].folded:
+            continue
+        tt = tokens[i]
+        phrase_set = plan.heard if turns[i].speaker == CUSTOMER else plan.said
+        for slot, found in phrase_set.scan_across(tokens[i - 1].key_seq, tt.key_seq, tt.folded).items():
+            own = tt.found.get(slot, [])
+            extra = [m for m in found if not any(o.first <= m.last and m.first <= o.last for o in own)]
+            if extra:
+                tt.found[slot] = sorted(own + extra, key=attrgetter("first"))
+
+
 class _Call:
     """Per-call facts shared by the criteria, computed once."""
 
@@ -135,6 +152,7 @@ class _Call:
         self.transcript = transcript
         heard, said = plan.heard, plan.said
         self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
+        _join_split_turns(transcript, self.tokens, plan)
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
