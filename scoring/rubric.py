@@ -99,6 +99,9 @@ def _plan(rubric: Rubric) -> _Plan:
     return hit[1]
 
 
+MIN_SENTIMENT_WORDS = 5  # a shorter customer turn ("no, thank you", "no") never makes a problem by sentiment alone
+
+
 def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
                        rubric: Rubric, plan: _Plan) -> tuple[list[Evidence], list[Evidence]]:
     """(upset, escalation requests). Upset: customer turns that show a problem or an emotion — the first
@@ -116,7 +119,8 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
         if cues:
             m, text, start, end = locate(turn, tt, cues[0])
             upset.append(evidence(i, start, end, text, m.phrase, "context"))
-        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold:
+        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold \
+                and len(tt.key_seq) >= MIN_SENTIMENT_WORDS:  # ("no, thank you" is no complaint)
             upset.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
                                   "context"))
         asked = found.get(request_slot) if found else None
@@ -244,9 +248,10 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
 def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
     c, name = lists.criterion, lists.name
     na_reason = NA_CHECKS[c.na_when](call)
-    if na_reason:
-        return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
     found_ev, good = _phrase_evidence(lists, call)
+    if na_reason and not (c.na_when == "no_customer_problem" and good):
+        # (an agent's genuine apology is itself a sign that the customer had a problem)
+        return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
     failed_by: tuple[str, list[Evidence], int] | None = None
     for fn, spec in lists.rules:
         found = fn(call.context, lists.exclude_phrases, **spec.params)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, locate, unexcluded
+from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, key_sequence, locate, unexcluded
+from scoring.signals import call_view, commitment, completion, numbers_of
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -211,6 +212,153 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     return out
 
 
+_HANDLE = re.compile(r"^[a-z]+\d+$|^https?$|^www$|^com$")
+
+
+def _customer_words(ctx: Context, upto: int, last: int = 0) -> tuple[set[str], set[str]]:
+    """(content words, numbers) the customer said before turn `upto` (only their last `last` turns when > 0)."""
+    views = call_view(ctx)
+    said = [v for v in views[:upto] if v.speaker == CUSTOMER]
+    if last:
+        said = said[-last:]
+    words = {w for v in said for w in v.content if not _HANDLE.match(w)}
+    return words, {n for v in said for n in v.numbers}
+
+
+def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None, second_person: dict | None = None,
+            min_shared_words: float = 2, recent_turns: float = 3, **_: Any) -> list[Evidence]:
+    """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
+    customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
+    in a question or addressed to them ("you", "anh", "chị"), or a number they gave — or that asks a
+    clarifying question about what they said (a question sharing one of their words, or "X or Y?").
+    Turns with a `generic` phrase ("how can I help", "anything else") or an exclusion are not counted.
+    Read-backs come first in the evidence (the restatement, not an identity request, is what earned it)."""
+    views = call_view(ctx)
+    generic_l, you_l = flatten(generic or {}), flatten(second_person or {})
+    readbacks: list[Evidence] = []
+    questions: list[Evidence] = []
+    for i, turn in enumerate(ctx.transcript.turns):
+        if turn.speaker != AGENT:
+            continue
+        heard, numbers = _customer_words(ctx, i, int(recent_turns))
+        if not heard and not numbers:
+            continue  # the customer has not said anything yet
+        tt = ctx.tokens[i]
+        if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
+            continue
+        v = views[i]
+        for sent in v.sentences:
+            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k}
+            shared = sorted(content & heard)
+            nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
+            addressed = sent.question or any(k in you_l_keys(you_l, tt.folded) for k in sent.keys)
+            if nums or (len(shared) >= min_shared_words and addressed):
+                readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
+                                                      f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
+                                                   "for"))
+                break
+            if sent.question and (shared or _alternative(sent.keys)):
+                questions.append(ctx.turn_evidence(
+                    i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
+                break
+    return readbacks + questions
+
+
+_YOU: dict[tuple[int, bool], frozenset[str]] = {}
+
+
+def you_l_keys(phrases: tuple[str, ...], folded: bool) -> frozenset[str]:
+    hit = _YOU.get((id(phrases), folded))
+    if hit is None:
+        hit = _YOU[(id(phrases), folded)] = frozenset(k for p in phrases for k in key_sequence(p)[1]) if not folded \
+            else frozenset(fold(k) for p in phrases for k in key_sequence(p)[1])
+    return hit
+
+
+def _alternative(keys: Sequence[str]) -> bool:
+    """An "X or Y" question ("or", "hay", "hoặc" between two words)."""
+    return any(k in ("or", "hay", "hoặc", "hoac") for k in keys[1:-1])
+
+
+def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail_requests: dict, closures: dict,
+               unresolved: dict | None = None, min_new_words: float = 3, **_: Any) -> list[Evidence]:
+    """Whether the request was resolved, from the shape of the conversation:
+
+    for — an agent statement that states an action as done (`signals.completion`: perfect/passive, "đã … rồi"),
+    commits to a next step with an owner (`signals.commitment`: "we will send", "em sẽ gửi"), or gives new
+    information in answer to the customer's question (numbers, amounts, times the customer did not say; or, when
+    the customer closes with a `closures` phrase, a statement with `min_new_words` new content words);
+    against — the agent's last word on the matter is a deflection ("DM us", "contact the store", "liên hệ cửa
+    hàng") after the last outcome, or the customer raises the matter again (question or complaint) after the
+    last outcome and gets no outcome.
+    Turns that only collect details (`detail_requests`) or hold an exclusion give no outcome."""
+    views = call_view(ctx)
+    turns = ctx.transcript.turns
+    defl_l, detail_l, close_l = flatten(deflections), flatten(detail_requests), flatten(closures)
+    open_l = flatten(unresolved or {})
+    first_customer = next((i for i, t in enumerate(turns) if t.speaker == CUSTOMER), None)
+    if first_customer is None:
+        return []
+    outcomes: list[tuple[int, str]] = []
+    deflected: list[tuple[int, str]] = []
+    closing = None
+    for i in range(first_customer + 1, len(turns)):
+        t, tt, v = turns[i], ctx.tokens[i], views[i]
+        if t.speaker == CUSTOMER:
+            if close_l and tt.matches(close_l) and closing is None:
+                closing = i
+            continue
+        if t.speaker != AGENT:
+            continue
+        hits = tt.matches(defl_l) if defl_l else []
+        if hits:
+            deflected.append((i, hits[0].phrase))
+            continue
+        if open_l and tt.matches(open_l):
+            continue
+        blocked = bool(exclude and unexcluded(tt, exclude, ()))
+        found = None
+        for sent in v.statements():
+            found = completion(sent.keys, v.folded) or (None if blocked else commitment(sent.keys, v.folded))
+            if found:
+                found = f"states the outcome: {found}"
+                break
+        if found is None and not (detail_l and tt.matches(detail_l)):
+            heard, heard_numbers = _customer_words(ctx, i)
+            new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers)
+            if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
+                found = f"gives information: {', '.join(new_numbers[:5])}"
+        if found:
+            outcomes.append((i, found))
+    # the customer closing ("perfect, that's all I needed") after an answer without numbers
+    if closing is not None and not any(o < closing for o, _ in outcomes):
+        before = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
+        if before is not None and before not in {d for d, _ in deflected}:
+            heard, _n = _customer_words(ctx, before)
+            new = {k for s in views[before].statements() for k in map(_CONTENT[views[before].folded].__getitem__, s.keys)
+                   if k and k not in heard}
+            if len(new) >= min_new_words:
+                outcomes.append((before, f"answer the customer accepted (turn {closing})"))
+    out = [ctx.turn_evidence(i, why, "for") for i, why in sorted(outcomes)]
+    last_outcome = max((i for i, _ in outcomes), default=-1)
+    late = [(i, p) for i, p in deflected if i > last_outcome]
+    if late and (last_outcome < 0 or closing is None or closing < late[-1][0]):
+        i, p = late[-1]
+        out.append(ctx.turn_evidence(i, f"the agent's last word on the matter is a deflection: {p}", "against"))
+    elif last_outcome >= 0:
+        after = [j for j in range(last_outcome + 1, len(turns)) if turns[j].speaker == CUSTOMER
+                 and (views[j].asks or _complains(ctx, j)) and not (close_l and ctx.tokens[j].matches(close_l))]
+        if after:
+            out.append(ctx.turn_evidence(after[-1], "the customer raised the matter again and got no outcome",
+                                         "against"))
+    return out
+
+
+def _complains(ctx: Context, i: int) -> bool:
+    cues = ctx.rubric.all_problem_cues()
+    return bool(cues and ctx.tokens[i].matches(cues))
+
+
 RuleFn = Callable[..., list[Evidence]]
 # name -> (function, {parameter: ("phrases" | "phrases?" (optional) | "number", default)}, needs audio)
 RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
@@ -222,6 +370,11 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                                       "within_turns": ("number", 2)}, False),
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
+    "listens": (listens, {"generic": ("phrases?", None), "second_person": ("phrases?", None),
+                          "min_shared_words": ("number", 2), "recent_turns": ("number", 3)}, False),
+    "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
+                                "closures": ("phrases", None), "unresolved": ("phrases?", None),
+                                "min_new_words": ("number", 3)}, False),
     "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.8), "max_loudness_rise_db": ("number", 6.0),
                                 "max_pitch_rise": ("number", 0.25), "ignore": ("phrases?", None)}, True),
 }

@@ -1,0 +1,213 @@
+"""Signals that generalise beyond phrase lists: sentence shapes, overlap of the customer's words, numbers.
+
+A phrase list names what one team says; these look at how a conversation is built, in English and
+Vietnamese alike:
+
+- questions (`?`, or the shape when the recogniser printed no punctuation: a wh-word or an inverted
+  auxiliary first, Vietnamese question words and final particles);
+- read-backs: an agent sentence that repeats the customer's own content words or numbers;
+- new information: an agent statement carrying numbers, amounts, times or dates the customer did not say;
+- completion by tense and aspect (English perfect or passive of any verb: "has been sent", "I've updated",
+  "is confirmed"; Vietnamese "đã … rồi", "vừa …", "… xong") rather than a verb list.
+
+Everything here works on canonical keys (`scoring.normalize`: fillers dropped, contractions expanded) and is
+computed once per call (`call_view`), shared by the rules in `scoring.rules`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+from scoring.phrases import key_sequence
+from transcribe.types import CUSTOMER
+
+if TYPE_CHECKING:  # pragma: no cover
+    from scoring.rules import Context
+
+_SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+WH = frozenset("what which when where who whom whose why how".split())
+AUX = frozenset("do does did is are was were can could would will may might shall should have has had am".split())
+SUBJECTS = frozenset("you your i we it the there this that they he she my our any".split())
+VI_QUESTION_WORDS = frozenset("gì nào đâu sao mấy bao nhiêu chưa hông hả nhỉ không".split())
+VI_QUESTION_FOLDED = frozenset("gi nao dau sao may bao nhieu chua hong ha nhi khong".split())
+VI_TRAILING = frozenset("ạ à a ha nha nhé nhe vậy vay em anh chị chi bạn ban".split())
+NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
+million first second third fourth fifth half quarter noon midnight pm am dollars dollar cents percent
+một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn ngàn triệu tỷ rưỡi giờ phút ngày tháng
+mot bon sau bay tam chin muoi tram nghin ngan trieu ty ruoi gio phut ngay thang""".split())
+MONTHS_DAYS = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday tomorrow today tonight hôm mai tuần thứ chủ nhật""".split())
+# English irregular past participles (the regular ones end in -ed)
+IRREGULAR_PP = frozenset("""sent done made given taken paid set put shown written spoken told sold sent found got
+gotten held kept left lost met read run seen sent shut sold spent stood sent understood won withdrawn frozen chosen
+broken driven forgotten hidden ridden risen stolen woken begun drawn grown known thrown flown blown cut hit let
+shipped dispatched""".split())
+BE = frozenset("is are was were been be".split())
+HAVE = frozenset("have has had".split())
+PERSONAL = frozenset("i we it that this everything everything your the".split())
+
+
+@dataclass(frozen=True)
+class Sentence:
+    keys: tuple[str, ...]
+    question: bool
+
+
+@dataclass(frozen=True)
+class TurnView:
+    """A turn as the signals see it: its sentences (canonical keys, question or not), all its keys, its
+    content words and its numbers."""
+
+    index: int
+    speaker: str
+    sentences: tuple[Sentence, ...]
+    keys: tuple[str, ...]
+    content: frozenset[str]
+    numbers: frozenset[str]
+    folded: bool
+
+    @property
+    def asks(self) -> bool:
+        return any(s.question for s in self.sentences)
+
+    def statements(self) -> list[Sentence]:
+        return [s for s in self.sentences if not s.question]
+
+
+def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
+    """A sentence is a question: it ends with "?", or (no punctuation printed) it starts with a wh-word or an
+    inverted auxiliary ("can you", "is it"), or it has a Vietnamese question word or final particle."""
+    if not keys:
+        return False
+    if text.rstrip().endswith("?"):
+        return True
+    if "?" in text:
+        return True
+    if keys[0] in WH or (keys[0] in AUX and len(keys) > 1 and keys[1] in SUBJECTS):
+        return not text.rstrip().endswith(".")
+    vi = VI_QUESTION_FOLDED if folded else VI_QUESTION_WORDS
+    tail = [k for k in keys[-4:] if k not in VI_TRAILING]
+    if tail and tail[-1] in vi and not text.rstrip().endswith("."):
+        return tail[-1] not in ("không", "khong") or "có" in keys or "co" in keys or "được" in keys \
+            or "duoc" in keys
+    return False
+
+
+def _sentences(text: str, folded_hint: bool) -> tuple[Sentence, ...]:
+    out = []
+    for m in _SENTENCE.finditer(text):
+        piece = m.group()
+        folded, keys = key_sequence(piece)
+        if keys:
+            out.append(Sentence(keys, is_question(piece, keys, folded)))
+    return tuple(out)
+
+
+def numbers_of(keys: Sequence[str]) -> frozenset[str]:
+    """Digit tokens and number/time words of a key sequence."""
+    return frozenset(k for k in keys if k.isdigit() or k in NUMBER_WORDS or k in MONTHS_DAYS)
+
+
+_VIEWS: dict[int, tuple[object, list[TurnView]]] = {}
+
+
+def call_view(ctx: "Context") -> list[TurnView]:
+    """The `TurnView` of every turn of the call (computed once per call and context)."""
+    hit = _VIEWS.get(id(ctx))
+    if hit is not None and hit[0] is ctx:
+        return hit[1]
+    from scoring.rules import content_keys  # (rules imports this module)
+    views = []
+    for i, turn in enumerate(ctx.transcript.turns):
+        tt = ctx.tokens[i]
+        content = frozenset(k for k in content_keys(tt) if k)
+        views.append(TurnView(i, turn.speaker, _sentences(tt.text, tt.folded), tt.key_seq, content,
+                              numbers_of(tt.key_seq), tt.folded))
+    if len(_VIEWS) > 8:
+        _VIEWS.clear()
+    _VIEWS[id(ctx)] = (ctx, views)
+    return views
+
+
+def completion(keys: Sequence[str], folded: bool) -> str | None:
+    """The tense/aspect pattern that states an action as done, or None: English "has/have/had (been) <past
+    participle>" and "is/are/was (now) <past participle>|done|all set|ready|complete" (not negated, not a
+    question); Vietnamese "đã … rồi", "vừa <verb>", "<verb> xong", "đã được"."""
+    n = len(keys)
+    for j, k in enumerate(keys):
+        nxt = keys[j + 1] if j + 1 < n else ""
+        prev = keys[j - 1] if j else ""
+        if k in HAVE and prev not in ("you", "do", "did", "not") and prev not in WH:
+            w = keys[j + 2] if nxt == "been" and j + 2 < n else nxt
+            if w == "not" or w == "never":
+                continue
+            if _participle(w) and (prev in PERSONAL or prev.endswith("s") or nxt == "been" or prev in ("we", "i")):
+                return f"{k} {'been ' if nxt == 'been' else ''}{w}"
+        if k in BE and prev not in ("you", "not") and prev not in WH and j > 0:
+            w = keys[j + 2] if nxt in ("now", "all", "already", "successfully") and j + 2 < n else nxt
+            if nxt == "all" and w == "set":
+                return f"{k} all set"
+            if w in ("done", "complete", "completed", "confirmed", "resolved", "fixed", "ready", "sorted", "active",
+                     "activated", "cancelled", "canceled", "unlocked", "unblocked", "approved", "booked",
+                     "scheduled", "processed", "refunded", "credited", "updated", "reset", "sent", "closed",
+                     "removed", "restored", "back"):
+                return f"{k} {w}"
+    if folded:
+        da, roi, vua, xong, duoc = "da", "roi", "vua", "xong", "duoc"
+    else:
+        da, roi, vua, xong, duoc = "đã", "rồi", "vừa", "xong", "được"
+    neg = ("không", "chưa", "khong", "chua", "hông", "hong")
+    for j, k in enumerate(keys):
+        if k == da:
+            window = keys[j + 1:j + 12]
+            if any(w in neg for w in window[:2]):
+                continue
+            if roi in window or xong in window or (window[:1] == (duoc,) and len(window) > 1):
+                return f"{da} … {roi if roi in window else xong if xong in window else duoc}"
+            if j > 0 and keys[j - 1] in ("em", "bên", "ben", "chúng", "chung", "tôi", "toi", "mình", "minh", "shop") \
+                    and len(window) >= 2:
+                return f"{keys[j - 1]} {da} {window[0]}"
+        if k == vua and j > 0 and keys[j - 1] in ("em", "bên", "ben", "tôi", "toi", "mình", "minh") and j + 1 < n:
+            return f"{vua} {keys[j + 1]}"
+        if k == xong and j > 0 and keys[j - 1] not in neg:
+            return f"{keys[j - 1]} {xong}"
+    return None
+
+
+def _participle(w: str) -> bool:
+    return len(w) > 3 and (w.endswith("ed") or w in IRREGULAR_PP)
+
+
+def shared_with(view: TurnView, heard: set[str], heard_numbers: set[str]) -> tuple[list[str], list[str]]:
+    """(content words, numbers) of an agent turn that the customer said before."""
+    words = sorted(view.content & heard)
+    nums = sorted(k for k in view.numbers & heard_numbers if k.isdigit() and len(k) >= 2)
+    return words, nums
+
+
+FUTURE_SUBJECTS = frozenset("i we they it you someone he she".split())
+VI_FUTURE_SUBJECTS = frozenset("em bên ben tôi toi chúng chung mình minh shop hệ he thống thong".split())
+
+
+def commitment(keys: Sequence[str], folded: bool) -> str | None:
+    """A next step with an owner: English "<subject> will <verb>" (not negated, not "will be happy/here",
+    "will try"); Vietnamese "<em/bên em/...> sẽ <verb>" or "sẽ được" (not "sẽ không")."""
+    n = len(keys)
+    for j, k in enumerate(keys):
+        if k == "will" and j and keys[j - 1] in FUTURE_SUBJECTS and j + 1 < n:
+            w = keys[j + 1]
+            if w in ("not", "never", "try", "have", "need", "see", "wait", "keep") or \
+                    (w == "be" and j + 2 < n and keys[j + 2] in ("happy", "here", "glad", "waiting", "able")):
+                continue
+            return f"{keys[j - 1]} will {w}"
+        if k in ("sẽ", "se") and j + 1 < n and (not folded or k == "se"):
+            w = keys[j + 1]
+            if w in ("không", "khong", "thử", "thu", "phải", "phai", "cần", "can"):
+                continue
+            if keys[j - 1] in VI_FUTURE_SUBJECTS if j else False:
+                return f"{keys[j - 1]} {k} {w}"
+            if w in ("được", "duoc", "nhận", "nhan", "gửi", "gui", "gọi", "goi", "có", "co", "tự", "tu"):
+                return f"{k} {w}"
+    return None
