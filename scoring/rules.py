@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, key_sequence, locate, unexcluded
+from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
 from scoring.signals import call_view, commitment, completion, numbers_of
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
@@ -305,24 +305,24 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     for i in range(first_customer + 1, len(turns)):
         t, tt, v = turns[i], ctx.tokens[i], views[i]
         if t.speaker == CUSTOMER:
-            if close_l and tt.matches(close_l) and closing is None:
+            if close_l and tt.matches(close_l) and not _complains(ctx, i):
                 closing = i
             continue
         if t.speaker != AGENT:
             continue
-        hits = tt.matches(defl_l) if defl_l else []
-        if hits:
-            deflected.append((i, hits[0].phrase))
-            continue
         if open_l and tt.matches(open_l):
             continue
-        blocked = bool(exclude and unexcluded(tt, exclude, ()))
         found = None
         for sent in v.statements():
-            found = completion(sent.keys, v.folded) or (None if blocked else commitment(sent.keys, v.folded))
-            if found:
+            found = completion(sent.keys, v.folded) or commitment(sent.keys, v.folded)
+            if found and not (exclude and find((), exclude, v.folded, sent.keys)):
                 found = f"states the outcome: {found}"
                 break
+            found = None
+        hits = unexcluded(tt, defl_l, exclude) if defl_l else []
+        if hits and found is None:
+            deflected.append((i, hits[0].phrase))
+            continue
         if found is None and not (detail_l and tt.matches(detail_l)):
             heard, heard_numbers = _customer_words(ctx, i)
             new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers)
@@ -348,7 +348,7 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     elif last_outcome >= 0:
         after = [j for j in range(last_outcome + 1, len(turns)) if turns[j].speaker == CUSTOMER
                  and (views[j].asks or _complains(ctx, j)) and not (close_l and ctx.tokens[j].matches(close_l))]
-        if after:
+        if after and (closing is None or closing < after[-1]):  # (a closing after it: answered to satisfaction)
             out.append(ctx.turn_evidence(after[-1], "the customer raised the matter again and got no outcome",
                                          "against"))
     return out

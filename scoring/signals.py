@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from scoring.phrases import key_sequence
+from transcribe.text import fold
 from transcribe.types import CUSTOMER
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +32,11 @@ AUX = frozenset("do does did is are was were can could would will may might shal
 SUBJECTS = frozenset("you your i we it the there this that they he she my our any".split())
 VI_QUESTION_WORDS = frozenset("gì nào đâu sao mấy bao nhiêu chưa hông hả nhỉ không".split())
 VI_QUESTION_FOLDED = frozenset("gi nao dau sao may bao nhieu chua hong ha nhi khong".split())
+VI_QUESTION_PAIRS = frozenset(tuple(p.split()) for p in ("chừng nào", "bao giờ", "khi nào", "mấy giờ", "bao lâu",
+                                                        "ở đâu", "tại sao", "làm sao", "vì sao", "thế nào",
+                                                        "ra sao", "được không", "có không", "phải không",
+                                                        "đúng không", "bao nhiêu", "đúng hông", "phải hông"))
+VI_QUESTION_PAIRS_FOLDED = frozenset((fold(a), fold(b)) for a, b in VI_QUESTION_PAIRS)
 VI_TRAILING = frozenset("ạ à a ha nha nhé nhe vậy vay em anh chị chi bạn ban".split())
 NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
 fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand
@@ -38,7 +44,7 @@ million first second third fourth fifth half quarter noon midnight pm am dollars
 một hai ba bốn năm sáu bảy tám chín mười mươi trăm nghìn ngàn triệu tỷ rưỡi giờ phút ngày tháng
 mot bon sau bay tam chin muoi tram nghin ngan trieu ty ruoi gio phut ngay thang""".split())
 MONTHS_DAYS = frozenset("""january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday tomorrow today tonight hôm mai tuần thứ chủ nhật""".split())
+monday tuesday wednesday thursday friday saturday sunday tomorrow tonight""".split())
 # English irregular past participles (the regular ones end in -ed)
 IRREGULAR_PP = frozenset("""sent done made given taken paid set put shown written spoken told sold sent found got
 gotten held kept left lost met read run seen sent shut sold spent stood sent understood won withdrawn frozen chosen
@@ -87,6 +93,9 @@ def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
         return True
     if keys[0] in WH or (keys[0] in AUX and len(keys) > 1 and keys[1] in SUBJECTS):
         return not text.rstrip().endswith(".")
+    pairs = set(zip(keys, keys[1:]))
+    if pairs & (VI_QUESTION_PAIRS_FOLDED if folded else VI_QUESTION_PAIRS):
+        return True
     vi = VI_QUESTION_FOLDED if folded else VI_QUESTION_WORDS
     tail = [k for k in keys[-4:] if k not in VI_TRAILING]
     if tail and tail[-1] in vi and not text.rstrip().endswith("."):
@@ -95,9 +104,12 @@ def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
     return False
 
 
+_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\(\d+/\d+\)|\S+@\S+\.\w+|#\w+")
+
+
 def _sentences(text: str, folded_hint: bool) -> tuple[Sentence, ...]:
     out = []
-    for m in _SENTENCE.finditer(text):
+    for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
         piece = m.group()
         folded, keys = key_sequence(piece)
         if keys:
@@ -198,8 +210,8 @@ def commitment(keys: Sequence[str], folded: bool) -> str | None:
     for j, k in enumerate(keys):
         if k == "will" and j and keys[j - 1] in FUTURE_SUBJECTS and j + 1 < n:
             w = keys[j + 1]
-            if w in ("not", "never", "try", "have", "need", "see", "wait", "keep") or \
-                    (w == "be" and j + 2 < n and keys[j + 2] in ("happy", "here", "glad", "waiting", "able")):
+            if w in ("not", "never", "try", "have", "need", "see", "wait", "keep", "help", "be") and not \
+                    (w == "be" and j + 2 < n and (_participle(keys[j + 2]) or keys[j + 2] in ("ready", "there"))):
                 continue
             return f"{keys[j - 1]} will {w}"
         if k in ("sẽ", "se") and j + 1 < n and (not folded or k == "se"):
