@@ -226,7 +226,8 @@ def _customer_words(ctx: Context, upto: int, last: int = 0) -> tuple[set[str], s
 
 
 def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None, second_person: dict | None = None,
-            min_shared_words: float = 2, recent_turns: float = 3, **_: Any) -> list[Evidence]:
+            min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
+            **_: Any) -> list[Evidence]:
     """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
     customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
     in a question or addressed to them ("you", "anh", "chị"), or a number they gave — or that asks a
@@ -248,16 +249,17 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             continue
         v = views[i]
         for sent in v.sentences:
-            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k}
+            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not _HANDLE.match(k)}
             shared = sorted(content & heard)
             nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
-            addressed = sent.question or any(k in you_l_keys(you_l, tt.folded) for k in sent.keys)
-            if nums or (len(shared) >= min_shared_words and addressed):
+            # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
+            mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
+            if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
                                                    "for"))
                 break
-            if sent.question and (shared or _alternative(sent.keys)):
+            if sent.question and (len(shared) >= min_shared_words or (shared and _alternative(sent.keys))):
                 questions.append(ctx.turn_evidence(
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
@@ -371,7 +373,8 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
     "listens": (listens, {"generic": ("phrases?", None), "second_person": ("phrases?", None),
-                          "min_shared_words": ("number", 2), "recent_turns": ("number", 3)}, False),
+                          "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
+                          "min_their_share": ("number", 0.5)}, False),
     "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
                                 "closures": ("phrases", None), "unresolved": ("phrases?", None),
                                 "min_new_words": ("number", 3)}, False),
