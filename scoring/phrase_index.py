@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from scoring.phrases import Match, _build_index, _match_at, _tolerant_index, flatten
+from scoring.phrases import VI_FOLDED, Match, _build_index, _match_at, _tolerant_index, flatten
 from scoring.tolerant import build_tolerant, merge_tolerant, tolerant_matches
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -53,12 +53,12 @@ class PhraseSet:
             if phrases and id(phrases) not in self._slots:
                 self._slots[id(phrases)] = first_slot + len(self._lists)
                 self._lists.append(phrases)
-        self._roots = {False: self._trie(False), True: self._trie(True)}
+        self._roots = {False: self._trie(False), True: self._trie(True), VI_FOLDED: self._trie(VI_FOLDED)}
         self._tolerant = {folded: build_tolerant(
             (slot, pattern, phrase) for slot, phrases in enumerate(self._lists, first_slot)
             for pattern, phrase in dict.fromkeys((e[1], e[3]) for entries in _tolerant_index(phrases, folded).values()
                                                  for e in entries))
-            for folded in (False, True)}
+            for folded in (False, True, VI_FOLDED)}
 
     def __len__(self) -> int:
         return len(self._lists)

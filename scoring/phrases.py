@@ -44,10 +44,11 @@ class Match(NamedTuple):
 
 
 @lru_cache(maxsize=65536)
-def compile_phrase(phrase: str, folded: bool = False) -> tuple[str, ...]:
+def compile_phrase(phrase: str, folded: bool | int = False) -> tuple[str, ...]:
     """Word sequence of a phrase (normalised, or folded without diacritics); '*' kept as the gap marker."""
     parts: list[str] = []
     run: list[str] = []
+    folded = bool(folded)
     for raw in phrase.split():
         if raw == "*":
             parts.extend(normalize_keys(run)[0])
@@ -168,9 +169,9 @@ class TurnTokens:
     matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
     __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of",
-                 "_src", "_texts")
+                 "_src", "_texts", "mode")
 
-    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None) -> None:
+    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None, vi_call: bool = False) -> None:
         self.turn = turn
         text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
         self._texts: list[str] | None = None  # the recognised words in NFC (when the turn has words)
@@ -187,7 +188,10 @@ class TurnTokens:
         # canonical keys; `_src[k]`: the word key k came from (None: key k is word k)
         self.key_seq, self._src = normalize_keys(keys)
         self.phrase_set = phrase_set
-        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.folded)
+        # matching mode: False (with diacritics), True (folded), VI_FOLDED (folded text of a Vietnamese call: single
+        # Vietnamese syllables are matched too, the call being known to be Vietnamese)
+        self.mode: bool | int = VI_FOLDED if vi_call and self.folded else self.folded
+        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.mode)
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None  # where each recognised word starts in `text`
 
@@ -239,7 +243,7 @@ class TurnTokens:
         ps = self.phrase_set
         slot = ps.slot(phrases) if ps is not None else None
         if slot is None:
-            return find((), phrases, self.folded, self.key_seq)
+            return find((), phrases, self.mode, self.key_seq)
         return self.found.get(slot, _NO_MATCHES)
 
 
@@ -278,11 +282,14 @@ def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> 
     return None
 
 
+VI_FOLDED = 2  # the matching mode of folded text in a call known to be Vietnamese
+
+
 @lru_cache(maxsize=65536)
-def _usable(phrase: str, folded: bool) -> bool:
+def _usable(phrase: str, folded: bool | int) -> bool:
     """Without diacritics a single Vietnamese syllable is too ambiguous ("ổn" would match English "on"),
     so text that lacks diacritics is only matched against multi-word forms of such phrases."""
-    if not folded:
+    if not folded or folded == VI_FOLDED:
         return True
     plain = compile_phrase(phrase, True)
     return len(plain) > 1 or plain == compile_phrase(phrase, False)

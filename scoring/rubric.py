@@ -136,11 +136,11 @@ def _join_split_turns(transcript: Transcript, tokens: Sequence[TurnTokens], plan
     its own matches."""
     turns = transcript.turns
     for i in range(1, len(turns)):
-        if turns[i].speaker != turns[i - 1].speaker or tokens[i].folded != tokens[i - 1].folded:
+        if turns[i].speaker != turns[i - 1].speaker or tokens[i].mode != tokens[i - 1].mode:
             continue
         tt = tokens[i]
         phrase_set = plan.heard if turns[i].speaker == CUSTOMER else plan.said
-        for slot, found in phrase_set.scan_across(tokens[i - 1].key_seq, tt.key_seq, tt.folded).items():
+        for slot, found in phrase_set.scan_across(tokens[i - 1].key_seq, tt.key_seq, tt.mode).items():
             own = tt.found.get(slot, [])
             extra = [m for m in found if not any(o.first <= m.last and m.first <= o.last for o in own)]
             if extra:
@@ -155,7 +155,8 @@ class _Call:
         self.plan = plan = _plan(rubric)
         self.transcript = transcript
         heard, said = plan.heard, plan.said
-        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
+        vi_call = transcript.language.startswith("vi") and all(t.text.isascii() for t in transcript.turns)
+        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said, vi_call) for t in transcript.turns]
         _join_split_turns(transcript, self.tokens, plan)
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
