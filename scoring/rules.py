@@ -283,7 +283,8 @@ def _alternative(keys: Sequence[str]) -> bool:
 
 
 def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail_requests: dict, closures: dict,
-               unresolved: dict | None = None, min_new_words: float = 3, **_: Any) -> list[Evidence]:
+               unresolved: dict | None = None, min_new_words: float = 3, min_answer_words: float = 0,
+               **_: Any) -> list[Evidence]:
     """Whether the request was resolved, from the shape of the conversation:
 
     for — an agent statement that states an action as done (`signals.completion`: perfect/passive, "đã … rồi"),
@@ -330,6 +331,11 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
             new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers)
             if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
                 found = f"gives information: {', '.join(new_numbers[:5])}"
+            elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER:
+                new = {k for st in v.statements() for k in map(_CONTENT[v.folded].__getitem__, st.keys)
+                       if k and k not in heard and not _HANDLE.match(k)}
+                if len(new) >= min_answer_words:
+                    found = f"answers with {len(new)} new content words"
         if found:
             outcomes.append((i, found))
     # the customer closing ("perfect, that's all I needed") after an answer without numbers
@@ -377,7 +383,7 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                           "min_their_share": ("number", 0.5)}, False),
     "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
                                 "closures": ("phrases", None), "unresolved": ("phrases?", None),
-                                "min_new_words": ("number", 3)}, False),
+                                "min_new_words": ("number", 3), "min_answer_words": ("number", 0)}, False),
     "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.8), "max_loudness_rise_db": ("number", 6.0),
                                 "max_pitch_rise": ("number", 0.25), "ignore": ("phrases?", None)}, True),
 }

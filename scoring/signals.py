@@ -164,7 +164,7 @@ def completion(keys: Sequence[str], folded: bool) -> str | None:
             if w in ("done", "complete", "completed", "confirmed", "resolved", "fixed", "ready", "sorted", "active",
                      "activated", "cancelled", "canceled", "unlocked", "unblocked", "approved", "booked",
                      "scheduled", "processed", "refunded", "credited", "updated", "reset", "sent", "closed",
-                     "removed", "restored", "back"):
+                     "removed", "restored"):
                 return f"{k} {w}"
     if folded:
         da, roi, vua, xong, duoc = "da", "roi", "vua", "xong", "duoc"
