@@ -254,6 +254,8 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
             mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
+            if completion(sent.keys, v.folded) or commitment(sent.keys, v.folded):
+                continue  # an outcome repeats the request; it is not a read-back
             if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",

@@ -35,7 +35,8 @@ VI_QUESTION_FOLDED = frozenset("gi nao dau sao may bao nhieu chua hong ha nhi kh
 VI_QUESTION_PAIRS = frozenset(tuple(p.split()) for p in ("chừng nào", "bao giờ", "khi nào", "mấy giờ", "bao lâu",
                                                         "ở đâu", "tại sao", "làm sao", "vì sao", "thế nào",
                                                         "ra sao", "được không", "có không", "phải không",
-                                                        "đúng không", "bao nhiêu", "đúng hông", "phải hông"))
+                                                        "đúng không", "bao nhiêu", "đúng hông", "phải hông",
+                                                        "em hỏi", "hay là", "hay không", "có phải"))
 VI_QUESTION_PAIRS_FOLDED = frozenset((fold(a), fold(b)) for a, b in VI_QUESTION_PAIRS)
 VI_TRAILING = frozenset("ạ à a ha nha nhé nhe vậy vay em anh chị chi bạn ban".split())
 NUMBER_WORDS = frozenset("""zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
@@ -223,3 +224,4 @@ def commitment(keys: Sequence[str], folded: bool) -> str | None:
             if w in ("được", "duoc", "nhận", "nhan", "gửi", "gui", "gọi", "goi", "có", "co", "tự", "tu"):
                 return f"{k} {w}"
     return None
+
