@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
-from scoring.signals import call_view, commitment, completion, numbers_of
+from scoring.signals import _IS_HANDLE, call_view, commitment, completion, customer_context, numbers_of
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -212,44 +212,36 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     return out
 
 
-_HANDLE = re.compile(r"^[a-z]+\d+$|^https?$|^www$|^com$")
-
-
-def _customer_words(ctx: Context, upto: int, last: int = 0) -> tuple[set[str], set[str]]:
-    """(content words, numbers) the customer said before turn `upto` (only their last `last` turns when > 0)."""
-    views = call_view(ctx)
-    said = [v for v in views[:upto] if v.speaker == CUSTOMER]
-    if last:
-        said = said[-last:]
-    words = {w for v in said for w in v.content if not _HANDLE.match(w)}
-    return words, {n for v in said for n in v.numbers}
-
-
-def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None, second_person: dict | None = None,
+def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
             **_: Any) -> list[Evidence]:
     """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
     customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
-    in a question or addressed to them ("you", "anh", "chị"), or a number they gave — or that asks a
+    in a question or in a sentence made mostly of their words (`min_their_share`), or a number they gave — or asks a
     clarifying question about what they said (a question sharing one of their words, or "X or Y?").
-    Turns with a `generic` phrase ("how can I help", "anything else") or an exclusion are not counted.
+    Turns with a `generic` phrase ("how can I help", "anything else") or an exclusion are not counted, nor
+    sentences that state an outcome (they repeat the request without confirming it).
     Read-backs come first in the evidence (the restatement, not an identity request, is what earned it)."""
     views = call_view(ctx)
-    generic_l, you_l = flatten(generic or {}), flatten(second_person or {})
+    generic_l = flatten(generic or {})
     readbacks: list[Evidence] = []
     questions: list[Evidence] = []
+    before = customer_context(views, int(recent_turns))
+    is_handle = _IS_HANDLE.__getitem__
     for i, turn in enumerate(ctx.transcript.turns):
         if turn.speaker != AGENT:
             continue
-        heard, numbers = _customer_words(ctx, i, int(recent_turns))
+        heard, numbers = before[i]
         if not heard and not numbers:
             continue  # the customer has not said anything yet
         tt = ctx.tokens[i]
         if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
             continue
         v = views[i]
+        if v.content.isdisjoint(heard) and numbers.isdisjoint(v.numbers):
+            continue
         for sent in v.sentences:
-            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not _HANDLE.match(k)}
+            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
             shared = sorted(content & heard)
             nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
@@ -266,17 +258,6 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
     return readbacks + questions
-
-
-_YOU: dict[tuple[int, bool], frozenset[str]] = {}
-
-
-def you_l_keys(phrases: tuple[str, ...], folded: bool) -> frozenset[str]:
-    hit = _YOU.get((id(phrases), folded))
-    if hit is None:
-        hit = _YOU[(id(phrases), folded)] = frozenset(k for p in phrases for k in key_sequence(p)[1]) if not folded \
-            else frozenset(fold(k) for p in phrases for k in key_sequence(p)[1])
-    return hit
 
 
 def _alternative(keys: Sequence[str]) -> bool:
@@ -307,6 +288,8 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     outcomes: list[tuple[int, str]] = []
     deflected: list[tuple[int, str]] = []
     closing = None
+    before = customer_context(views)
+    is_handle = _IS_HANDLE.__getitem__
     for i in range(first_customer + 1, len(turns)):
         t, tt, v = turns[i], ctx.tokens[i], views[i]
         if t.speaker == CUSTOMER:
@@ -329,26 +312,27 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
             deflected.append((i, hits[0].phrase))
             continue
         if found is None and not (detail_l and tt.matches(detail_l)):
-            heard, heard_numbers = _customer_words(ctx, i)
+            heard, heard_numbers = before[i]
             new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers)
             if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
                 found = f"gives information: {', '.join(new_numbers[:5])}"
             elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER:
                 new = {k for st in v.statements() for k in map(_CONTENT[v.folded].__getitem__, st.keys)
-                       if k and k not in heard and not _HANDLE.match(k)}
+                       if k and k not in heard and not is_handle(k)}
                 if len(new) >= min_answer_words:
                     found = f"answers with {len(new)} new content words"
         if found:
             outcomes.append((i, found))
     # the customer closing ("perfect, that's all I needed") after an answer without numbers
     if closing is not None and not any(o < closing for o, _ in outcomes):
-        before = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
-        if before is not None and before not in {d for d, _ in deflected}:
-            heard, _n = _customer_words(ctx, before)
-            new = {k for s in views[before].statements() for k in map(_CONTENT[views[before].folded].__getitem__, s.keys)
+        last_agent = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
+        if last_agent is not None and last_agent not in {d for d, _ in deflected}:
+            heard = before[last_agent][0]
+            fold_ = views[last_agent].folded
+            new = {k for st in views[last_agent].statements() for k in map(_CONTENT[fold_].__getitem__, st.keys)
                    if k and k not in heard}
             if len(new) >= min_new_words:
-                outcomes.append((before, f"answer the customer accepted (turn {closing})"))
+                outcomes.append((last_agent, f"answer the customer accepted (turn {closing})"))
     out = [ctx.turn_evidence(i, why, "for") for i, why in sorted(outcomes)]
     last_outcome = max((i for i, _ in outcomes), default=-1)
     late = [(i, p) for i, p in deflected if i > last_outcome]
@@ -380,7 +364,7 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                                       "within_turns": ("number", 2)}, False),
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
-    "listens": (listens, {"generic": ("phrases?", None), "second_person": ("phrases?", None),
+    "listens": (listens, {"generic": ("phrases?", None),
                           "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
                           "min_their_share": ("number", 0.5)}, False),
     "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),

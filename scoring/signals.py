@@ -62,18 +62,23 @@ class Sentence:
     question: bool
 
 
-@dataclass(frozen=True)
 class TurnView:
-    """A turn as the signals see it: its sentences (canonical keys, question or not), all its keys, its
-    content words and its numbers."""
+    """A turn as the signals see it: all its keys, its content words (without handles and web addresses) and
+    numbers, and — computed on first use — its sentences (canonical keys, question or not)."""
 
-    index: int
-    speaker: str
-    sentences: tuple[Sentence, ...]
-    keys: tuple[str, ...]
-    content: frozenset[str]
-    numbers: frozenset[str]
-    folded: bool
+    __slots__ = ("index", "speaker", "keys", "content", "numbers", "folded", "_text", "_sentences")
+
+    def __init__(self, index: int, speaker: str, text: str, keys: tuple[str, ...], content: frozenset[str],
+                 folded: bool) -> None:
+        self.index, self.speaker, self.keys, self.content, self.folded = index, speaker, keys, content, folded
+        self.numbers = numbers_of(keys) if _HAS_DIGIT.search(text) or not _DIGIT_OR_NUMBER.isdisjoint(keys) else _EMPTY
+        self._text, self._sentences = text, None
+
+    @property
+    def sentences(self) -> tuple[Sentence, ...]:
+        if self._sentences is None:
+            self._sentences = _sentences(self._text, self.keys, self.folded)
+        return self._sentences
 
     @property
     def asks(self) -> bool:
@@ -81,6 +86,10 @@ class TurnView:
 
     def statements(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.question]
+
+
+_EMPTY: frozenset[str] = frozenset()
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
@@ -108,7 +117,14 @@ def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\(\d+/\d+\)|\S+@\S+\.\w+|#\w+")
 
 
-def _sentences(text: str, folded_hint: bool) -> tuple[Sentence, ...]:
+_INNER_STOP = re.compile(r"[.!?…\n][^.!?…\n]*\w")
+_NOISY = ("@", "http", "www", "#", "/")
+
+
+def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
+    """The sentences of a turn; a turn of one sentence (the common case) reuses the turn's keys."""
+    if not any(n in text for n in _NOISY) and not _INNER_STOP.search(text):
+        return (Sentence(keys, is_question(text, keys, folded)),) if keys else ()
     out = []
     for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
         piece = m.group()
@@ -124,6 +140,7 @@ def numbers_of(keys: Sequence[str]) -> frozenset[str]:
 
 
 _VIEWS: dict[int, tuple[object, list[TurnView]]] = {}
+_DIGIT_OR_NUMBER = NUMBER_WORDS | MONTHS_DAYS
 
 
 def call_view(ctx: "Context") -> list[TurnView]:
@@ -131,17 +148,51 @@ def call_view(ctx: "Context") -> list[TurnView]:
     hit = _VIEWS.get(id(ctx))
     if hit is not None and hit[0] is ctx:
         return hit[1]
-    from scoring.rules import content_keys  # (rules imports this module)
+    from scoring.rules import _CONTENT  # (rules imports this module)
     views = []
+    is_handle = _IS_HANDLE.__getitem__
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
-        content = frozenset(k for k in content_keys(tt) if k)
-        views.append(TurnView(i, turn.speaker, _sentences(tt.text, tt.folded), tt.key_seq, content,
-                              numbers_of(tt.key_seq), tt.folded))
+        content = frozenset(k for k in map(_CONTENT[tt.folded].__getitem__, tt.key_seq) if k and not is_handle(k))
+        views.append(TurnView(i, turn.speaker, tt.text, tt.key_seq, content, tt.folded))
     if len(_VIEWS) > 8:
         _VIEWS.clear()
     _VIEWS[id(ctx)] = (ctx, views)
     return views
+
+
+_HANDLE = re.compile(r"^[a-z]+\d+$|^https?$|^www$|^com$")
+
+
+def _handle(word: str) -> bool:
+    return bool(_HANDLE.match(word))
+
+
+class _Memo(dict):
+    def __missing__(self, word: str) -> bool:
+        value = self[word] = _handle(word)
+        return value
+
+
+_IS_HANDLE = _Memo()
+
+
+def customer_context(views: Sequence[TurnView], recent: int = 0) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Per turn: (content words, numbers) the customer said before it (only their last `recent` turns when > 0)."""
+    out = []
+    words: frozenset[str] = _EMPTY
+    nums: frozenset[str] = _EMPTY
+    window: list[TurnView] = []
+    for v in views:
+        out.append((words, nums))
+        if v.speaker == CUSTOMER:
+            if recent:
+                window = (window + [v])[-recent:]
+                words = frozenset().union(*(w.content for w in window))
+                nums = frozenset().union(*(w.numbers for w in window))
+            else:
+                words, nums = words | v.content, nums | v.numbers
+    return out
 
 
 def completion(keys: Sequence[str], folded: bool) -> str | None:
