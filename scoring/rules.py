@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
-from scoring.signals import _IS_HANDLE, call_view, commitment, completion, customer_context, numbers_of
+from scoring.signals import OUTCOME_TRIGGERS, _IS_HANDLE, call_view, customer_context, numbers_of, outcome
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -246,13 +246,13 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
             mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
-            if completion(sent.keys, v.folded) or commitment(sent.keys, v.folded):
+            if outcome(sent.keys, v.folded):
                 continue  # an outcome repeats the request; it is not a read-back
             if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
                                                    "for"))
-                break
+                return readbacks  # the first read-back earns it (clarifying questions before it are not cited)
             if sent.question and (len(shared) >= min_shared_words or (shared and _alternative(sent.keys))):
                 questions.append(ctx.turn_evidence(
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
@@ -277,7 +277,8 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     against — the agent's last word on the matter is a deflection ("DM us", "contact the store", "liên hệ cửa
     hàng") after the last outcome, or the customer raises the matter again (question or complaint) after the
     last outcome and gets no outcome.
-    Turns that only collect details (`detail_requests`) or hold an exclusion give no outcome."""
+    Turns that only collect details (`detail_requests`) or hold an exclusion give no outcome. The agent's turns
+    are read from the end: the last outcome is the evidence, and what follows it decides."""
     views = call_view(ctx)
     turns = ctx.transcript.turns
     defl_l, detail_l, close_l = flatten(deflections), flatten(detail_requests), flatten(closures)
@@ -290,19 +291,15 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     closing = None
     before = customer_context(views)
     is_handle = _IS_HANDLE.__getitem__
-    for i in range(first_customer + 1, len(turns)):
+    for i in range(len(turns) - 1, first_customer, -1):  # from the end: the last outcome decides
         t, tt, v = turns[i], ctx.tokens[i], views[i]
-        if t.speaker == CUSTOMER:
-            if close_l and tt.matches(close_l) and not _complains(ctx, i):
-                closing = i
-            continue
         if t.speaker != AGENT:
             continue
         if open_l and tt.matches(open_l):
             continue
         found = None
-        for sent in v.statements():
-            found = completion(sent.keys, v.folded) or commitment(sent.keys, v.folded)
+        for sent in v.statements() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
+            found = outcome(sent.keys, v.folded)
             if found and not (exclude and find((), exclude, v.folded, sent.keys)):
                 found = f"states the outcome: {found}"
                 break
@@ -323,7 +320,14 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
                     found = f"answers with {len(new)} new content words"
         if found:
             outcomes.append((i, found))
-    # the customer closing ("perfect, that's all I needed") after an answer without numbers
+            break
+    deflected.sort()
+    # the customer's last closing ("perfect, that's all I needed"), among their last three turns
+    for i in [j for j in range(len(turns) - 1, first_customer, -1) if turns[j].speaker == CUSTOMER][:3]:
+        if close_l and ctx.tokens[i].matches(close_l) and not _complains(ctx, i):
+            closing = i
+            break
+    # an answer without numbers that the customer closed on
     if closing is not None and not any(o < closing for o, _ in outcomes):
         last_agent = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
         if last_agent is not None and last_agent not in {d for d, _ in deflected}:

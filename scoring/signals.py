@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from scoring.phrases import key_sequence
 from transcribe.text import fold
@@ -56,8 +56,7 @@ HAVE = frozenset("have has had".split())
 PERSONAL = frozenset("i we it that this everything everything your the".split())
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     keys: tuple[str, ...]
     question: bool
 
@@ -68,7 +67,7 @@ class TurnView:
 
     __slots__ = ("index", "speaker", "keys", "content", "numbers", "folded", "_text", "_sentences")
 
-    def __init__(self, index: int, speaker: str, text: str, keys: tuple[str, ...], content: frozenset[str],
+    def __init__(self, index: int, speaker: str, text: str, keys: tuple[str, ...], content: "set[str]",
                  folded: bool) -> None:
         self.index, self.speaker, self.keys, self.content, self.folded = index, speaker, keys, content, folded
         self.numbers = numbers_of(keys) if _HAS_DIGIT.search(text) or not _DIGIT_OR_NUMBER.isdisjoint(keys) else _EMPTY
@@ -153,7 +152,10 @@ def call_view(ctx: "Context") -> list[TurnView]:
     is_handle = _IS_HANDLE.__getitem__
     for i, turn in enumerate(ctx.transcript.turns):
         tt = ctx.tokens[i]
-        content = frozenset(k for k in map(_CONTENT[tt.folded].__getitem__, tt.key_seq) if k and not is_handle(k))
+        content = set(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
+        content.discard(None)
+        if not _HANDLE_HINT.isdisjoint(content) or _HAS_DIGIT.search(tt.text):
+            content = {k for k in content if not is_handle(k)}
         views.append(TurnView(i, turn.speaker, tt.text, tt.key_seq, content, tt.folded))
     if len(_VIEWS) > 8:
         _VIEWS.clear()
@@ -162,6 +164,7 @@ def call_view(ctx: "Context") -> list[TurnView]:
 
 
 _HANDLE = re.compile(r"^[a-z]+\d+$|^https?$|^www$|^com$")
+_HANDLE_HINT = frozenset({"http", "https", "www", "com"})
 
 
 def _handle(word: str) -> bool:
@@ -276,3 +279,14 @@ def commitment(keys: Sequence[str], folded: bool) -> str | None:
                 return f"{k} {w}"
     return None
 
+
+
+# a sentence without any of these keys states no completion and no commitment (checked before the patterns)
+OUTCOME_TRIGGERS = HAVE | BE | frozenset("will đã da vừa vua xong sẽ se".split())
+
+
+def outcome(keys: Sequence[str], folded: bool) -> str | None:
+    """`completion` or `commitment` of a sentence (None when neither)."""
+    if OUTCOME_TRIGGERS.isdisjoint(keys):
+        return None
+    return completion(keys, folded) or commitment(keys, folded)
