@@ -283,15 +283,19 @@ def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> 
 
 
 VI_FOLDED = 2  # the matching mode of folded text in a call known to be Vietnamese
+# folded syllables that are another, common word too ("chờ"/"cho", "đợi"/"đổi", "lỗi"/"lời"): never matched alone
+VI_FOLDED_AMBIGUOUS = frozenset("cho doi loi co da la ma on em anh chi di den ve ra vao lam".split())
 
 
 @lru_cache(maxsize=65536)
 def _usable(phrase: str, folded: bool | int) -> bool:
     """Without diacritics a single Vietnamese syllable is too ambiguous ("ổn" would match English "on"),
     so text that lacks diacritics is only matched against multi-word forms of such phrases."""
-    if not folded or folded == VI_FOLDED:
+    if not folded:
         return True
     plain = compile_phrase(phrase, True)
+    if folded == VI_FOLDED:  # a Vietnamese call: single syllables too, unless they fold onto a common word
+        return not (len(plain) == 1 and plain[0] in VI_FOLDED_AMBIGUOUS)
     return len(plain) > 1 or plain == compile_phrase(phrase, False)
 
 
