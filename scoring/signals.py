@@ -123,6 +123,8 @@ _NOISY = ("@", "http", "www", "#", "/")
 def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
     """The sentences of a turn; a turn of one sentence (the common case) reuses the turn's keys."""
     if not any(n in text for n in _NOISY) and not _INNER_STOP.search(text):
+        if len(keys) >= 6 and not _ANY_PUNCT.search(text):
+            return _unpunctuated(keys, folded)
         return (Sentence(keys, is_question(text, keys, folded)),) if keys else ()
     out = []
     for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
@@ -131,6 +133,26 @@ def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence
         if keys:
             out.append(Sentence(keys, is_question(piece, keys, folded)))
     return tuple(out)
+
+
+_ANY_PUNCT = re.compile(r"[.!?…,;:]")
+STARTERS = frozenset("so okay ok alright thanks thank sorry dạ vâng da vang".split())
+_NOT_BEFORE_WH = frozenset("know tell ask wonder about see of on is that".split())
+
+
+def _unpunctuated(keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
+    """Sentences of a turn printed without punctuation (speech recognition): cut before a discourse starter
+    ("so", "okay", "dạ"), a wh-word or an inverted auxiliary ("can you", "is it")."""
+    cuts = [0]
+    n = len(keys)
+    for j in range(2, n - 1):
+        k = keys[j]
+        if k in STARTERS or (k in WH and keys[j - 1] not in _NOT_BEFORE_WH) or \
+                (k in AUX and keys[j + 1] in SUBJECTS and keys[j - 1] not in SUBJECTS and keys[j - 1] not in WH):
+            if j - cuts[-1] >= 2:
+                cuts.append(j)
+    cuts.append(n)
+    return tuple(Sentence(keys[a:b], is_question("", keys[a:b], folded)) for a, b in zip(cuts, cuts[1:]))
 
 
 def numbers_of(keys: Sequence[str]) -> frozenset[str]:
