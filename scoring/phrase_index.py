@@ -161,7 +161,8 @@ class PhraseSet:
         return out
 
 
-_match = partial(tuple.__new__, Match)  # Match(phrase, first, last) without the Python-level __new__
+_match = partial(tuple.__new__, Match)
+CUSTOMER_PARAMS = ("closures",)  # rule parameters whose phrases are looked for in the customer's turns  # Match(phrase, first, last) without the Python-level __new__
 
 
 def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str, ...]]:
@@ -169,6 +170,8 @@ def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str
     `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
     (criteria, critical items, rule cues, escalations performed); None: all."""
     heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
+    heard += [flatten(v) for c in rubric.criteria for spec in c.rules for k, v in spec.params.items()
+              if k in CUSTOMER_PARAMS and isinstance(v, dict)]
     said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]
     for c in rubric.criteria + rubric.critical:
         said += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]

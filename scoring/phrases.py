@@ -335,6 +335,21 @@ def _tolerant_index(phrases: tuple[str, ...], folded: bool) -> TolerantIndex:
     return build_tolerant([(0, compile_phrase(p, folded), p) for p in phrases if _usable(p, folded)])
 
 
+_TOLERANT_BY_IDENTITY: dict[tuple[int, bool | int], tuple[tuple[str, ...], TolerantIndex]] = {}
+
+
+def _tolerant_by_identity(phrases: tuple[str, ...], folded: bool | int) -> TolerantIndex:
+    """`_tolerant_index`, memoised by the identity of the phrase tuple (as `_index`)."""
+    entry = _TOLERANT_BY_IDENTITY.get((id(phrases), folded))
+    if entry is not None and entry[0] is phrases:
+        return entry[1]
+    index = _tolerant_index(phrases, folded)
+    if len(_TOLERANT_BY_IDENTITY) > 4096:
+        _TOLERANT_BY_IDENTITY.clear()
+    _TOLERANT_BY_IDENTITY[(id(phrases), folded)] = (phrases, index)
+    return index
+
+
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
@@ -357,7 +372,7 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
                 found.append(Match(phrase, i, last))
                 free = last + 1
                 break
-    tolerant = _tolerant_index(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
+    tolerant = _tolerant_by_identity(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
     if tolerant:
         near = tolerant_matches(keys, tolerant)
         if near:

@@ -9,12 +9,12 @@ validates rubric files against it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
-from scoring.signals import OUTCOME_TRIGGERS, _IS_HANDLE, call_view, customer_context, numbers_of, outcome
+from scoring.signals import OUTCOME_TRIGGERS, _IS_HANDLE, call_view, numbers_of, outcome
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -67,6 +67,7 @@ class Context:
     sentiments: Sequence[Sentiment]
     metrics: CallMetrics
     rubric: "Rubric"
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-call work the rules share
 
     def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
         t = self.transcript.turns[i]
@@ -226,20 +227,22 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
     generic_l = flatten(generic or {})
     readbacks: list[Evidence] = []
     questions: list[Evidence] = []
-    before = customer_context(views, int(recent_turns))
+    recent = int(recent_turns)
     is_handle = _IS_HANDLE.__getitem__
     for i, turn in enumerate(ctx.transcript.turns):
         if turn.speaker != AGENT:
             continue
-        heard, numbers = before[i]
+        heard, numbers = views.heard(i, recent)
         if not heard and not numbers:
             continue  # the customer has not said anything yet
         tt = ctx.tokens[i]
         if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
             continue
         v = views[i]
-        if v.content.isdisjoint(heard) and numbers.isdisjoint(v.numbers):
-            continue
+        overlap = len(v.content & heard)
+        if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
+                not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
+            continue  # too little of what the customer said to read back or to ask about
         for sent in v.sentences:
             content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
             shared = sorted(content & heard)
@@ -289,7 +292,6 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     outcomes: list[tuple[int, str]] = []
     deflected: list[tuple[int, str]] = []
     closing = None
-    before = customer_context(views)
     is_handle = _IS_HANDLE.__getitem__
     for i in range(len(turns) - 1, first_customer, -1):  # from the end: the last outcome decides
         t, tt, v = turns[i], ctx.tokens[i], views[i]
@@ -308,9 +310,11 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
         if hits and found is None:
             deflected.append((i, hits[0].phrase))
             continue
-        if found is None and not (detail_l and tt.matches(detail_l)):
-            heard, heard_numbers = before[i]
-            new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers)
+        if found is None and not (detail_l and tt.matches(detail_l)) and \
+                (v.numbers or (min_answer_words and len(v.content) >= min_answer_words)):
+            heard, heard_numbers = views.heard(i)
+            new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers) \
+                if v.numbers else []
             if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
                 found = f"gives information: {', '.join(new_numbers[:5])}"
             elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER:
@@ -331,7 +335,7 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
     if closing is not None and not any(o < closing for o, _ in outcomes):
         last_agent = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
         if last_agent is not None and last_agent not in {d for d, _ in deflected}:
-            heard = before[last_agent][0]
+            heard = views.heard(last_agent)[0]
             fold_ = views[last_agent].folded
             new = {k for st in views[last_agent].statements() for k in map(_CONTENT[fold_].__getitem__, st.keys)
                    if k and k not in heard}

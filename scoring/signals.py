@@ -16,7 +16,7 @@ computed once per call (`call_view`), shared by the rules in `scoring.rules`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from scoring.phrases import key_sequence
@@ -24,6 +24,7 @@ from transcribe.text import fold
 from transcribe.types import CUSTOMER
 
 if TYPE_CHECKING:  # pragma: no cover
+    from scoring.phrases import TurnTokens
     from scoring.rules import Context
 
 _SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
@@ -62,21 +63,40 @@ class Sentence(NamedTuple):
 
 
 class TurnView:
-    """A turn as the signals see it: all its keys, its content words (without handles and web addresses) and
-    numbers, and — computed on first use — its sentences (canonical keys, question or not)."""
+    """A turn as the signals see it: all its keys and — each computed on first use — its content words (without
+    handles and web addresses), its numbers and its sentences (canonical keys, question or not)."""
 
-    __slots__ = ("index", "speaker", "keys", "content", "numbers", "folded", "_text", "_sentences")
+    __slots__ = ("index", "speaker", "keys", "folded", "_text", "_sentences", "_tt", "_content", "_numbers")
 
-    def __init__(self, index: int, speaker: str, text: str, keys: tuple[str, ...], content: "set[str]",
-                 folded: bool) -> None:
-        self.index, self.speaker, self.keys, self.content, self.folded = index, speaker, keys, content, folded
-        self.numbers = numbers_of(keys) if _HAS_DIGIT.search(text) or not _DIGIT_OR_NUMBER.isdisjoint(keys) else _EMPTY
-        self._text, self._sentences = text, None
+    def __init__(self, index: int, speaker: str, tt: "TurnTokens") -> None:
+        self.index, self.speaker, self.keys, self.folded = index, speaker, tt.key_seq, tt.folded
+        self._text, self._sentences, self._tt, self._content, self._numbers = tt.text, None, tt, None, None
+
+    @property
+    def content(self) -> "set[str]":
+        c = self._content
+        if c is None:
+            from scoring.rules import _CONTENT  # (rules imports this module)
+            c = set(map(_CONTENT[self.folded].__getitem__, self.keys))
+            c.discard(None)
+            if not _HANDLE_HINT.isdisjoint(c) or _HAS_DIGIT.search(self._text):
+                c = {k for k in c if not _IS_HANDLE[k]}
+            self._content = c
+        return c
+
+    @property
+    def numbers(self) -> frozenset[str]:
+        n = self._numbers
+        if n is None:
+            keys = self.keys
+            n = self._numbers = numbers_of(keys) if _HAS_DIGIT.search(self._text) or \
+                not _DIGIT_OR_NUMBER.isdisjoint(keys) else _EMPTY
+        return n
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         if self._sentences is None:
-            self._sentences = _sentences(self._text, self.keys, self.folded)
+            self._sentences = _sentences(self._text, self.keys, self.folded, self._tt)
         return self._sentences
 
     @property
@@ -117,21 +137,41 @@ _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|\(\d+/\d+\)|\S+@\S+\.\w+|#\w+")
 
 
 _INNER_STOP = re.compile(r"[.!?…\n][^.!?…\n]*\w")
-_NOISY = ("@", "http", "www", "#", "/")
+_NOISY = re.compile(r"@|http|www|#|/")
 
 
-def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
-    """The sentences of a turn; a turn of one sentence (the common case) reuses the turn's keys."""
-    if not any(n in text for n in _NOISY) and not _INNER_STOP.search(text):
+_STOP = re.compile(r"[.!?…\n]+")
+
+
+def _sentences(text: str, keys: tuple[str, ...], folded: bool, tt: "TurnTokens | None" = None) -> tuple[Sentence, ...]:
+    """The sentences of a turn; a turn of one sentence (the common case) reuses the turn's keys, others are cut
+    at sentence punctuation by the keys' positions (web addresses, handles and hashtags left out)."""
+    if not _NOISY.search(text) and not _INNER_STOP.search(text):
         if len(keys) >= 6 and not _ANY_PUNCT.search(text):
             return _unpunctuated(keys, folded)
         return (Sentence(keys, is_question(text, keys, folded)),) if keys else ()
+    if tt is None:
+        out = []
+        for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
+            piece = m.group()
+            folded, piece_keys = key_sequence(piece)
+            if piece_keys:
+                out.append(Sentence(piece_keys, is_question(piece, piece_keys, folded)))
+        return tuple(out)
+    stops = [(m.start(), m.group()) for m in _STOP.finditer(text)]
+    noise = [m.span() for m in _NOISE.finditer(text)]
+    ends = [a for a, _ in stops]
+    groups: dict[int, list[str]] = {}
+    for i, k in enumerate(keys):
+        a = tt.span(i)[0]
+        if noise and any(x <= a < y for x, y in noise):
+            continue
+        groups.setdefault(bisect_right(ends, a), []).append(k)
     out = []
-    for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
-        piece = m.group()
-        folded, keys = key_sequence(piece)
-        if keys:
-            out.append(Sentence(keys, is_question(piece, keys, folded)))
+    for g in sorted(groups):
+        piece = tuple(groups[g])
+        stop = stops[g][1] if g < len(stops) else ""
+        out.append(Sentence(piece, "?" in stop or ("." not in stop and is_question("", piece, folded))))
     return tuple(out)
 
 
@@ -160,29 +200,65 @@ def numbers_of(keys: Sequence[str]) -> frozenset[str]:
     return frozenset(k for k in keys if k.isdigit() or k in NUMBER_WORDS or k in MONTHS_DAYS)
 
 
-_VIEWS: dict[int, tuple[object, list[TurnView]]] = {}
 _DIGIT_OR_NUMBER = NUMBER_WORDS | MONTHS_DAYS
 
 
-def call_view(ctx: "Context") -> list[TurnView]:
-    """The `TurnView` of every turn of the call (computed once per call and context)."""
-    hit = _VIEWS.get(id(ctx))
-    if hit is not None and hit[0] is ctx:
-        return hit[1]
-    from scoring.rules import _CONTENT  # (rules imports this module)
-    views = []
-    is_handle = _IS_HANDLE.__getitem__
-    for i, turn in enumerate(ctx.transcript.turns):
-        tt = ctx.tokens[i]
-        content = set(map(_CONTENT[tt.folded].__getitem__, tt.key_seq))
-        content.discard(None)
-        if not _HANDLE_HINT.isdisjoint(content) or _HAS_DIGIT.search(tt.text):
-            content = {k for k in content if not is_handle(k)}
-        views.append(TurnView(i, turn.speaker, tt.text, tt.key_seq, content, tt.folded))
-    if len(_VIEWS) > 8:
-        _VIEWS.clear()
-    _VIEWS[id(ctx)] = (ctx, views)
-    return views
+class CallView:
+    """The `TurnView`s of a call, each built on first use (a rule that decides early never builds the rest), and
+    what the customer said before a turn."""
+
+    __slots__ = ("ctx", "_views", "_heard")
+
+    def __init__(self, ctx: "Context") -> None:
+        self.ctx = ctx
+        self._views: list[TurnView | None] = [None] * len(ctx.transcript.turns)
+        self._heard: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __getitem__(self, i: int) -> TurnView:
+        v = self._views[i]
+        if v is None:
+            v = self._views[i] = _view(self.ctx, i)
+        return v
+
+    def heard(self, i: int, recent: int = 0) -> tuple[frozenset[str], frozenset[str]]:
+        """(content words, numbers) the customer said before turn `i` (in their last `recent` turns when > 0)."""
+        table = self._heard.get(recent)
+        if table is None:
+            table = self._heard[recent] = self._prefix(recent)
+        return table[i]
+
+    def _prefix(self, recent: int) -> list[tuple[frozenset[str], frozenset[str]]]:
+        out = []
+        words: frozenset[str] = _EMPTY
+        nums: frozenset[str] = _EMPTY
+        window: list[TurnView] = []
+        turns = self.ctx.transcript.turns
+        for j in range(len(turns)):
+            out.append((words, nums))
+            if turns[j].speaker == CUSTOMER:
+                v = self[j]
+                if recent:
+                    window = (window + [v])[-recent:]
+                    words = frozenset().union(*[w.content for w in window])
+                    nums = frozenset().union(*[w.numbers for w in window])
+                else:
+                    words, nums = words | v.content, nums | v.numbers
+        return out
+
+
+def _view(ctx: "Context", i: int) -> TurnView:
+    return TurnView(i, ctx.transcript.turns[i].speaker, ctx.tokens[i])
+
+
+def call_view(ctx: "Context") -> CallView:
+    """The call's `CallView` (one per call: kept in the context's memo)."""
+    view = ctx.memo.get("view")
+    if view is None:
+        view = ctx.memo["view"] = CallView(ctx)
+    return view
 
 
 _HANDLE = re.compile(r"^[a-z]+\d+$|^https?$|^www$|^com$")
@@ -200,24 +276,6 @@ class _Memo(dict):
 
 
 _IS_HANDLE = _Memo()
-
-
-def customer_context(views: Sequence[TurnView], recent: int = 0) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """Per turn: (content words, numbers) the customer said before it (only their last `recent` turns when > 0)."""
-    out = []
-    words: frozenset[str] = _EMPTY
-    nums: frozenset[str] = _EMPTY
-    window: list[TurnView] = []
-    for v in views:
-        out.append((words, nums))
-        if v.speaker == CUSTOMER:
-            if recent:
-                window = (window + [v])[-recent:]
-                words = frozenset().union(*(w.content for w in window))
-                nums = frozenset().union(*(w.numbers for w in window))
-            else:
-                words, nums = words | v.content, nums | v.numbers
-    return out
 
 
 def completion(keys: Sequence[str], folded: bool) -> str | None:

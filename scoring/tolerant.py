@@ -69,11 +69,12 @@ def near_match(keys: Sequence[str], s: int, pattern: tuple[str, ...]) -> int | N
         return None
     if s + n < total and keys[s] == pattern[0] and keys[s + n] == pattern[-1] and _inserted(keys, s, pattern):
         return s + n
-    return s + n - 1 if sum(map(ne, keys[s:s + n], pattern)) <= 1 else None
+    return s + n - 1 if sum(map(ne, keys[s:s + n], pattern)) <= 1 else None  # (exact or one substituted)
 
 
 def tolerant_matches(keys: Sequence[str], index: TolerantIndex) -> dict[int, list[_Found]]:
-    """{slot: [(phrase, first, last)]} of every tolerant match in the keys (possibly overlapping)."""
+    """{slot: [(phrase, first, last)]} of every tolerant match in the keys (possibly overlapping; exact matches,
+    which the exact matcher finds, are left out)."""
     if not index or index.keys().isdisjoint(keys):
         return {}
     if not isinstance(keys, tuple):
@@ -91,7 +92,7 @@ def tolerant_matches(keys: Sequence[str], index: TolerantIndex) -> dict[int, lis
             elif s and keys[s - 1] == pattern[0] and keys[s + n - 1] == pattern[-1] \
                     and _inserted(keys, s - 1, pattern):  # the word inserted before the anchor
                 s, last = s - 1, s + n - 1
-            elif sum(map(ne, keys[s:s + n], pattern)) <= 1:
+            elif sum(map(ne, keys[s:s + n], pattern)) == 1:  # (an exact match is the exact matcher's)
                 last = s + n - 1
             if last is not None:
                 out.setdefault(slot, set()).add((phrase, s, last))
