@@ -162,7 +162,9 @@ class PhraseSet:
 
 
 _match = partial(tuple.__new__, Match)
-CUSTOMER_PARAMS = ("closures",)  # rule parameters whose phrases are looked for in the customer's turns  # Match(phrase, first, last) without the Python-level __new__
+# rules that look their phrase lists up in a few turns only (matched there alone, `TurnTokens.matches`): scanning
+# every turn of every call for them would cost more than it saves
+LOOKED_UP_ALONE = ("listens", "resolution")  # Match(phrase, first, last) without the Python-level __new__
 
 
 def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str, ...]]:
@@ -170,12 +172,12 @@ def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str
     `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
     (criteria, critical items, rule cues, escalations performed); None: all."""
     heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
-    heard += [flatten(v) for c in rubric.criteria for spec in c.rules for k, v in spec.params.items()
-              if k in CUSTOMER_PARAMS and isinstance(v, dict)]
+
     said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]
     for c in rubric.criteria + rubric.critical:
         said += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
-        said += [flatten(v) for spec in c.rules for v in spec.params.values() if isinstance(v, dict)]
+        said += [flatten(v) for spec in c.rules if spec.rule not in LOOKED_UP_ALONE
+                 for v in spec.params.values() if isinstance(v, dict)]
     return heard if customer else said if customer is False else heard + said
 
 
