@@ -147,6 +147,26 @@ def _join_split_turns(transcript: Transcript, tokens: Sequence[TurnTokens], plan
                 tt.found[slot] = sorted(own + extra, key=attrgetter("first"))
 
 
+BRIDGE_WORDS = 6  # an agent turn this short between two holds ("one second please", "still checking") bridges them
+
+
+def _waits(transcript: Transcript, holds: Sequence, tokens: Sequence[TurnTokens]) -> list[tuple[int, float, float]]:
+    """The customer's waits in true time: (turn before it, start, end). Holds separated only by short agent
+    turns are one wait, from the first hold's start to the last one's end."""
+    out: list[tuple[int, float, float]] = []
+    turns = transcript.turns
+    for h in holds:
+        if out:
+            turn, start, end = out[-1]
+            between = [i for i in range(turn + 1, h.after_turn + 1)]
+            if between and all(turns[i].speaker != CUSTOMER and len(tokens[i].key_seq) <= BRIDGE_WORDS
+                               for i in between) and turns[h.after_turn].end <= h.start:
+                out[-1] = (turn, start, h.end)
+                continue
+        out.append((h.after_turn, h.start, h.end))
+    return out
+
+
 class _Call:
     """Per-call facts shared by the criteria, computed once."""
 
@@ -162,8 +182,9 @@ class _Call:
         self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset, self.escalation_requests = _customer_evidence(transcript, self.tokens, sentiments, rubric, plan)
-        long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
-                      for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
+        long_holds = [evidence(turn, start, end, "", f"customer on hold {end - start:.0f} s", "context")
+                      for turn, start, end in _waits(transcript, self.metrics.hold_spans, self.tokens)
+                      if end - start >= rubric.long_hold_seconds]
         self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 

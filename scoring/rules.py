@@ -302,7 +302,8 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
         found = None
         for sent in v.statements() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
             found = outcome(sent.keys, v.folded)
-            if found and not (exclude and find((), exclude, v.folded, sent.keys)):
+            if found and not (exclude and find((), exclude, v.folded, sent.keys)) \
+                    and not (defl_l and find((), defl_l, v.folded, sent.keys)):  # ("DM us and we will look")
                 found = f"states the outcome: {found}"
                 break
             found = None

@@ -318,7 +318,7 @@ def completion(keys: Sequence[str], folded: bool) -> str | None:
                 return f"{keys[j - 1]} {da} {window[0]}"
         if k == vua and j > 0 and keys[j - 1] in ("em", "bên", "ben", "tôi", "toi", "mình", "minh") and j + 1 < n:
             return f"{vua} {keys[j + 1]}"
-        if k == xong and j > 0 and keys[j - 1] not in neg:
+        if k == xong and j > 0 and not any(w in neg for w in keys[max(0, j - 4):j]):
             return f"{keys[j - 1]} {xong}"
     return None
 
