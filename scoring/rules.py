@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
-from scoring.signals import OUTCOME_TRIGGERS, _IS_HANDLE, call_view, numbers_of, outcome
+from scoring.signals import OUTCOME_TRIGGERS, asks_which, _IS_HANDLE, call_view, numbers_of, outcome
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -215,7 +215,7 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
 
 def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
-            **_: Any) -> list[Evidence]:
+            skip_outcomes: float = 0, which_questions: float = 0, **_: Any) -> list[Evidence]:
     """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
     customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
     in a question or in a sentence made mostly of their words (`min_their_share`), or a number they gave — or asks a
@@ -246,17 +246,21 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
         for sent in v.sentences:
             content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
             shared = sorted(content & heard)
-            nums = sorted(k for k in set(sent.keys) & numbers if k.isdigit() and len(k) >= 2)
+            common = set(sent.keys) & numbers
+            nums = sorted(k for k in common if k.isdigit() and len(k) >= 2)
+            if not nums and len(common) >= 2:  # spelled numbers ("one hundred and twenty six")
+                nums = sorted(common)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
             mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
-            if outcome(sent.keys, v.folded):
+            if skip_outcomes and outcome(sent.keys, v.folded):
                 continue  # an outcome repeats the request; it is not a read-back
             if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
                                                    "for"))
                 return readbacks  # the first read-back earns it (clarifying questions before it are not cited)
-            if sent.question and (len(shared) >= min_shared_words or (shared and _alternative(sent.keys))):
+            if sent.question and (len(shared) >= min_shared_words or
+                                  (shared and (_alternative(sent.keys) or (which_questions and asks_which(sent.keys))))):
                 questions.append(ctx.turn_evidence(
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
@@ -375,7 +379,8 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                               "thanks": ("phrases", None)}, False),
     "listens": (listens, {"generic": ("phrases?", None),
                           "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
-                          "min_their_share": ("number", 0.5)}, False),
+                          "min_their_share": ("number", 0.5), "skip_outcomes": ("number", 0),
+                          "which_questions": ("number", 0)}, False),
     "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
                                 "closures": ("phrases", None), "unresolved": ("phrases?", None),
                                 "min_new_words": ("number", 3), "min_answer_words": ("number", 0)}, False),

@@ -370,3 +370,11 @@ def outcome(keys: Sequence[str], folded: bool) -> str | None:
     if OUTCOME_TRIGGERS.isdisjoint(keys):
         return None
     return completion(keys, folded) or commitment(keys, folded)
+
+
+VI_WH = frozenset("gì nào đâu mấy gi nao dau may".split())
+
+
+def asks_which(keys: Sequence[str]) -> bool:
+    """A wh-question (which/what/when/where/how; Vietnamese gì/nào/đâu/mấy) or an "X or Y?" one."""
+    return any(k in WH or k in VI_WH for k in keys) or any(k in ("or", "hay", "hoặc", "hoac") for k in keys[1:-1])
