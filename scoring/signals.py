@@ -33,6 +33,7 @@ AUX = frozenset("do does did is are was were can could would will may might shal
 SUBJECTS = frozenset("you your i we it the there this that they he she my our any".split())
 VI_QUESTION_WORDS = frozenset("gì nào đâu sao mấy bao nhiêu chưa hông hả nhỉ không".split())
 VI_QUESTION_FOLDED = frozenset("gi nao dau sao may bao nhieu chua hong ha nhi khong".split())
+LEADERS = frozenset("okay ok so and alright well um right now dạ vâng da vang sure".split())
 VI_QUESTION_PAIRS = frozenset(tuple(p.split()) for p in ("chừng nào", "bao giờ", "khi nào", "mấy giờ", "bao lâu",
                                                         "ở đâu", "tại sao", "làm sao", "vì sao", "thế nào",
                                                         "ra sao", "được không", "có không", "phải không",
@@ -53,6 +54,8 @@ gotten held kept left lost met read run seen sent shut sold spent stood sent und
 broken driven forgotten hidden ridden risen stolen woken begun drawn grown known thrown flown blown cut hit let
 shipped dispatched""".split())
 BE = frozenset("is are was were been be".split())
+DONE = frozenset("done sorted through finished".split())
+DONE_SUBJECTS = frozenset("that it this everything all went gone got".split())
 HAVE = frozenset("have has had".split())
 PERSONAL = frozenset("i we it that this everything everything your the".split())
 
@@ -120,7 +123,11 @@ def is_question(text: str, keys: Sequence[str], folded: bool) -> bool:
         return True
     if "?" in text:
         return True
-    if keys[0] in WH or (keys[0] in AUX and len(keys) > 1 and keys[1] in SUBJECTS):
+    lead = 0
+    while lead < len(keys) - 1 and keys[lead] in LEADERS:  # "okay is there anything else", "so what is"
+        lead += 1
+    k0, k1 = keys[lead], keys[lead + 1] if lead + 1 < len(keys) else ""
+    if k0 in WH or (k0 in AUX and k1 in SUBJECTS):
         return not text.rstrip().endswith(".")
     pairs = set(zip(keys, keys[1:]))
     if pairs & (VI_QUESTION_PAIRS_FOLDED if folded else VI_QUESTION_PAIRS):
@@ -185,11 +192,13 @@ def _unpunctuated(keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
     ("so", "okay", "dạ"), a wh-word or an inverted auxiliary ("can you", "is it")."""
     cuts = [0]
     n = len(keys)
-    for j in range(2, n - 1):
+    for j in range(1, n - 1):
         k = keys[j]
+        if j == 1 and keys[0] not in LEADERS:
+            continue
         if k in STARTERS or (k in WH and keys[j - 1] not in _NOT_BEFORE_WH) or \
                 (k in AUX and keys[j + 1] in SUBJECTS and keys[j - 1] not in SUBJECTS and keys[j - 1] not in WH):
-            if j - cuts[-1] >= 2:
+            if j - cuts[-1] >= 2 or (j == 1 and keys[0] in LEADERS):
                 cuts.append(j)
     cuts.append(n)
     return tuple(Sentence(keys[a:b], is_question("", keys[a:b], folded)) for a, b in zip(cuts, cuts[1:]))
@@ -297,10 +306,13 @@ def completion(keys: Sequence[str], folded: bool) -> str | None:
             if nxt == "all" and w == "set":
                 return f"{k} all set"
             if w in ("done", "complete", "completed", "confirmed", "resolved", "fixed", "ready", "sorted", "active",
+                     "successful", "through", "finished", "approved", "open", "live",
                      "activated", "cancelled", "canceled", "unlocked", "unblocked", "approved", "booked",
                      "scheduled", "processed", "refunded", "credited", "updated", "reset", "sent", "closed",
                      "removed", "restored"):
                 return f"{k} {w}"
+        if k in DONE and prev in DONE_SUBJECTS and nxt not in ("yet", "soon", "by", "when"):
+            return f"{prev} {k}"  # "got that done", "that's all done", "it went through"
     if folded:
         da, roi, vua, xong, duoc = "da", "roi", "vua", "xong", "duoc"
     else:
@@ -362,7 +374,7 @@ def commitment(keys: Sequence[str], folded: bool) -> str | None:
 
 
 # a sentence without any of these keys states no completion and no commitment (checked before the patterns)
-OUTCOME_TRIGGERS = HAVE | BE | frozenset("will đã da vừa vua xong sẽ se".split())
+OUTCOME_TRIGGERS = HAVE | BE | DONE | frozenset("will đã da vừa vua xong sẽ se".split())
 
 
 def outcome(keys: Sequence[str], folded: bool) -> str | None:
