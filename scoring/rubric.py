@@ -22,7 +22,7 @@ from typing import Sequence
 
 from scoring.metrics import conversation_metrics
 from scoring.phrase_index import PhraseSet, rubric_phrase_sets
-from scoring.phrases import Match, TurnTokens, flatten, locate
+from scoring.phrases import Match, TurnTokens, flatten, locate, unexcluded
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
 from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
@@ -267,12 +267,22 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
     return out, earned
 
 
+def _shows_problem(c: Criterion, call: _Call) -> bool:
+    """True when an agent turn says a `shows_problem` phrase of the criterion (not inside an exclusion); every
+    counted phrase does when the criterion lists none."""
+    phrases = c.all_phrases("shows_problem")
+    if not phrases:
+        return True
+    exclude = c.all_phrases("exclude")
+    return any(unexcluded(call.tokens[i], phrases, exclude) for i, _ in call.agent)
+
+
 def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
     c, name = lists.criterion, lists.name
     na_reason = NA_CHECKS[c.na_when](call)
     found_ev, good = _phrase_evidence(lists, call)
-    if na_reason and not (c.na_when == "no_customer_problem" and good):
-        # (an agent's genuine apology is itself a sign that the customer had a problem)
+    if na_reason and not (c.na_when == "no_customer_problem" and good and _shows_problem(c, call)):
+        # (an agent's genuine apology for something is itself a sign that the customer had a problem)
         return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
     failed_by: tuple[str, list[Evidence], int] | None = None
     for fn, spec in lists.rules:

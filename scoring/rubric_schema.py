@@ -52,6 +52,9 @@ class Criterion:
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
     against: dict[str, tuple[str, ...]] = field(default_factory=dict)
     na_when: str = "never"
+    # agent phrases that show the customer had a problem ("sorry for the wait"): with na_when
+    # no_customer_problem, the criterion then applies even when no problem cue was heard
+    shows_problem: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
     rules: tuple[RuleSpec, ...] = ()
     critical: bool = False
@@ -236,7 +239,8 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
 
 TOP_KEYS = ("id", "version", "name", "description", "negative_threshold", "problem_cues", "criteria", "critical",
             "service_levels", "metrics", "escalation", "low_confidence_share")
-CRITERION_KEYS = ("id", "name", "weight", "description", "phrases", "exclude", "against", "na_when", "rules")
+CRITERION_KEYS = ("id", "name", "weight", "description", "phrases", "exclude", "against", "na_when", "rules",
+                  "shows_problem")
 
 
 def _criterion(c: _Checker, raw: Any, where: tuple, seen: set, critical: bool) -> Criterion:
@@ -260,6 +264,7 @@ def _criterion(c: _Checker, raw: Any, where: tuple, seen: set, critical: bool) -
         phrases=c.phrase_lists(raw, "phrases", where, required=True),
         exclude=c.phrase_lists(raw, "exclude", where, required=False),
         against=c.phrase_lists(raw, "against", where, required=False),
+        shows_problem=c.phrase_lists(raw, "shows_problem", where, required=False),
         na_when=na_when, description=str(raw.get("description", "")).strip(),
         rules=tuple(c.rule(r, where + ("rules", k)) for k, r in enumerate(rules)), critical=critical)
 
