@@ -194,3 +194,21 @@ def rubric_phrase_sets(rubric: Rubric) -> tuple[PhraseSet, PhraseSet]:
         heard = PhraseSet(rubric_lists(rubric, True))
         hit = _BY_RUBRIC[id(rubric)] = (rubric, heard, PhraseSet(rubric_lists(rubric, False), len(heard)))
     return hit[1], hit[2]
+
+
+_LOOKUPS: dict[int, tuple[Rubric, PhraseSet]] = {}
+
+
+def rubric_lookup_set(rubric: Rubric, first_slot: int) -> PhraseSet:
+    """The `PhraseSet` of the lists looked up in a few turns only — the phrase lists of the rules in
+    `LOOKED_UP_ALONE` and the criteria's `shows_problem` — (slots from `first_slot`): a turn is scanned for all
+    of them at once, on the first look-up (`TurnTokens.matches`)."""
+    hit = _LOOKUPS.get(id(rubric))
+    if hit is None or hit[0] is not rubric:
+        if len(_LOOKUPS) > 64:
+            _LOOKUPS.clear()
+        lists = [flatten(v) for c in rubric.criteria for spec in c.rules if spec.rule in LOOKED_UP_ALONE
+                 for v in spec.params.values() if isinstance(v, dict)]
+        lists += [c.all_phrases("shows_problem") for c in rubric.criteria]
+        hit = _LOOKUPS[id(rubric)] = (rubric, PhraseSet(lists, first_slot))
+    return hit[1]

@@ -16,7 +16,6 @@ computed once per call (`call_view`), shared by the rules in `scoring.rules`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 from scoring.phrases import key_sequence
@@ -99,7 +98,7 @@ class TurnView:
     @property
     def sentences(self) -> tuple[Sentence, ...]:
         if self._sentences is None:
-            self._sentences = _sentences(self._text, self.keys, self.folded, self._tt)
+            self._sentences = _sentences(self._text, self.keys, self.folded)
         return self._sentences
 
     @property
@@ -147,38 +146,20 @@ _INNER_STOP = re.compile(r"[.!?…\n][^.!?…\n]*\w")
 _NOISY = re.compile(r"@|http|www|#|/")
 
 
-_STOP = re.compile(r"[.!?…\n]+")
-
-
-def _sentences(text: str, keys: tuple[str, ...], folded: bool, tt: "TurnTokens | None" = None) -> tuple[Sentence, ...]:
-    """The sentences of a turn; a turn of one sentence (the common case) reuses the turn's keys, others are cut
-    at sentence punctuation by the keys' positions (web addresses, handles and hashtags left out)."""
+def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
+    """The sentences of a turn: a turn of one sentence (the common case) reuses the turn's keys; others are cut
+    at sentence punctuation, web addresses, handles and hashtags left out, and each piece tokenized again
+    (cheaper than locating every key in the text)."""
     if not _NOISY.search(text) and not _INNER_STOP.search(text):
         if len(keys) >= 6 and not _ANY_PUNCT.search(text):
             return _unpunctuated(keys, folded)
         return (Sentence(keys, is_question(text, keys, folded)),) if keys else ()
-    if tt is None:
-        out = []
-        for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
-            piece = m.group()
-            folded, piece_keys = key_sequence(piece)
-            if piece_keys:
-                out.append(Sentence(piece_keys, is_question(piece, piece_keys, folded)))
-        return tuple(out)
-    stops = [(m.start(), m.group()) for m in _STOP.finditer(text)]
-    noise = [m.span() for m in _NOISE.finditer(text)]
-    ends = [a for a, _ in stops]
-    groups: dict[int, list[str]] = {}
-    for i, k in enumerate(keys):
-        a = tt.span(i)[0]
-        if noise and any(x <= a < y for x, y in noise):
-            continue
-        groups.setdefault(bisect_right(ends, a), []).append(k)
     out = []
-    for g in sorted(groups):
-        piece = tuple(groups[g])
-        stop = stops[g][1] if g < len(stops) else ""
-        out.append(Sentence(piece, "?" in stop or ("." not in stop and is_question("", piece, folded))))
+    for m in _SENTENCE.finditer(_NOISE.sub(" ", text)):
+        piece = m.group()
+        piece_folded, piece_keys = key_sequence(piece)
+        if piece_keys:
+            out.append(Sentence(piece_keys, is_question(piece, piece_keys, piece_folded)))
     return tuple(out)
 
 
