@@ -24,7 +24,7 @@ _Found = tuple[str, int, int]  # (phrase, first token, last token)
 
 # Words too common to anchor a phrase on (every turn has them): anchors are chosen among the others first.
 COMMON = frozenset("""i you your we our it is are was be been have has had do does did not no can could will would
-the a an to of for in on at and or that this with me my there what how so just please sorry thank thanks
+the a an to of for in on at and or that this with me my there what how so just please
 em anh chị chi tôi toi mình minh không khong được duoc có co cho của cua đã da sẽ se là la và va thì thi
 rồi roi ạ a dạ da vâng vang lại lai với voi này nay xin nhận nhan số so giúp giup thể the cảm cam ơn on gì gi
 am call get let me""".split())
