@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from scoring.phrases import VI_FOLDED, Match, _build_index, _match_at, _tolerant_index, flatten
+from scoring.phrases import VI_FOLDED, Match, _build_index, _match_at, _tolerant_index, flatten, keep_exact
 from scoring.tolerant import build_tolerant, merge_tolerant, tolerant_matches
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,6 +171,8 @@ def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str
     """The phrase lists a rubric's scoring looks for (the identities `scoring.rubric` and the rules use):
     `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
     (criteria, critical items, rule cues, escalations performed); None: all."""
+    for c in rubric.criteria + rubric.critical:
+        keep_exact(c.all_phrases("exclude"))
     heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
 
     said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]

@@ -338,9 +338,23 @@ def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
     return index
 
 
+EXACT_LISTS: set[tuple[str, ...]] = set()  # phrase lists never matched tolerantly (exclusions: look-alikes)
+
+
+def keep_exact(phrases: tuple[str, ...]) -> None:
+    """Match `phrases` exactly only: an exclusion with a word changed ("không cần xin lỗi" -> "không em xin lỗi")
+    is no longer the look-alike it names."""
+    if phrases and phrases not in EXACT_LISTS:
+        EXACT_LISTS.add(phrases)
+        _tolerant_index.cache_clear()
+        _TOLERANT_BY_IDENTITY.clear()
+
+
 @lru_cache(maxsize=4096)
 def _tolerant_index(phrases: tuple[str, ...], folded: bool) -> TolerantIndex:
-    """The tolerant index (`scoring.tolerant`) of one phrase list."""
+    """The tolerant index (`scoring.tolerant`) of one phrase list (empty for `EXACT_LISTS`)."""
+    if phrases in EXACT_LISTS:
+        return {}
     return build_tolerant([(0, compile_phrase(p, folded), p) for p in phrases if _usable(p, folded)])
 
 

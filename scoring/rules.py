@@ -304,7 +304,7 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
         if open_l and tt.matches(open_l):
             continue
         found = None
-        for sent in v.statements() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
+        for sent in v.stated_parts() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
             found = outcome(sent.keys, v.folded)
             if found and not (exclude and find((), exclude, v.folded, sent.keys)) \
                     and not (defl_l and find((), defl_l, v.folded, sent.keys)):  # ("DM us and we will look")

@@ -108,6 +108,24 @@ class TurnView:
     def statements(self) -> list[Sentence]:
         return [s for s in self.sentences if not s.question]
 
+    def stated_parts(self) -> list[Sentence]:
+        """The statements, and the statement clauses of question sentences ("em sẽ hoàn tiền, đúng không ạ?")."""
+        if not any(s.question for s in self.sentences):
+            return list(self.sentences)
+        if not _CLAUSE.search(self._text):
+            return self.statements()
+        out = []
+        for m in _SENTENCE.finditer(_NOISE.sub(" ", self._text)):
+            piece = m.group()
+            piece_folded, piece_keys = key_sequence(piece)
+            if not piece_keys:
+                continue
+            if is_question(piece, piece_keys, piece_folded):
+                out.extend(c for c in _clauses(piece, piece_keys, piece_folded) if not c.question)
+            else:
+                out.append(Sentence(piece_keys, False))
+        return out
+
 
 _EMPTY: frozenset[str] = frozenset()
 _HAS_DIGIT = re.compile(r"\d")
@@ -163,7 +181,24 @@ def _sentences(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence
     return tuple(out)
 
 
+def _clauses(text: str, keys: tuple[str, ...], folded: bool) -> tuple[Sentence, ...]:
+    """A question sentence cut at commas: a statement before a tag question ("em sẽ hoàn tiền, đúng không ạ?")
+    is a statement (only the clauses that are questions by themselves, and the last one, are questions)."""
+    parts = [p for p in _CLAUSE.split(text) if p.strip()]
+    if len(parts) < 2:
+        return (Sentence(keys, True),)
+    out = []
+    for k, part in enumerate(parts):
+        part_folded, part_keys = key_sequence(part)
+        if part_keys:
+            last = k == len(parts) - 1
+            out.append(Sentence(part_keys, is_question(part + ("?" if last else ""), part_keys, part_folded)
+                                if last else is_question(part, part_keys, part_folded)))
+    return tuple(out)
+
+
 _ANY_PUNCT = re.compile(r"[.!?…,;:]")
+_CLAUSE = re.compile(r"[,;:]")
 STARTERS = frozenset("so okay ok alright thanks thank sorry dạ vâng da vang".split())
 _NOT_BEFORE_WH = frozenset("know tell ask wonder about see of on is that".split())
 

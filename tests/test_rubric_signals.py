@@ -213,3 +213,14 @@ def test_evidence_keeps_the_original_words():
 def test_phrase_split_across_two_turns_of_one_speaker():
     t = call("en", ("c", "My order is late."), ("a", "I am so"), ("a", "sorry about the delay."))
     assert result(t, "apologize").status == "pass"
+
+
+def test_exclusions_are_never_matched_tolerantly():
+    # "không? Em xin lỗi" is one word away from the exclusion "không cần xin lỗi": the apology still counts
+    assert status("apologize", "vi", ("c", "Tôi rất bực mình."), ("a", "Chị nói lại được không? Em xin lỗi chị.")) \
+        == "pass"
+
+
+def test_a_commitment_before_a_tag_question_is_an_outcome():
+    assert status("solve", "vi", ("c", "Tôi bị trừ tiền hai lần."),
+                  ("a", "Dạ em sẽ hoàn tiền trong hôm nay, anh bị trừ hai lần đúng không ạ?")) == "pass"
