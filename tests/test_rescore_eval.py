@@ -28,9 +28,12 @@ def db(tmp_path):
 def test_rescore_applies_an_edited_rubric_without_transcribing(db, tmp_path):
     before = Store(str(db)).get_call("en_complaint_good")
     assert before["total"] == 100.0 and before["metrics"]["talk_ratio"] > 0
-    # the team drops "sorry" from Apologize and bumps the version: the English apology no longer counts
-    # (and "i understand your frustration", which tolerant matching finds in "I completely understand ...")
-    edited = LAST.replace('en: [sorry, apologize,', 'en: [apologize,').replace('"i understand your frustration", ', '').replace('version: "3.0"', 'version: "3.1-team"')
+    # the team keeps only "apologize" in the English apologies and bumps the version: "sorry" no longer counts
+    # (the whole English list: its long forms say "sorry" too, and tolerant matching finds "I completely
+    # understand your frustration")
+    start = LAST.index('en: [sorry, apologize,')
+    edited = LAST[:start] + 'en: [apologize]\n' + LAST[LAST.index('      vi: ["xin lỗi", "thành thật xin lỗi"', start):]
+    edited = edited.replace('version: "3.0"', 'version: "3.1-team"')
     assert edited != LAST
     team = tmp_path / "team.yaml"
     team.write_text(edited, encoding="utf-8")
