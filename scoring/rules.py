@@ -236,13 +236,13 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
         if not heard and not numbers:
             continue  # the customer has not said anything yet
         tt = ctx.tokens[i]
-        if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
-            continue
         v = views[i]
         overlap = len(v.content & heard)
         if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
                 not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
             continue  # too little of what the customer said to read back or to ask about
+        if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
+            continue
         for sent in v.sentences:
             content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
             shared = sorted(content & heard)
