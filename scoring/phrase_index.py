@@ -198,19 +198,24 @@ def rubric_phrase_sets(rubric: Rubric) -> tuple[PhraseSet, PhraseSet]:
     return hit[1], hit[2]
 
 
-_LOOKUPS: dict[int, tuple[Rubric, PhraseSet]] = {}
+_LOOKUPS: dict[tuple[int, bool], tuple[Rubric, PhraseSet]] = {}
 
 
-def rubric_lookup_set(rubric: Rubric, first_slot: int) -> PhraseSet:
-    """The `PhraseSet` of the lists looked up in a few turns only — the phrase lists of the rules in
-    `LOOKED_UP_ALONE` and the criteria's `shows_problem` — (slots from `first_slot`): a turn is scanned for all
-    of them at once, on the first look-up (`TurnTokens.matches`)."""
-    hit = _LOOKUPS.get(id(rubric))
+def rubric_lookup_set(rubric: Rubric, first_slot: int, customer: bool = False) -> PhraseSet:
+    """The `PhraseSet` of the lists looked up in a few turns only (slots from `first_slot`): for the customer's
+    turns the `CUSTOMER_PARAMS` of the rules in `LOOKED_UP_ALONE`, for the others their other phrase lists and the
+    criteria's `shows_problem`. A turn is scanned for all of them at once, on its first look-up
+    (`TurnTokens.matches`)."""
+    hit = _LOOKUPS.get((id(rubric), customer))
     if hit is None or hit[0] is not rubric:
         if len(_LOOKUPS) > 64:
             _LOOKUPS.clear()
         lists = [flatten(v) for c in rubric.criteria for spec in c.rules if spec.rule in LOOKED_UP_ALONE
-                 for v in spec.params.values() if isinstance(v, dict)]
-        lists += [c.all_phrases("shows_problem") for c in rubric.criteria]
-        hit = _LOOKUPS[id(rubric)] = (rubric, PhraseSet(lists, first_slot))
+                 for k, v in spec.params.items() if isinstance(v, dict) and (k in CUSTOMER_PARAMS) == customer]
+        if not customer:
+            lists += [c.all_phrases("shows_problem") for c in rubric.criteria]
+        hit = _LOOKUPS[(id(rubric), customer)] = (rubric, PhraseSet(lists, first_slot))
     return hit[1]
+
+
+CUSTOMER_PARAMS = ("closures",)  # rule parameters looked up in the customer's turns

@@ -82,7 +82,9 @@ class _Plan:
         for lists in self.criteria + self.critical:
             for slot in {lists.phrases, lists.against} - {None}:
                 self.by_slot[slot] = self.by_slot.get(slot, ()) + (lists.index,)
-        self.lookup = rubric_lookup_set(rubric, len(heard) + len(said))  # lists matched in a few turns only
+        # lists matched in a few turns only: (the customer's, the others')
+        self.lookup = (rubric_lookup_set(rubric, len(heard) + len(said), True),
+                       rubric_lookup_set(rubric, len(heard) + len(said) + 1000, False))
         self.problem_cues = heard.slot(rubric.all_problem_cues())
         self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
         self.performed = said.slot(flatten(rubric.escalation.get("performed", {})))
@@ -177,9 +179,9 @@ class _Call:
         self.transcript = transcript
         heard, said = plan.heard, plan.said
         vi_call = transcript.language.startswith("vi") and all(t.text.isascii() for t in transcript.turns)
-        lookup = plan.lookup
-        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said, vi_call, lookup)
-                       for t in transcript.turns]
+        heard_lookup, said_lookup = plan.lookup
+        self.tokens = [TurnTokens(t, heard, vi_call, heard_lookup) if t.speaker == CUSTOMER else
+                       TurnTokens(t, said, vi_call, said_lookup) for t in transcript.turns]
         _join_split_turns(transcript, self.tokens, plan)
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
