@@ -393,9 +393,14 @@ def commitment(keys: Sequence[str], folded: bool) -> str | None:
 OUTCOME_TRIGGERS = HAVE | BE | DONE | frozenset("will đã da vừa vua xong sẽ se".split())
 
 
+# words that put a sentence in the irrealis ("I hope everything is sorted", "if it has been sent"): no outcome
+IRREALIS = frozenset("hope hopefully if might may maybe perhaps wish unless nếu neu vọng vong".split())
+
+
 def outcome(keys: Sequence[str], folded: bool) -> str | None:
-    """`completion` or `commitment` of a sentence (None when neither)."""
-    if OUTCOME_TRIGGERS.isdisjoint(keys):
+    """`completion` or `commitment` of a sentence (None when neither, or when the sentence is a hope or a
+    condition)."""
+    if OUTCOME_TRIGGERS.isdisjoint(keys) or not IRREALIS.isdisjoint(keys):
         return None
     return completion(keys, folded) or commitment(keys, folded)
 

@@ -224,3 +224,10 @@ def test_exclusions_are_never_matched_tolerantly():
 def test_a_commitment_before_a_tag_question_is_an_outcome():
     assert status("solve", "vi", ("c", "Tôi bị trừ tiền hai lần."),
                   ("a", "Dạ em sẽ hoàn tiền trong hôm nay, anh bị trừ hai lần đúng không ạ?")) == "pass"
+
+
+def test_a_hope_or_a_condition_is_no_outcome():
+    assert status("solve", "en", ("c", "My account is locked."), ("a", "I hope everything is sorted soon!")) == "fail"
+    assert status("solve", "en", ("c", "My account is locked."), ("a", "If it has been locked, reset it online.")) \
+        == "fail"
+    assert status("solve", "en", ("c", "My account is locked."), ("a", "I have unlocked your account.")) == "pass"
