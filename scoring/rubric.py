@@ -25,8 +25,8 @@ from scoring.phrase_index import PhraseSet, rubric_lookup_set, rubric_phrase_set
 from scoring.phrases import Match, TurnTokens, flatten, locate, unexcluded
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
-from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Prosody, Scorecard, Sentiment,
-                           evidence)
+from scoring.types import (FAIL, NA, PASS, CallMetrics, CriterionResult, Evidence, Hold, Prosody, Scorecard,
+                           Sentiment, evidence)
 from transcribe.errors import InputError
 from transcribe.types import CUSTOMER, Transcript
 
@@ -153,15 +153,15 @@ def _join_split_turns(transcript: Transcript, tokens: Sequence[TurnTokens], plan
 BRIDGE_WORDS = 6  # an agent turn this short between two holds ("one second please", "still checking") bridges them
 
 
-def _waits(transcript: Transcript, holds: Sequence, tokens: Sequence[TurnTokens]) -> list[tuple[int, float, float]]:
+def _waits(transcript: Transcript, holds: Sequence[Hold], tokens: Sequence[TurnTokens]) -> list[tuple[int, float, float]]:
     """The customer's waits in true time: (turn before it, start, end). Holds separated only by short agent
     turns are one wait, from the first hold's start to the last one's end."""
     out: list[tuple[int, float, float]] = []
     turns = transcript.turns
     for h in holds:
         if out:
-            turn, start, end = out[-1]
-            between = [i for i in range(turn + 1, h.after_turn + 1)]
+            turn, start, _ = out[-1]
+            between = list(range(turn + 1, h.after_turn + 1))
             if between and all(turns[i].speaker != CUSTOMER and len(tokens[i].key_seq) <= BRIDGE_WORDS
                                for i in between) and turns[h.after_turn].end <= h.start:
                 out[-1] = (turn, start, h.end)

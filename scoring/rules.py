@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
-from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, key_sequence, locate, unexcluded
+from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, locate, unexcluded
 from scoring.signals import OUTCOME_TRIGGERS, asks_which, _IS_HANDLE, call_view, numbers_of, outcome
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold

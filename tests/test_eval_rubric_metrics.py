@@ -71,7 +71,7 @@ def _labelled(tmp_path):
 
 
 def test_cli_json_per_split_and_noise_variant(tmp_path):
-    calls, labels, ids = _labelled(tmp_path)
+    calls, labels, _ = _labelled(tmp_path)
     res = run("eval", "rubric", calls, labels, "--sentiment-backend", "lexicon", "--split", "dev", "--json",
               "--noise", "fillers", "--noise", "wer10")
     assert res.exit_code == 0, res.output
