@@ -161,25 +161,27 @@ class PhraseSet:
         return out
 
 
-_match = partial(tuple.__new__, Match)
-# rules that look their phrase lists up in a few turns only (matched there alone, `TurnTokens.matches`): scanning
-# every turn of every call for them would cost more than it saves
-LOOKED_UP_ALONE = ("listens", "resolution")  # Match(phrase, first, last) without the Python-level __new__
+_match = partial(tuple.__new__, Match)  # Match(phrase, first, last) without the Python-level __new__
+
 
 
 def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str, ...]]:
     """The phrase lists a rubric's scoring looks for (the identities `scoring.rubric` and the rules use):
-    `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
-    (criteria, critical items, rule cues, escalations performed); None: all."""
+    `customer` True: in the customer's turns (problem cues, escalation requests, the rules' `CUSTOMER_PARAMS`);
+    False: in the other turns (criteria and their `shows_problem`, critical items, rule cues, escalations
+    performed); None: all."""
     for c in rubric.criteria + rubric.critical:
         keep_exact(c.all_phrases("exclude"))
     heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
+    heard += [flatten(v) for c in rubric.criteria for spec in c.rules for k, v in spec.params.items()
+              if k in CUSTOMER_PARAMS and isinstance(v, dict)]
 
     said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]
     for c in rubric.criteria + rubric.critical:
         said += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
-        said += [flatten(v) for spec in c.rules if spec.rule not in LOOKED_UP_ALONE
-                 for v in spec.params.values() if isinstance(v, dict)]
+        said += [flatten(v) for spec in c.rules for k, v in spec.params.items()
+                 if isinstance(v, dict) and k not in CUSTOMER_PARAMS]
+        said.append(c.all_phrases("shows_problem"))
     return heard if customer else said if customer is False else heard + said
 
 
@@ -198,24 +200,4 @@ def rubric_phrase_sets(rubric: Rubric) -> tuple[PhraseSet, PhraseSet]:
     return hit[1], hit[2]
 
 
-_LOOKUPS: dict[tuple[int, bool], tuple[Rubric, PhraseSet]] = {}
-
-
-def rubric_lookup_set(rubric: Rubric, first_slot: int, customer: bool = False) -> PhraseSet:
-    """The `PhraseSet` of the lists looked up in a few turns only (slots from `first_slot`): for the customer's
-    turns the `CUSTOMER_PARAMS` of the rules in `LOOKED_UP_ALONE`, for the others their other phrase lists and the
-    criteria's `shows_problem`. A turn is scanned for all of them at once, on its first look-up
-    (`TurnTokens.matches`)."""
-    hit = _LOOKUPS.get((id(rubric), customer))
-    if hit is None or hit[0] is not rubric:
-        if len(_LOOKUPS) > 64:
-            _LOOKUPS.clear()
-        lists = [flatten(v) for c in rubric.criteria for spec in c.rules if spec.rule in LOOKED_UP_ALONE
-                 for k, v in spec.params.items() if isinstance(v, dict) and (k in CUSTOMER_PARAMS) == customer]
-        if not customer:
-            lists += [c.all_phrases("shows_problem") for c in rubric.criteria]
-        hit = _LOOKUPS[(id(rubric), customer)] = (rubric, PhraseSet(lists, first_slot))
-    return hit[1]
-
-
-CUSTOMER_PARAMS = ("closures",)  # rule parameters looked up in the customer's turns
+CUSTOMER_PARAMS = ("closures",)  # rule parameters whose phrases are looked for in the customer's turns

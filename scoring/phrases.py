@@ -169,12 +169,10 @@ class TurnTokens:
     matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
     __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of",
-                 "_src", "_texts", "mode", "lookup", "_looked_up")
+                 "_src", "_texts", "mode")
 
-    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None, vi_call: bool = False,
-                 lookup: "PhraseSet | None" = None) -> None:
+    def __init__(self, turn: Turn, phrase_set: "PhraseSet | None" = None, vi_call: bool = False) -> None:
         self.turn = turn
-        self.lookup, self._looked_up = lookup, None  # lists matched in a few turns only: scanned on first use
         text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
         self._texts: list[str] | None = None  # the recognised words in NFC (when the turn has words)
         if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_in`
@@ -245,13 +243,6 @@ class TurnTokens:
         ps = self.phrase_set
         slot = ps.slot(phrases) if ps is not None else None
         if slot is None:
-            lookup = self.lookup
-            slot = lookup.slot(phrases) if lookup is not None else None
-            if slot is not None:
-                found = self._looked_up
-                if found is None:
-                    found = self._looked_up = lookup.scan(self.key_seq, self.mode)
-                return found.get(slot, _NO_MATCHES)
             return find((), phrases, self.mode, self.key_seq)
         return self.found.get(slot, _NO_MATCHES)
 

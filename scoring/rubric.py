@@ -21,7 +21,7 @@ from operator import attrgetter
 from typing import Sequence
 
 from scoring.metrics import conversation_metrics
-from scoring.phrase_index import PhraseSet, rubric_lookup_set, rubric_phrase_sets
+from scoring.phrase_index import PhraseSet, rubric_phrase_sets
 from scoring.phrases import Match, TurnTokens, flatten, locate, unexcluded
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
@@ -82,9 +82,6 @@ class _Plan:
         for lists in self.criteria + self.critical:
             for slot in {lists.phrases, lists.against} - {None}:
                 self.by_slot[slot] = self.by_slot.get(slot, ()) + (lists.index,)
-        # lists matched in a few turns only: (the customer's, the others')
-        self.lookup = (rubric_lookup_set(rubric, len(heard) + len(said), True),
-                       rubric_lookup_set(rubric, len(heard) + len(said) + 1000, False))
         self.problem_cues = heard.slot(rubric.all_problem_cues())
         self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
         self.performed = said.slot(flatten(rubric.escalation.get("performed", {})))
@@ -179,9 +176,7 @@ class _Call:
         self.transcript = transcript
         heard, said = plan.heard, plan.said
         vi_call = transcript.language.startswith("vi") and all(t.text.isascii() for t in transcript.turns)
-        heard_lookup, said_lookup = plan.lookup
-        self.tokens = [TurnTokens(t, heard, vi_call, heard_lookup) if t.speaker == CUSTOMER else
-                       TurnTokens(t, said, vi_call, said_lookup) for t in transcript.turns]
+        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said, vi_call) for t in transcript.turns]
         _join_split_turns(transcript, self.tokens, plan)
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
