@@ -8,8 +8,9 @@ Definitions (all in seconds of the original recording unless stated):
 - `silence_share`: time nobody speaks / handling time; `longest_silence`: the longest such stretch,
   including before the first and after the last word;
 - holds: silences between two turns of at least `hold_min_seconds` (`holds`, `hold_time`, `longest_hold`);
-- interruptions: a turn that starts while the other party is speaking and overlaps it by at least
-  `interruption_min_overlap` seconds; turns made only of backchannels ("uh-huh", "dạ", "vâng") do not count;
+- interruptions: a turn that starts while the other party is speaking, who keeps speaking at least
+  `interruption_min_overlap` seconds after it (or whose turn ends with a cut-off mark, "—" or "..."); turns made
+  only of backchannels ("uh-huh", "dạ", "vâng") do not count;
 - `overlap`: time both parties speak at once;
 - `first_response_latency`: from the start of the recording to the agent's first turn;
   `mean_response_latency`: mean gap from the end of a customer turn to the agent turn that follows it
@@ -118,22 +119,27 @@ def starts_inside(transcript: Transcript, order: list[int] | None = None) -> lis
     return sorted(out)
 
 
+CUT_OFF = ("—", "–", "--", "-", "…", "...")  # a transcriber's mark that the speaker was cut off
+
+
 def interruptions(transcript: Transcript, tokens: Sequence[TurnTokens], by: str,
                   options: MetricsOptions, candidates: Sequence[int] | None = None) -> list[int]:
-    """Indexes of `by`'s turns that start while the other party is speaking and overlap it by at least
-    `options.interruption_min_overlap` seconds; backchannel-only turns are not interruptions.
+    """Indexes of `by`'s turns that start while the other party is speaking, when the other keeps speaking at
+    least `options.interruption_min_overlap` seconds after that (talking over them, not a turn taken a moment
+    early), or at all when the other's turn ends with a cut-off mark ("—",
+    "...": the transcriber heard them cut off); backchannel-only turns are not interruptions.
     `candidates`: `starts_inside(transcript)` when the caller has it (other turns are not looked at)."""
     turns = transcript.turns
-    others = [(o.start, o.end) for o in turns if o.speaker != by]
+    others = [(o.start, o.end, o.text.rstrip().endswith(CUT_OFF)) for o in turns if o.speaker != by]
     least = options.interruption_min_overlap
     out = []
     for i in range(len(turns)) if candidates is None else candidates:
         t = turns[i]
         if t.speaker != by:
             continue
-        start, end = t.start, t.end
-        for a, b in others:
-            if a < start < b and min(b, end) - start >= least:
+        start = t.start
+        for a, b, cut in others:
+            if a < start < b and (cut or b - start >= least):
                 if not options.is_backchannel(tokens[i]):
                     out.append(i)
                 break

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from scoring.phrases import Match, _build_index, _match_at, flatten
+from scoring.phrases import VI_FOLDED, Match, _build_index, _match_at, _tolerant_index, flatten, keep_exact
+from scoring.tolerant import build_tolerant, merge_tolerant, tolerant_matches
 
 if TYPE_CHECKING:  # pragma: no cover
     from scoring.rubric_schema import Rubric
@@ -53,7 +54,12 @@ class PhraseSet:
             if phrases and id(phrases) not in self._slots:
                 self._slots[id(phrases)] = first_slot + len(self._lists)
                 self._lists.append(phrases)
-        self._roots = {False: self._trie(False), True: self._trie(True)}
+        self._roots = {False: self._trie(False), True: self._trie(True), VI_FOLDED: self._trie(VI_FOLDED)}
+        self._tolerant = {folded: build_tolerant(
+            (slot, pattern, phrase) for slot, phrases in enumerate(self._lists, first_slot)
+            for pattern, phrase in dict.fromkeys((e[1], e[3]) for entries in _tolerant_index(phrases, folded).values()
+                                                 for e in entries))
+            for folded in (False, True, VI_FOLDED)}
 
     def __len__(self) -> int:
         return len(self._lists)
@@ -85,8 +91,31 @@ class PhraseSet:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
         roots = self._roots[folded]
         starts = [i for i, key in enumerate(keys) if key in roots]
-        if not starts:
+        out = self._exact(keys, roots, starts) if starts else {}
+        tolerant = self._tolerant[folded]
+        if tolerant:
+            near = tolerant_matches(keys, tolerant)
+            for slot, found in near.items():
+                out[slot] = list(map(_match, merge_tolerant(out.get(slot, []), found)))
+        return out
+
+    def scan_across(self, before: Sequence[str], keys: Sequence[str], folded: bool,
+                    reach: int = 8) -> dict[int, list[Match]]:
+        """{slot: matches} of the phrases that start in the turn before (`before`, the same speaker's previous
+        turn) and end in this one (`keys`), clipped to this turn's tokens (first = 0)."""
+        tail, head = tuple(before[-reach:]), tuple(keys[:reach])
+        if not tail or not head:
             return {}
+        cut = len(tail)
+        out: dict[int, list[Match]] = {}
+        for slot, found in self.scan(tail + head, folded).items():
+            crossing = [_match((m.phrase, 0, m.last - cut)) for m in found if m.first < cut <= m.last]
+            if crossing:
+                out[slot] = crossing
+        return out
+
+    def _exact(self, keys: Sequence[str], roots: dict[str, _Frozen], starts: list[int]) -> dict[int, list[Match]]:
+        """{slot: exact matches} (the trie walk)."""
         candidates: dict[int, list[tuple[int, int, int, str]]] = {}
         n, words = len(keys), None
         for i in starts:
@@ -136,15 +165,24 @@ class PhraseSet:
 _match = partial(tuple.__new__, Match)  # Match(phrase, first, last) without the Python-level __new__
 
 
+
 def rubric_lists(rubric: Rubric, customer: bool | None = None) -> list[tuple[str, ...]]:
     """The phrase lists a rubric's scoring looks for (the identities `scoring.rubric` and the rules use):
-    `customer` True: in the customer's turns (problem cues, escalation requests); False: in the other turns
-    (criteria, critical items, rule cues, escalations performed); None: all."""
+    `customer` True: in the customer's turns (problem cues, escalation requests, the rules' `CUSTOMER_PARAMS`);
+    False: in the other turns (criteria and their `shows_problem`, critical items, rule cues, escalations
+    performed); None: all."""
+    for c in rubric.criteria + rubric.critical:
+        keep_exact(c.all_phrases("exclude"))
     heard = [rubric.all_problem_cues(), flatten(rubric.escalation.get("requested", {}))]
+    heard += [flatten(v) for c in rubric.criteria for spec in c.rules for k, v in spec.params.items()
+              if k in CUSTOMER_PARAMS and isinstance(v, dict)]
+
     said = [flatten(v) for k, v in rubric.escalation.items() if k != "requested"]
     for c in rubric.criteria + rubric.critical:
         said += [c.all_phrases(), c.all_phrases("exclude"), c.all_phrases("against")]
-        said += [flatten(v) for spec in c.rules for v in spec.params.values() if isinstance(v, dict)]
+        said += [flatten(v) for spec in c.rules for k, v in spec.params.items()
+                 if isinstance(v, dict) and k not in CUSTOMER_PARAMS]
+        said.append(c.all_phrases("shows_problem"))
     return heard if customer else said if customer is False else heard + said
 
 
@@ -161,3 +199,6 @@ def rubric_phrase_sets(rubric: Rubric) -> tuple[PhraseSet, PhraseSet]:
         heard = PhraseSet(rubric_lists(rubric, True))
         hit = _BY_RUBRIC[id(rubric)] = (rubric, heard, PhraseSet(rubric_lists(rubric, False), len(heard)))
     return hit[1], hit[2]
+
+
+CUSTOMER_PARAMS = ("closures",)  # rule parameters whose phrases are looked for in the customer's turns

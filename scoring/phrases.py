@@ -12,13 +12,16 @@ when a match is shown) and finds every phrase list of the rubric in one pass (`s
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from transcribe.text import fold, normalize
+from scoring.normalize import normalize_keys, word_key
+from scoring.tolerant import TolerantIndex, build_tolerant, merge_tolerant, tolerant_matches
+from transcribe.text import fold
 from transcribe.types import Turn
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,20 +45,25 @@ class Match(NamedTuple):
 
 
 @lru_cache(maxsize=65536)
-def compile_phrase(phrase: str, folded: bool = False) -> tuple[str, ...]:
+def compile_phrase(phrase: str, folded: bool | int = False) -> tuple[str, ...]:
     """Word sequence of a phrase (normalised, or folded without diacritics); '*' kept as the gap marker."""
-    parts = []
+    parts: list[str] = []
+    run: list[str] = []
+    folded = bool(folded)
     for raw in phrase.split():
         if raw == "*":
+            parts.extend(normalize_keys(run)[0])
             parts.append("*")
+            run = []
         else:
-            parts.extend(_TOKEN.findall(fold(raw) if folded else normalize(raw)))
+            run.extend(_key(w, folded) for w in _TOKEN.findall(unicodedata.normalize("NFC", raw)))
+    parts.extend(normalize_keys(run)[0])
     return tuple(parts)
 
 
 @lru_cache(maxsize=262144)
 def _key(word: str, folded: bool) -> str:
-    return fold(word) if folded else normalize(word)
+    return fold(word) if folded else word_key(word)
 
 
 def _is_folded(words: Sequence[str]) -> bool:
@@ -70,20 +78,38 @@ def _keys(text: str) -> tuple[bool, list[tuple[str, int, int]]]:
     return folded, [(_key(w, folded), a, b) for w, a, b in found]
 
 
+def nfc(text: str) -> str:
+    """`text` in Unicode NFC (decomposed Vietnamese letters composed), unchanged when it already is."""
+    return text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _with_words(turn: Turn) -> tuple[str, list[str]]:
+    """(the text tokens index into: the turn's text, or its recognised words joined by one space, in NFC;
+    the recognised words in NFC)."""
+    if not turn.words:
+        return nfc(turn.text), []
+    texts = [nfc(w.text) for w in turn.words]
+    return " ".join(texts), texts
+
+
 def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     """The text the tokens index into, whether keys are folded, and the tokens (with the recognised word
-    each came from, when the turn has words)."""
+    each came from, when the turn has words). Keys are canonical (`scoring.normalize`): fillers dropped,
+    contractions expanded (several keys may share one word's span)."""
+    text, texts = _with_words(turn)
     if not turn.words:
-        folded, keys = _keys(turn.text)
-        return turn.text, folded, [Token(k, a, b, None) for k, a, b in keys]
-    text = " ".join(w.text for w in turn.words)
-    folded = text.isascii() or _is_folded(_TOKEN.findall(text))
-    tokens, pos = [], 0
-    for wi, w in enumerate(turn.words):
-        for m in _TOKEN.finditer(w.text):
-            tokens.append(Token(_key(m.group(), folded), pos + m.start(), pos + m.end(), wi))
-        pos += len(w.text) + 1
-    return text, folded, tokens
+        folded, found = _keys(text)
+        raw = [(k, a, b, None) for k, a, b in found]
+    else:
+        folded = text.isascii() or _is_folded(_TOKEN.findall(text))
+        raw, pos = [], 0
+        for wi, w in enumerate(texts):
+            for m in _TOKEN.finditer(w):
+                raw.append((_key(m.group(), folded), pos + m.start(), pos + m.end(), wi))
+            pos += len(w) + 1
+    keys, src = normalize_keys([r[0] for r in raw])
+    order = src if src is not None else range(len(raw))
+    return text, folded, [Token(k, raw[j][1], raw[j][2], raw[j][3]) for k, j in zip(keys, order)]
 
 
 class WordMemo(dict):
@@ -102,7 +128,7 @@ class WordMemo(dict):
 
 
 _FOLDED = WordMemo(fold)
-_FORMS = WordMemo(lambda word: (normalize(word), fold(word)))  # (key with diacritics, folded key) of a word
+_FORMS = WordMemo(lambda word: (word_key(word), fold(word)))  # (key with diacritics, folded key) of a word
 
 
 def folded_key(word: str) -> str:
@@ -124,8 +150,9 @@ def _words(text: str) -> list[str]:
 def key_sequence(text: str) -> tuple[bool, tuple[str, ...]]:
     """(folded?, token keys) of a text: exactly the keys `tokenize_turn` gives, without their positions."""
     if text.isascii() and "_" not in text:  # ("_" is a word character that `normalize` turns into a space)
-        return True, tuple(text.lower().encode().translate(_SPACE_OUT).decode().split())
-    return _keys_of(_words(text))
+        return True, normalize_keys(text.lower().encode().translate(_SPACE_OUT).decode().split())[0]
+    folded, keys = _keys_of(_words(nfc(text)))
+    return folded, normalize_keys(keys)[0]
 
 
 def _keys_of(words: list[str]) -> tuple[bool, tuple[str, ...]]:
@@ -142,25 +169,35 @@ class TurnTokens:
     With a `phrase_set` (the rubric's phrase lists, `scoring.phrase_index`) one pass over the turn finds the
     matches of every list of the set at once: `found` maps a list's slot to its matches."""
 
-    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of")
+    __slots__ = ("turn", "text", "folded", "key_seq", "phrase_set", "found", "_words", "_in", "_spans", "_word_of",
+                 "_src", "_texts", "mode")
 
-    def __init__(self, turn: Turn, phrase_set: PhraseSet | None = None) -> None:
+    def __init__(self, turn: Turn, phrase_set: PhraseSet | None = None, vi_call: bool = False) -> None:
         self.turn = turn
-        self.text = text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
+        text = turn.text if not turn.words else " ".join([w.text for w in turn.words])
+        self._texts: list[str] | None = None  # the recognised words in NFC (when the turn has words)
         if text.isascii() and "_" not in text:  # (`key_sequence`, inline) the keys are the words of `_in`
             self._in: str = text.lower()  # same length and offsets as `text`
-            self.folded, self.key_seq = True, tuple(self._in.encode().translate(_SPACE_OUT).decode().split())
-            self._words: Sequence[str] = self.key_seq
+            self.folded, keys = True, tuple(self._in.encode().translate(_SPACE_OUT).decode().split())
+            self._words: Sequence[str] = keys
         else:
+            text, texts = _with_words(turn)
+            self._texts = texts or None
             self._in, self._words = text, _words(text)
-            self.folded, self.key_seq = _keys_of(self._words)
+            self.folded, keys = _keys_of(self._words)
+        self.text = text
+        # canonical keys; `_src[k]`: the word key k came from (None: key k is word k)
+        self.key_seq, self._src = normalize_keys(keys)
         self.phrase_set = phrase_set
-        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.folded)
+        # matching mode: False (with diacritics), True (folded), VI_FOLDED (folded text of a Vietnamese call: single
+        # Vietnamese syllables are matched too, the call being known to be Vietnamese)
+        self.mode: bool | int = VI_FOLDED if vi_call and self.folded else self.folded
+        self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.mode)
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None  # where each recognised word starts in `text`
 
     def _locate_tokens(self, upto: int | None = None) -> list[tuple[int, int]]:
-        """Token spans, at least up to token `upto` (all when None): each word is found after the previous one
+        """Word spans, at least up to word `upto` (all when None): each word is found after the previous one
         (between two words there are only non-word characters, so the next occurrence of a word is that word)."""
         spans = self._spans
         if spans is None:
@@ -173,7 +210,10 @@ class TurnTokens:
         return spans
 
     def span(self, i: int) -> tuple[int, int]:
-        """Character span of token `i` in `text`."""
+        """Character span of token `i` in `text` (the span of the word it came from)."""
+        src = self._src
+        if src is not None:
+            i = src[i]
         spans = self._spans
         if spans is None or i >= len(spans):
             spans = self._locate_tokens(i)
@@ -185,14 +225,14 @@ class TurnTokens:
         if not words:
             return None
         if self._word_of is None:  # where each recognised word starts in `text` (they are joined by one space)
-            self._word_of = list(accumulate([len(w.text) + 1 for w in words], initial=0))
+            lengths = [len(w) for w in self._texts] if self._texts else [len(w.text) for w in words]
+            self._word_of = list(accumulate([n + 1 for n in lengths], initial=0))
         return bisect_right(self._word_of, self.span(i)[0]) - 1
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         """The tokens with their character span in `text` and the recognised word each came from."""
-        spans = self._locate_tokens()
-        return tuple(Token(k, a, b, self.word_index(i)) for i, (k, (a, b)) in enumerate(zip(self.key_seq, spans)))
+        return tuple(Token(k, *self.span(i), self.word_index(i)) for i, k in enumerate(self.key_seq))
 
     @property
     def keys(self) -> frozenset[str]:
@@ -204,7 +244,7 @@ class TurnTokens:
         ps = self.phrase_set
         slot = ps.slot(phrases) if ps is not None else None
         if slot is None:
-            return find((), phrases, self.folded, self.key_seq)
+            return find((), phrases, self.mode, self.key_seq)
         return self.found.get(slot, _NO_MATCHES)
 
 
@@ -243,13 +283,20 @@ def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> 
     return None
 
 
+VI_FOLDED = 2  # the matching mode of folded text in a call known to be Vietnamese
+# folded syllables that are another, common word too ("chờ"/"cho", "đợi"/"đổi", "lỗi"/"lời"): never matched alone
+VI_FOLDED_AMBIGUOUS = frozenset(["cho", "doi", "loi", "co", "da", "la", "ma", "on", "em", "anh", "chi", "di", "den", "ve", "ra", "vao", "lam"])
+
+
 @lru_cache(maxsize=65536)
-def _usable(phrase: str, folded: bool) -> bool:
+def _usable(phrase: str, folded: bool | int) -> bool:
     """Without diacritics a single Vietnamese syllable is too ambiguous ("ổn" would match English "on"),
     so text that lacks diacritics is only matched against multi-word forms of such phrases."""
     if not folded:
         return True
     plain = compile_phrase(phrase, True)
+    if folded == VI_FOLDED:  # a Vietnamese call: single syllables too, unless they fold onto a common word
+        return not (len(plain) == 1 and plain[0] in VI_FOLDED_AMBIGUOUS)
     return len(plain) > 1 or plain == compile_phrase(phrase, False)
 
 
@@ -283,6 +330,41 @@ def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
     return index
 
 
+EXACT_LISTS: set[tuple[str, ...]] = set()  # phrase lists never matched tolerantly (exclusions: look-alikes)
+
+
+def keep_exact(phrases: tuple[str, ...]) -> None:
+    """Match `phrases` exactly only: an exclusion with a word changed ("không cần xin lỗi" -> "không em xin lỗi")
+    is no longer the look-alike it names."""
+    if phrases and phrases not in EXACT_LISTS:
+        EXACT_LISTS.add(phrases)
+        _tolerant_index.cache_clear()
+        _TOLERANT_BY_IDENTITY.clear()
+
+
+@lru_cache(maxsize=4096)
+def _tolerant_index(phrases: tuple[str, ...], folded: bool) -> TolerantIndex:
+    """The tolerant index (`scoring.tolerant`) of one phrase list (empty for `EXACT_LISTS`)."""
+    if phrases in EXACT_LISTS:
+        return {}
+    return build_tolerant([(0, compile_phrase(p, folded), p) for p in phrases if _usable(p, folded)])
+
+
+_TOLERANT_BY_IDENTITY: dict[tuple[int, bool | int], tuple[tuple[str, ...], TolerantIndex]] = {}
+
+
+def _tolerant_by_identity(phrases: tuple[str, ...], folded: bool | int) -> TolerantIndex:
+    """`_tolerant_index`, memoised by the identity of the phrase tuple (as `_index`)."""
+    entry = _TOLERANT_BY_IDENTITY.get((id(phrases), folded))
+    if entry is not None and entry[0] is phrases:
+        return entry[1]
+    index = _tolerant_index(phrases, folded)
+    if len(_TOLERANT_BY_IDENTITY) > 4096:
+        _TOLERANT_BY_IDENTITY.clear()
+    _TOLERANT_BY_IDENTITY[(id(phrases), folded)] = (phrases, index)
+    return index
+
+
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
@@ -305,6 +387,11 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
                 found.append(Match(phrase, i, last))
                 free = last + 1
                 break
+    tolerant = _tolerant_by_identity(phrases if isinstance(phrases, tuple) else tuple(phrases), folded)
+    if tolerant:
+        near = tolerant_matches(keys, tolerant)
+        if near:
+            found = [Match(*m) for m in merge_tolerant([tuple(m) for m in found], near[0])]
     return found
 
 
@@ -348,10 +435,7 @@ def find_in_turn(turn: Turn, phrases: Sequence[str], exclude: Sequence[str] = ()
 
 def locate(turn: Turn, tt: TurnTokens, m: Match) -> tuple[Match, str, float, float]:
     """(match, the matched original text, start, end): times from the matched words when the turn has them."""
-    spans = tt._spans
-    if spans is None or m.last >= len(spans):
-        spans = tt._locate_tokens(m.last)
-    text = tt.text[spans[m.first][0]:spans[m.last][1]]
+    text = tt.text[tt.span(m.first)[0]:tt.span(m.last)[1]]
     if turn.words:
         first, last = tt.word_index(m.first), tt.word_index(m.last)
         if first is not None and last is not None:

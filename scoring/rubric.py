@@ -22,7 +22,7 @@ from operator import attrgetter
 
 from scoring.metrics import conversation_metrics
 from scoring.phrase_index import PhraseSet, rubric_phrase_sets
-from scoring.phrases import Match, TurnTokens, flatten, locate
+from scoring.phrases import Match, TurnTokens, flatten, locate, unexcluded
 from scoring.rubric_schema import Criterion, Rubric, load_rubric
 from scoring.rules import RULES, Context
 from scoring.types import (
@@ -31,6 +31,7 @@ from scoring.types import (
     PASS,
     CriterionResult,
     Evidence,
+    Hold,
     Prosody,
     Scorecard,
     Sentiment,
@@ -108,6 +109,9 @@ def _plan(rubric: Rubric) -> _Plan:
     return hit[1]
 
 
+MIN_SENTIMENT_WORDS = 5  # a shorter customer turn ("no, thank you", "no") never makes a problem by sentiment alone
+
+
 def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sentiments: Sequence[Sentiment],
                        rubric: Rubric, plan: _Plan) -> tuple[list[Evidence], list[Evidence]]:
     """(upset, escalation requests). Upset: customer turns that show a problem or an emotion — the first
@@ -125,7 +129,8 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
         if cues:
             m, text, start, end = locate(turn, tt, cues[0])
             upset.append(evidence(i, start, end, text, m.phrase, "context"))
-        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold:
+        elif i < n_sentiments and sentiments[i].label == "negative" and sentiments[i].score >= threshold \
+                and len(tt.key_seq) >= MIN_SENTIMENT_WORDS:  # ("no, thank you" is no complaint)
             upset.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
                                   "context"))
         asked = found.get(request_slot) if found else None
@@ -133,6 +138,44 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
             m, text, start, end = locate(turn, tt, asked[0])
             requests.append(evidence(i, start, end, text, m.phrase, "context"))
     return upset, requests
+
+
+def _join_split_turns(transcript: Transcript, tokens: Sequence[TurnTokens], plan: _Plan) -> None:
+    """Phrases split across two consecutive turns of one speaker (a recogniser or diarizer cut a sentence in
+    two) are found too: added to the later turn's matches, clipped to its words, where they overlap none of
+    its own matches."""
+    turns = transcript.turns
+    for i in range(1, len(turns)):
+        if turns[i].speaker != turns[i - 1].speaker or tokens[i].mode != tokens[i - 1].mode:
+            continue
+        tt = tokens[i]
+        phrase_set = plan.heard if turns[i].speaker == CUSTOMER else plan.said
+        for slot, found in phrase_set.scan_across(tokens[i - 1].key_seq, tt.key_seq, tt.mode).items():
+            own = tt.found.get(slot, [])
+            extra = [m for m in found if not any(o.first <= m.last and m.first <= o.last for o in own)]
+            if extra:
+                tt.found[slot] = sorted(own + extra, key=attrgetter("first"))
+
+
+BRIDGE_WORDS = 6  # an agent turn this short between two holds ("one second please", "still checking") bridges them
+
+
+def _waits(transcript: Transcript, holds: Sequence[Hold],
+           tokens: Sequence[TurnTokens]) -> list[tuple[int, float, float]]:
+    """The customer's waits in true time: (turn before it, start, end). Holds separated only by short agent
+    turns are one wait, from the first hold's start to the last one's end."""
+    out: list[tuple[int, float, float]] = []
+    turns = transcript.turns
+    for h in holds:
+        if out:
+            turn, start, _ = out[-1]
+            between = list(range(turn + 1, h.after_turn + 1))
+            if between and all(turns[i].speaker != CUSTOMER and len(tokens[i].key_seq) <= BRIDGE_WORDS
+                               for i in between) and turns[h.after_turn].end <= h.start:
+                out[-1] = (turn, start, h.end)
+                continue
+        out.append((h.after_turn, h.start, h.end))
+    return out
 
 
 class _Call:
@@ -143,13 +186,16 @@ class _Call:
         self.plan = plan = _plan(rubric)
         self.transcript = transcript
         heard, said = plan.heard, plan.said
-        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said) for t in transcript.turns]
+        vi_call = transcript.language.startswith("vi") and all(t.text.isascii() for t in transcript.turns)
+        self.tokens = [TurnTokens(t, heard if t.speaker == CUSTOMER else said, vi_call) for t in transcript.turns]
+        _join_split_turns(transcript, self.tokens, plan)
         self.agent = transcript.agent_turns()
         self.turns_with = self._turns_with(plan)
         self.metrics = conversation_metrics(transcript, sentiments, rubric.metrics, self.tokens, prosody)
         self.upset, self.escalation_requests = _customer_evidence(transcript, self.tokens, sentiments, rubric, plan)
-        long_holds = [evidence(h.after_turn, h.start, h.end, "", f"customer on hold {h.seconds:.0f} s", "context")
-                      for h in self.metrics.hold_spans if h.seconds >= rubric.long_hold_seconds]
+        long_holds = [evidence(turn, start, end, "", f"customer on hold {end - start:.0f} s", "context")
+                      for turn, start, end in _waits(transcript, self.metrics.hold_spans, self.tokens)
+                      if end - start >= rubric.long_hold_seconds]
         self.problems = sorted(self.upset + long_holds, key=_BY_TIME)
         self.context = Context(transcript, self.tokens, sentiments, self.metrics, rubric)
 
@@ -232,12 +278,23 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
     return out, earned
 
 
+def _shows_problem(c: Criterion, call: _Call) -> bool:
+    """True when an agent turn says a `shows_problem` phrase of the criterion (not inside an exclusion); every
+    counted phrase does when the criterion lists none."""
+    phrases = c.all_phrases("shows_problem")
+    if not phrases:
+        return True
+    exclude = c.all_phrases("exclude")
+    return any(unexcluded(call.tokens[i], phrases, exclude) for i, _ in call.agent)
+
+
 def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
     c, name = lists.criterion, lists.name
     na_reason = NA_CHECKS[c.na_when](call)
-    if na_reason:
-        return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
     found_ev, good = _phrase_evidence(lists, call)
+    if na_reason and not (c.na_when == "no_customer_problem" and good and _shows_problem(c, call)):
+        # (an agent's genuine apology for something is itself a sign that the customer had a problem)
+        return CriterionResult(c.id, name, NA, None, c.weight, na_reason)
     failed_by: tuple[str, list[Evidence], int] | None = None
     for fn, spec in lists.rules:
         found = fn(call.context, lists.exclude_phrases, **spec.params)
@@ -304,7 +361,8 @@ def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[C
         flags.append(f"low_confidence_turns:{n_low}")
     if transcript.roles.get("review", transcript.roles.get("confidence", 1.0) < 0.75):
         flags.append("roles_uncertain")
-    if transcript.turns and (n_low / len(transcript.turns) >= rubric.low_confidence_share or "roles_uncertain" in flags):
+    low_share = n_low / len(transcript.turns) if transcript.turns else 0.0
+    if transcript.turns and (low_share >= rubric.low_confidence_share or "roles_uncertain" in flags):
         flags.append("low_confidence")
     for lang, info in sorted(sentiment_backends.items()) if sentiment_backends else ():
         if str(info.get("reason", "")).startswith("model unavailable"):

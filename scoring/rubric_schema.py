@@ -52,6 +52,9 @@ class Criterion:
     exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)
     against: dict[str, tuple[str, ...]] = field(default_factory=dict)
     na_when: str = "never"
+    # agent phrases that show the customer had a problem ("sorry for the wait"): with na_when
+    # no_customer_problem, the criterion then applies even when no problem cue was heard
+    shows_problem: dict[str, tuple[str, ...]] = field(default_factory=dict)
     description: str = ""
     rules: tuple[RuleSpec, ...] = ()
     critical: bool = False
@@ -124,7 +127,8 @@ class _Checker:
         raise InputError(self.path, f"line {line or 1}: {label or 'top level'}: {problem}",
                          "see the rubric schema in docs/rubric.md (section 'Rubric files')")
 
-    def get(self, obj: dict, key: str, where: tuple, kind: type | tuple, required: bool = True, default: Any = None) -> Any:
+    def get(self, obj: dict, key: str, where: tuple, kind: type | tuple, required: bool = True,
+            default: Any = None) -> Any:
         if key not in obj:
             if required:
                 self.fail(where, f"missing required key {key!r}")
@@ -236,7 +240,8 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
 
 TOP_KEYS = ("id", "version", "name", "description", "negative_threshold", "problem_cues", "criteria", "critical",
             "service_levels", "metrics", "escalation", "low_confidence_share")
-CRITERION_KEYS = ("id", "name", "weight", "description", "phrases", "exclude", "against", "na_when", "rules")
+CRITERION_KEYS = ("id", "name", "weight", "description", "phrases", "exclude", "against", "na_when", "rules",
+                  "shows_problem")
 
 
 def _criterion(c: _Checker, raw: Any, where: tuple, seen: set, critical: bool) -> Criterion:
@@ -260,6 +265,7 @@ def _criterion(c: _Checker, raw: Any, where: tuple, seen: set, critical: bool) -
         phrases=c.phrase_lists(raw, "phrases", where, required=True),
         exclude=c.phrase_lists(raw, "exclude", where, required=False),
         against=c.phrase_lists(raw, "against", where, required=False),
+        shows_problem=c.phrase_lists(raw, "shows_problem", where, required=False),
         na_when=na_when, description=str(raw.get("description", "")).strip(),
         rules=tuple(c.rule(r, where + ("rules", k)) for k, r in enumerate(rules)), critical=critical)
 
@@ -285,7 +291,8 @@ def _levels(c: _Checker, data: dict) -> tuple[ServiceLevel, ...]:
         if k == 0 and low != 0:
             c.fail(where + ("min",), f"expected 0 for the lowest level (every total needs a level), got {low:g}")
         if out and low <= out[-1].min_total:
-            c.fail(where + ("min",), f"expected more than {out[-1].min_total:g} (the previous level's min), got {low:g}")
+            c.fail(where + ("min",),
+                   f"expected more than {out[-1].min_total:g} (the previous level's min), got {low:g}")
         out.append(ServiceLevel(level, name, low))
     if not out:
         c.fail(("service_levels",), "expected at least one level")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from scoring.phrases import TurnTokens, WordMemo, find_in_turn, flatten, locate, unexcluded
+from scoring.phrases import TurnTokens, WordMemo, find, find_in_turn, flatten, locate, unexcluded
+from scoring.signals import _IS_HANDLE, OUTCOME_TRIGGERS, asks_which, call_view, numbers_of, outcome
 from scoring.types import CallMetrics, Evidence, Sentiment, evidence
 from transcribe.text import fold
 from transcribe.types import AGENT, CUSTOMER, Transcript
@@ -62,6 +63,7 @@ class Context:
     sentiments: Sequence[Sentiment]
     metrics: CallMetrics
     rubric: Rubric
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # per-call work the rules share
 
     def turn_evidence(self, i: int, phrase: str, kind: str, text: str | None = None) -> Evidence:
         t = self.transcript.turns[i]
@@ -207,6 +209,159 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     return out
 
 
+def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
+            min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
+            skip_outcomes: float = 0, which_questions: float = 0, **_: Any) -> list[Evidence]:
+    """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
+    customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
+    in a question or in a sentence made mostly of their words (`min_their_share`), or a number they gave — or asks a
+    clarifying question about what they said (a question sharing one of their words, or "X or Y?").
+    Turns with a `generic` phrase ("how can I help", "anything else") or an exclusion are not counted, nor
+    sentences that state an outcome (they repeat the request without confirming it).
+    Read-backs come first in the evidence (the restatement, not an identity request, is what earned it)."""
+    views = call_view(ctx)
+    generic_l = flatten(generic or {})
+    readbacks: list[Evidence] = []
+    questions: list[Evidence] = []
+    recent = int(recent_turns)
+    is_handle = _IS_HANDLE.__getitem__
+    for i, turn in enumerate(ctx.transcript.turns):
+        if turn.speaker != AGENT:
+            continue
+        heard, numbers = views.heard(i, recent)
+        if not heard and not numbers:
+            continue  # the customer has not said anything yet
+        tt = ctx.tokens[i]
+        v = views[i]
+        overlap = len(v.content & heard)
+        if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
+                not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
+            continue  # too little of what the customer said to read back or to ask about
+        if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
+            continue
+        for sent in v.sentences:
+            content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
+            shared = sorted(content & heard)
+            common = set(sent.keys) & numbers
+            nums = sorted(k for k in common if k.isdigit() and len(k) >= 2)
+            if not nums and len(common) >= 2:  # spelled numbers ("one hundred and twenty six")
+                nums = sorted(common)
+            # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
+            mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
+            if skip_outcomes and outcome(sent.keys, v.folded):
+                continue  # an outcome repeats the request; it is not a read-back
+            if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
+                readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
+                                                      f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
+                                                   "for"))
+                return readbacks  # the first read-back earns it (clarifying questions before it are not cited)
+            if sent.question and (len(shared) >= min_shared_words or
+                                  (shared and (_alternative(sent.keys) or (which_questions and asks_which(sent.keys))))):
+                questions.append(ctx.turn_evidence(
+                    i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
+                break
+    return readbacks + questions
+
+
+def _alternative(keys: Sequence[str]) -> bool:
+    """An "X or Y" question ("or", "hay", "hoặc" between two words)."""
+    return any(k in ("or", "hay", "hoặc", "hoac") for k in keys[1:-1])
+
+
+def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail_requests: dict, closures: dict,
+               unresolved: dict | None = None, min_new_words: float = 3, min_answer_words: float = 0,
+               **_: Any) -> list[Evidence]:
+    """Whether the request was resolved, from the shape of the conversation:
+
+    for — an agent statement that states an action as done (`signals.completion`: perfect/passive, "đã … rồi"),
+    commits to a next step with an owner (`signals.commitment`: "we will send", "em sẽ gửi"), or gives new
+    information in answer to the customer's question (numbers, amounts, times the customer did not say; or, when
+    the customer closes with a `closures` phrase, a statement with `min_new_words` new content words);
+    against — the agent's last word on the matter is a deflection ("DM us", "contact the store", "liên hệ cửa
+    hàng") after the last outcome, or the customer raises the matter again (question or complaint) after the
+    last outcome and gets no outcome.
+    Turns that only collect details (`detail_requests`) or hold an exclusion give no outcome. The agent's turns
+    are read from the end: the last outcome is the evidence, and what follows it decides."""
+    views = call_view(ctx)
+    turns = ctx.transcript.turns
+    defl_l, detail_l, close_l = flatten(deflections), flatten(detail_requests), flatten(closures)
+    open_l = flatten(unresolved or {})
+    first_customer = next((i for i, t in enumerate(turns) if t.speaker == CUSTOMER), None)
+    if first_customer is None:
+        return []
+    outcomes: list[tuple[int, str]] = []
+    deflected: list[tuple[int, str]] = []
+    closing = None
+    is_handle = _IS_HANDLE.__getitem__
+    for i in range(len(turns) - 1, first_customer, -1):  # from the end: the last outcome decides
+        t, tt, v = turns[i], ctx.tokens[i], views[i]
+        if t.speaker != AGENT:
+            continue
+        if open_l and tt.matches(open_l):
+            continue
+        found = None
+        for sent in v.stated_parts() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
+            found = outcome(sent.keys, v.folded)
+            if found and not (exclude and find((), exclude, v.folded, sent.keys)) \
+                    and not (defl_l and find((), defl_l, v.folded, sent.keys)):  # ("DM us and we will look")
+                found = f"states the outcome: {found}"
+                break
+            found = None
+        hits = unexcluded(tt, defl_l, exclude) if defl_l else []
+        if hits and found is None:
+            deflected.append((i, hits[0].phrase))
+            continue
+        if found is None and not (detail_l and tt.matches(detail_l)) and \
+                (v.numbers or (min_answer_words and len(v.content) >= min_answer_words)):
+            heard, heard_numbers = views.heard(i)
+            new_numbers = sorted(n for s in v.statements() for n in numbers_of(s.keys) if n not in heard_numbers) \
+                if v.numbers else []
+            if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
+                found = f"gives information: {', '.join(new_numbers[:5])}"
+            elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER:
+                new = {k for st in v.statements() for k in map(_CONTENT[v.folded].__getitem__, st.keys)
+                       if k and k not in heard and not is_handle(k)}
+                if len(new) >= min_answer_words:
+                    found = f"answers with {len(new)} new content words"
+        if found:
+            outcomes.append((i, found))
+            break
+    deflected.sort()
+    # the customer's last closing ("perfect, that's all I needed"), among their last three turns
+    for i in [j for j in range(len(turns) - 1, first_customer, -1) if turns[j].speaker == CUSTOMER][:3]:
+        if close_l and ctx.tokens[i].matches(close_l) and not _complains(ctx, i):
+            closing = i
+            break
+    # an answer without numbers that the customer closed on
+    if closing is not None and not any(o < closing for o, _ in outcomes):
+        last_agent = next((j for j in range(closing - 1, first_customer, -1) if turns[j].speaker == AGENT), None)
+        if last_agent is not None and last_agent not in {d for d, _ in deflected}:
+            heard = views.heard(last_agent)[0]
+            fold_ = views[last_agent].folded
+            new = {k for st in views[last_agent].statements() for k in map(_CONTENT[fold_].__getitem__, st.keys)
+                   if k and k not in heard}
+            if len(new) >= min_new_words:
+                outcomes.append((last_agent, f"answer the customer accepted (turn {closing})"))
+    out = [ctx.turn_evidence(i, why, "for") for i, why in sorted(outcomes)]
+    last_outcome = max((i for i, _ in outcomes), default=-1)
+    late = [(i, p) for i, p in deflected if i > last_outcome]
+    if late and (last_outcome < 0 or closing is None or closing < late[-1][0]):
+        i, p = late[-1]
+        out.append(ctx.turn_evidence(i, f"the agent's last word on the matter is a deflection: {p}", "against"))
+    elif last_outcome >= 0:
+        after = [j for j in range(last_outcome + 1, len(turns)) if turns[j].speaker == CUSTOMER
+                 and (views[j].asks or _complains(ctx, j)) and not (close_l and ctx.tokens[j].matches(close_l))]
+        if after and (closing is None or closing < after[-1]):  # (a closing after it: answered to satisfaction)
+            out.append(ctx.turn_evidence(after[-1], "the customer raised the matter again and got no outcome",
+                                         "against"))
+    return out
+
+
+def _complains(ctx: Context, i: int) -> bool:
+    cues = ctx.rubric.all_problem_cues()
+    return bool(cues and ctx.tokens[i].matches(cues))
+
+
 RuleFn = Callable[..., list[Evidence]]
 # name -> (function, {parameter: ("phrases" | "phrases?" (optional) | "number", default)}, needs audio)
 RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
@@ -218,6 +373,13 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                                       "within_turns": ("number", 2)}, False),
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
+    "listens": (listens, {"generic": ("phrases?", None),
+                          "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
+                          "min_their_share": ("number", 0.5), "skip_outcomes": ("number", 0),
+                          "which_questions": ("number", 0)}, False),
+    "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
+                                "closures": ("phrases", None), "unresolved": ("phrases?", None),
+                                "min_new_words": ("number", 3), "min_answer_words": ("number", 0)}, False),
     "agent_calm": (agent_calm, {"negative_threshold": ("number", 0.8), "max_loudness_rise_db": ("number", 6.0),
                                 "max_pitch_rise": ("number", 0.25), "ignore": ("phrases?", None)}, True),
 }

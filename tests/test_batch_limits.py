@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from hostile import build_transcripts, transcript
+
 from qa.batch.run import score_files
 from qa.batch.state import file_statuses, status_counts
 from qa.batch.types import FAILED, Task

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from hostile import transcript
+
 from qa.accounts import access
 from qa.accounts.access import Viewer
 from qa.cli import main

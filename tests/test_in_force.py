@@ -91,7 +91,7 @@ def test_a_rescore_keeps_overrides_in_force(store, tmp_path):
     A.override(store, SUP, call, "apologize", "fail", "the apology was sarcastic")
     assert "apologize" in stored(store, call)["failed"]
     last = (resources.files("rubrics") / "last.yaml").read_text(encoding="utf-8")
-    (tmp_path / "team.yaml").write_text(last.replace('version: "2.0"', 'version: "2.1-team"'), encoding="utf-8")
+    (tmp_path / "team.yaml").write_text(last.replace('version: "3.0"', 'version: "3.1-team"'), encoding="utf-8")
     rescore(store, load_rubric(tmp_path / "team.yaml"), [call])
     after = stored(store, call)
     assert "apologize" in after["failed"] and "apologize" in after["auto_passed"]

@@ -13,9 +13,9 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from apphelp import PASSWORD, run_app
 from hostile import transcript, write_wav
+
 from qa.accounts import access
 from qa.accounts.access import Viewer
 from qa.accounts.auth import add_user

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from scoring.metrics import MetricsOptions, _intersection, _union, find_holds, interruptions, starts_inside
+from scoring.metrics import CUT_OFF, MetricsOptions, _intersection, _union, find_holds, interruptions, starts_inside
 from scoring.phrases import turn_tokens
 from scoring.types import Hold
 from transcribe.formats import transcript_from_dict
@@ -40,7 +40,8 @@ def plain_interruptions(transcript, tokens, by, options):
         for other in turns:
             if other.speaker == by or not other.start < t.start < other.end:
                 continue
-            if min(other.end, t.end) - t.start >= options.interruption_min_overlap:
+            # the other keeps speaking for the minimum overlap after the turn starts, or was marked cut off
+            if other.end - t.start >= options.interruption_min_overlap or other.text.rstrip().endswith(CUT_OFF):
                 out.append(i)
                 break
     return out

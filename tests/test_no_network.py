@@ -82,8 +82,8 @@ def test_scoring_recordings_makes_no_network_call(tmp_path, samples, tiny_whispe
     mono = next(p for p in sorted((samples / "audio").glob("*.wav")) if "good" in p.name)
     db = tmp_path / "n.duckdb"
     log = tmp_path / "score.log"
-    script = ("import sys; sys.argv = ['callqa', 'score', %r, %r, '--config', %r, '--db', %r, '-q']\n"
-              "from qa.cli import main\nmain()") % (str(stereo), str(mono), str(config), str(db))
+    argv = ["callqa", "score", str(stereo), str(mono), "--config", str(config), "--db", str(db), "-q"]
+    script = f"import sys; sys.argv = {argv!r}\nfrom qa.cli import main\nmain()"
     proc = in_namespace(script, log, 900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert outside_attempts(log) == []

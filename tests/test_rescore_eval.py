@@ -31,22 +31,26 @@ def db(tmp_path):
 def test_rescore_applies_an_edited_rubric_without_transcribing(db, tmp_path):
     before = Store(str(db)).get_call("en_complaint_good").to_dict()
     assert before["total"] == 100.0 and before["metrics"]["talk_ratio"] > 0
-    # the team drops "sorry" from Apologize and bumps the version: the English apology no longer counts
-    edited = LAST.replace('en: [sorry, apologize,', 'en: [apologize,').replace('version: "2.0"', 'version: "2.1-team"')
+    # the team keeps only "apologize" in the English apologies and bumps the version: "sorry" no longer counts
+    # (the whole English list: its long forms say "sorry" too, and tolerant matching finds "I completely
+    # understand your frustration")
+    start = LAST.index('en: [sorry, apologize,')
+    edited = LAST[:start] + 'en: [apologize]\n' + LAST[LAST.index('      vi: ["xin lỗi", "thành thật xin lỗi"', start):]
+    edited = edited.replace('version: "3.0"', 'version: "3.1-team"')
     assert edited != LAST
     team = tmp_path / "team.yaml"
     team.write_text(edited, encoding="utf-8")
     res = run("rescore", "en_complaint_good", "--db", db, "--rubric", team)
     assert res.exit_code == 0, res.output
-    assert "(last 2.0) ->  75.0 (last 2.1-team)" in res.output
+    assert "(last 3.0) ->  75.0 (last 3.1-team)" in res.output
     after = Store(str(db)).get_call("en_complaint_good").to_dict()
-    assert after["rubric_version"] == "2.1-team" and after["models"]["rubric"]["path"] == str(team)
+    assert after["rubric_version"] == "3.1-team" and after["models"]["rubric"]["path"] == str(team)
     assert next(c for c in after["criteria"] if c["id"] == "apologize")["status"] == "fail"
     def same(turns):  # transcript and sentiment untouched; only which criteria each turn earned changes
         return [{k: v for k, v in t.items() if k != "criteria"} for t in turns]
 
     assert same(after["turns"]) == same(before["turns"])
-    assert Store(str(db)).get_call("vi_complaint_good").to_dict()["rubric_version"] == "2.0"  # only the named call
+    assert Store(str(db)).get_call("vi_complaint_good").to_dict()["rubric_version"] == "3.0"  # only the named call
 
 
 def test_rescore_with_another_rubric_and_unknown_call(db):

@@ -34,11 +34,13 @@ def test_review_survives_rescore_and_roles_swap(store, tmp_path):
     A.share(store, SUP, call)
     before_trail = A.audit_trail(store, SUP, call)
     last = (resources.files("rubrics") / "last.yaml").read_text(encoding="utf-8")
-    edited = last.replace('en: [sorry, apologize,', 'en: [apologize,').replace('version: "2.0"', 'version: "2.1-team"')
+    start = last.index('en: [sorry, apologize,')  # the English apologies without "sorry" (its long forms too)
+    edited = last[:start] + 'en: [apologize]\n' + last[last.index('      vi: ["xin lỗi", "thành thật xin lỗi"', start):]
+    edited = edited.replace('version: "3.0"', 'version: "3.1-team"')
     assert edited != last
     (tmp_path / "team.yaml").write_text(edited, encoding="utf-8")
     rescore(store, load_rubric(tmp_path / "team.yaml"), [call])
-    assert Store(store.path).get_call(call).to_dict()["rubric_version"] == "2.1-team"
+    assert Store(store.path).get_call(call).to_dict()["rubric_version"] == "3.1-team"
     apologize = next(r for r in A.results(store, SUP, call) if r.criterion_id == "apologize")
     assert apologize.auto_status == "fail" and apologize.override.status == "fail" and apologize.auto_changed
     assert A.get_assessment(store, SUP, call).state == "shared"

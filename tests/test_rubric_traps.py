@@ -46,7 +46,7 @@ TRAPS = [
      {"apologize": "fail"}),
     ("en 'sorry to interrupt' is not an apology for the problem", "en",
      [("c", "My card is broken."), ("a", "Sorry to interrupt, what is your card number?")],
-     {"apologize": "fail", "listen": "pass"}),
+     {"apologize": "fail", "listen": "fail"}),  # (an identity request is not listening: LAST 3.0)
     ("en apology for the inconvenience", "en",
      [("c", "My card is broken."), ("a", "I'm so sorry for the inconvenience.")], {"apologize": "pass"}),
     ("en refusal is not a solution", "en",
@@ -62,7 +62,7 @@ TRAPS = [
      {"listen": "pass"}),
     ("vi 'xin lỗi, cho em hỏi' is not an apology", "vi",
      [("c", "Chị rất bực mình, thẻ bị khóa rồi."), ("a", "Xin lỗi, cho em hỏi số thẻ của chị là gì ạ?")],
-     {"apologize": "fail", "listen": "pass"}),
+     {"apologize": "fail", "listen": "fail"}),  # (an identity request is not listening: LAST 3.0)
     ("vi refused apology", "vi",
      [("c", "Giao hàng chậm quá, tôi rất thất vọng."), ("a", "Bên em không xin lỗi được vì lỗi do bưu điện.")],
      {"apologize": "fail"}),

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 from apphelp import run_app, sample_store
@@ -25,7 +26,7 @@ def template(tmp_path_factory):
 
 
 def damaged_copies(template, folder):
-    data = open(template, "rb").read()
+    data = Path(template).read_bytes()
     garbage = folder / "garbage.duckdb"
     garbage.write_bytes(os.urandom(8192))
     cut = folder / "cut.duckdb"

@@ -10,7 +10,7 @@ default the transcript's own folder and its subfolders.
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from transcribe.errors import InputError
 

@@ -28,8 +28,8 @@ from typing import Any
 
 from qa.batch.file_timeout import timed_out
 from qa.batch.types import FAILED, FileOutcome, Task
-from qa.config.batch import BatchSettings
 from qa.batch.worker import lost_outcome
+from qa.config.batch import BatchSettings
 from qa.config.settings import Settings
 from qa.pipeline.call import Pipeline
 

@@ -37,26 +37,77 @@ def rescore(call_ids: tuple[str, ...], db: str, config: str | None, rubric: str 
 @config_option
 @rubric_option
 @click.option("--sentiment-backend", type=click.Choice(["auto", "transformers", "lexicon"]), default=None)
+@click.option("--also", "also", type=(str, str), multiple=True, metavar="CALLS_DIR LABELS_DIR",
+              help="Another folder of calls and its labels, evaluated together with the first (repeatable).")
+@click.option("--split", "split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True,
+              help="Only the calls of this split of split.json (found beside LABELS_DIR, or --split-file).")
+@click.option("--split-file", default=None, help="split.json: {\"dev\": [call ids], \"test\": [call ids]}.")
+@click.option("--noise", "noise", multiple=True, metavar="VARIANT",
+              help="Also score ASR-like variants: lower, no_diacritics, fillers, wer10, wer20, split, merge, "
+                   "no_speakers, or 'all' (repeatable).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the noise variants.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--details/--no-details", default=True, show_default=True,
+              help="Per-status table, confusion and disagreements of the clean run (text output).")
 def eval_rubric(calls_dir: str, labels_dir: str, config: str | None, rubric: str | None,
-                sentiment_backend: str | None) -> None:
-    """Score CALLS_DIR and compare with the labels in LABELS_DIR: precision, recall, F1, confusion, disagreements."""
+                sentiment_backend: str | None, also: tuple[tuple[str, str], ...], split: str,
+                split_file: str | None, noise: tuple[str, ...], seed: int, as_json: bool, details: bool) -> None:
+    """Score CALLS_DIR and compare with the labels in LABELS_DIR: macro-F1 per criterion, evidence precision,
+    precision/recall/F1 per status, confusion, disagreements; with --noise, the same on ASR-like variants."""
+    import json
+
     from qa.batch.run import discover
-    from qa.evaluation.rubric import compare, format_report, load_labels
+    from qa.evaluation.noise import VARIANTS
+    from qa.evaluation.rubric import (
+        find_split_file,
+        format_report,
+        format_summary,
+        load_label_evidence,
+        load_labels,
+        load_split,
+        select_split,
+    )
+    from qa.evaluation.rubric_run import evaluate
     from qa.pipeline.call import Pipeline
 
+    variants = ["clean"] + [v for n in noise for v in (list(VARIANTS)[1:] if n == "all" else [n]) if v != "clean"]
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        raise click.BadParameter(f"unknown variant(s) {', '.join(unknown)}; expected {', '.join(VARIANTS)} or all",
+                                 param_hint="--noise")
     settings = load(config, {"rubric": rubric, "sentiment": {"backend": sentiment_backend}})
+    failed = 0
     pipeline = Pipeline(settings)
-    labels = load_labels(labels_dir, tuple(c.id for c in pipeline.rubric.criteria))
-    if not os.path.isdir(calls_dir):
-        raise CallQAError(calls_dir, "is not a folder", "give the folder of calls the labels describe")
-    predicted, failed = {}, 0
-    for path in discover([calls_dir]):
-        try:
-            result = pipeline.process(path)
-        except CallQAError as exc:
-            click.echo(f"FAILED {exc.message}", err=True)
-            failed += 1
-            continue
-        predicted[result.transcript.call_id] = result.scorecard.criteria
-    click.echo(format_report(*compare(predicted, labels)))
+    criteria = tuple(c.id for c in pipeline.rubric.criteria)
+    labels: dict = {}
+    evidence: dict = {}
+    transcripts = []
+    for calls, labelled in ((calls_dir, labels_dir),) + also:
+        if not os.path.isdir(calls):
+            raise CallQAError(calls, "is not a folder", "give the folder of calls the labels describe")
+        labels.update(load_labels(labelled, criteria))
+        evidence.update(load_label_evidence(labelled))
+    split_path = split_file or find_split_file(labels_dir, calls_dir)
+    labels = select_split(labels, split, load_split(split_path) if split_path else None)
+    for calls, _ in ((calls_dir, labels_dir),) + also:
+        for path in discover([calls]):
+            try:
+                t = pipeline.import_transcript(path)
+            except CallQAError as exc:
+                click.echo(f"FAILED {exc.message}", err=True)
+                failed += 1
+                continue
+            if t.call_id in labels:
+                transcripts.append(t)
+    results = evaluate(pipeline, transcripts, labels, evidence, variants, seed)
+    if as_json:
+        click.echo(json.dumps({"split": split, "calls": len(transcripts), "seed": seed,
+                               "variants": {r.variant: r.rows for r in results}}, indent=1))
+    else:
+        if details:
+            click.echo(format_report(results[0].reports, results[0].disagreements, results[0].unscored))
+            click.echo("")
+        for r in results:
+            click.echo(f"== {r.variant} (split {split}, {len(transcripts)} calls)")
+            click.echo(format_summary(r.rows))
     sys.exit(1 if failed else 0)
