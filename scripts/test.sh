@@ -4,13 +4,18 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$ROOT/scripts/setup.sh"
-# The browser tests drive Debian's Chromium (Playwright's own browser download does not work offline).
-if [ -z "${CALLQA_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+# System tools some tests drive: Debian's Chromium for the browser tests (Playwright's own browser download does
+# not work offline), strace and iproute2 for the no-network test. Installed when missing and run as root.
+need=()
+if [ -z "${CALLQA_CHROMIUM:-}" ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
+if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "[test] installing Debian's chromium for the browser tests" >&2
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "[test] installing ${need[*]} (Debian packages) for the browser and no-network tests" >&2
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "[test] no Chromium: the browser tests will be skipped (sudo apt-get install chromium)" >&2
+    echo "[test] missing ${need[*]}: the browser / no-network tests will be skipped (sudo apt-get install ${need[*]})" >&2
   fi
 fi
 cd "$ROOT"
