@@ -93,6 +93,7 @@ APP = textwrap.dedent("""
     import socket, subprocess, sys, time, urllib.request
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
     app = subprocess.Popen([sys.executable, "-m", "qa.cli", "app", "--db", sys.argv[1], "--port", str(port)])
+    # `callqa app` becomes the Streamlit server (exec), so stopping it stops the app: nothing is left running
     try:
         for _ in range(120):
             try:

@@ -41,6 +41,9 @@ def launch_app(db: str, port: int = 8501, address: str = "localhost", *, session
     if session_max_hours is not None:
         cmd += ["--session-max-hours", str(session_max_hours)]
     click.echo(f"Starting the reviewer app on http://{address}:{port} (Ctrl+C to stop)")
+    if os.name == "posix":  # become Streamlit: a signal to this process (Ctrl+C, kill, systemd) stops the app itself
+        sys.stdout.flush()
+        os.execv(cmd[0], cmd)
     try:
         return subprocess.call(cmd)
     except KeyboardInterrupt:
