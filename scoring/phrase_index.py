@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from scoring.phrases import VI_FOLDED, Match, _build_index, _match_at, _tolerant_index, flatten, keep_exact
+from scoring.phrases import VI_FOLDED, Match, MatchMode, _build_index, _match_at, _tolerant_index, flatten, keep_exact
 from scoring.tolerant import build_tolerant, merge_tolerant, tolerant_matches
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +69,7 @@ class PhraseSet:
         slot = self._slots.get(id(phrases))
         return slot if slot is not None and self._lists[slot - self.first_slot] is phrases else None
 
-    def _trie(self, folded: bool) -> dict[str, _Frozen]:
+    def _trie(self, folded: MatchMode) -> dict[str, _Frozen]:
         roots: dict[str, _Node] = {}
         gapped: dict[str, dict[tuple[str, ...], list[_Member]]] = {}
         for slot, phrases in enumerate(self._lists, self.first_slot):
@@ -87,7 +87,7 @@ class PhraseSet:
                                                           for p, m in patterns.items())
         return {key: _frozen(node) for key, node in roots.items()}
 
-    def scan(self, keys: Sequence[str], folded: bool) -> dict[int, list[Match]]:
+    def scan(self, keys: Sequence[str], folded: MatchMode) -> dict[int, list[Match]]:
         """{slot: `find(keys, that list)`} for every list with a match in the token keys."""
         roots = self._roots[folded]
         starts = [i for i, key in enumerate(keys) if key in roots]
@@ -99,7 +99,7 @@ class PhraseSet:
                 out[slot] = list(map(_match, merge_tolerant(out.get(slot, []), found)))
         return out
 
-    def scan_across(self, before: Sequence[str], keys: Sequence[str], folded: bool,
+    def scan_across(self, before: Sequence[str], keys: Sequence[str], folded: MatchMode,
                     reach: int = 8) -> dict[int, list[Match]]:
         """{slot: matches} of the phrases that start in the turn before (`before`, the same speaker's previous
         turn) and end in this one (`keys`), clipped to this turn's tokens (first = 0)."""

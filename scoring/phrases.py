@@ -44,8 +44,13 @@ class Match(NamedTuple):
     last: int   # token index, inclusive
 
 
+# how keys are matched: False (with diacritics), True (folded: without diacritics), VI_FOLDED (folded text of a
+# call known to be Vietnamese)
+MatchMode = bool | int
+
+
 @lru_cache(maxsize=65536)
-def compile_phrase(phrase: str, folded: bool | int = False) -> tuple[str, ...]:
+def compile_phrase(phrase: str, folded: MatchMode = False) -> tuple[str, ...]:
     """Word sequence of a phrase (normalised, or folded without diacritics); '*' kept as the gap marker."""
     parts: list[str] = []
     run: list[str] = []
@@ -97,6 +102,7 @@ def tokenize_turn(turn: Turn) -> tuple[str, bool, list[Token]]:
     each came from, when the turn has words). Keys are canonical (`scoring.normalize`): fillers dropped,
     contractions expanded (several keys may share one word's span)."""
     text, texts = _with_words(turn)
+    raw: list[tuple[str, int, int, int | None]]  # (key, start, end, recognised word)
     if not turn.words:
         folded, found = _keys(text)
         raw = [(k, a, b, None) for k, a, b in found]
@@ -191,7 +197,7 @@ class TurnTokens:
         self.phrase_set = phrase_set
         # matching mode: False (with diacritics), True (folded), VI_FOLDED (folded text of a Vietnamese call: single
         # Vietnamese syllables are matched too, the call being known to be Vietnamese)
-        self.mode: bool | int = VI_FOLDED if vi_call and self.folded else self.folded
+        self.mode: MatchMode = VI_FOLDED if vi_call and self.folded else self.folded
         self.found: dict[int, list[Match]] = {} if phrase_set is None else phrase_set.scan(self.key_seq, self.mode)
         self._spans: list[tuple[int, int]] | None = None
         self._word_of: list[int] | None = None  # where each recognised word starts in `text`
@@ -289,7 +295,7 @@ VI_FOLDED_AMBIGUOUS = frozenset(["cho", "doi", "loi", "co", "da", "la", "ma", "o
 
 
 @lru_cache(maxsize=65536)
-def _usable(phrase: str, folded: bool | int) -> bool:
+def _usable(phrase: str, folded: MatchMode) -> bool:
     """Without diacritics a single Vietnamese syllable is too ambiguous ("ổn" would match English "on"),
     so text that lacks diacritics is only matched against multi-word forms of such phrases."""
     if not folded:
@@ -301,10 +307,10 @@ def _usable(phrase: str, folded: bool | int) -> bool:
 
 
 _Index = dict[str, list[tuple[tuple[str, ...], str]]]
-_BY_IDENTITY: dict[tuple[int, bool], tuple[tuple[str, ...], _Index]] = {}
+_BY_IDENTITY: dict[tuple[int, MatchMode], tuple[tuple[str, ...], _Index]] = {}
 
 
-def _index(phrases: tuple[str, ...], folded: bool) -> _Index:
+def _index(phrases: tuple[str, ...], folded: MatchMode) -> _Index:
     """`_build_index`, memoised by the identity of the (immutable) phrase tuple: a rubric's phrase lists
     are looked up for every turn, and hashing a long tuple each time would cost more than the matching."""
     entry = _BY_IDENTITY.get((id(phrases), folded))
@@ -318,7 +324,7 @@ def _index(phrases: tuple[str, ...], folded: bool) -> _Index:
 
 
 @lru_cache(maxsize=4096)
-def _build_index(phrases: tuple[str, ...], folded: bool) -> _Index:
+def _build_index(phrases: tuple[str, ...], folded: MatchMode) -> _Index:
     """Phrases by their first word, longest first: matching tries only the phrases that can start at a token."""
     index: _Index = {}
     for phrase in phrases:
@@ -343,17 +349,17 @@ def keep_exact(phrases: tuple[str, ...]) -> None:
 
 
 @lru_cache(maxsize=4096)
-def _tolerant_index(phrases: tuple[str, ...], folded: bool) -> TolerantIndex:
+def _tolerant_index(phrases: tuple[str, ...], folded: MatchMode) -> TolerantIndex:
     """The tolerant index (`scoring.tolerant`) of one phrase list (empty for `EXACT_LISTS`)."""
     if phrases in EXACT_LISTS:
         return {}
     return build_tolerant([(0, compile_phrase(p, folded), p) for p in phrases if _usable(p, folded)])
 
 
-_TOLERANT_BY_IDENTITY: dict[tuple[int, bool | int], tuple[tuple[str, ...], TolerantIndex]] = {}
+_TOLERANT_BY_IDENTITY: dict[tuple[int, MatchMode], tuple[tuple[str, ...], TolerantIndex]] = {}
 
 
-def _tolerant_by_identity(phrases: tuple[str, ...], folded: bool | int) -> TolerantIndex:
+def _tolerant_by_identity(phrases: tuple[str, ...], folded: MatchMode) -> TolerantIndex:
     """`_tolerant_index`, memoised by the identity of the phrase tuple (as `_index`)."""
     entry = _TOLERANT_BY_IDENTITY.get((id(phrases), folded))
     if entry is not None and entry[0] is phrases:
@@ -365,7 +371,7 @@ def _tolerant_by_identity(phrases: tuple[str, ...], folded: bool | int) -> Toler
     return index
 
 
-def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
+def find(tokens: Sequence[Token], phrases: Sequence[str], folded: MatchMode = False,
          keys: tuple[str, ...] | None = None) -> list[Match]:
     """All non-overlapping matches of `phrases`, left to right (longest phrase first at each position).
     `keys` (the tokens' keys, when the caller has them) stands in for `tokens`."""
@@ -391,7 +397,7 @@ def find(tokens: Sequence[Token], phrases: Sequence[str], folded: bool = False,
     if tolerant:
         near = tolerant_matches(keys, tolerant)
         if near:
-            found = [Match(*m) for m in merge_tolerant([tuple(m) for m in found], near[0])]
+            found = [Match(*m) for m in merge_tolerant(found, near[0])]
     return found
 
 

@@ -90,7 +90,7 @@ class _Plan:
         # slot -> the criteria (by index) whose phrases or `against` phrases that list is
         self.by_slot: dict[int, tuple[int, ...]] = {}
         for lists in self.criteria + self.critical:
-            for slot in {lists.phrases, lists.against} - {None}:
+            for slot in {s for s in (lists.phrases, lists.against) if s is not None}:
                 self.by_slot[slot] = self.by_slot.get(slot, ()) + (lists.index,)
         self.problem_cues = heard.slot(rubric.all_problem_cues())
         self.requested = heard.slot(flatten(rubric.escalation.get("requested", {})))
@@ -125,7 +125,7 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
             continue
         tt = tokens[i]
         found = tt.found
-        cues = found.get(cue_slot) if found else None
+        cues = found.get(cue_slot) if found and cue_slot is not None else None
         if cues:
             m, text, start, end = locate(turn, tt, cues[0])
             upset.append(evidence(i, start, end, text, m.phrase, "context"))
@@ -133,7 +133,7 @@ def _customer_evidence(transcript: Transcript, tokens: Sequence[TurnTokens], sen
                 and len(tt.key_seq) >= MIN_SENTIMENT_WORDS:  # ("no, thank you" is no complaint)
             upset.append(evidence(i, turn.start, turn.end, turn.text, f"negative sentiment {sentiments[i].score:.2f}",
                                   "context"))
-        asked = found.get(request_slot) if found else None
+        asked = found.get(request_slot) if found and request_slot is not None else None
         if asked:
             m, text, start, end = locate(turn, tt, asked[0])
             requests.append(evidence(i, start, end, text, m.phrase, "context"))
@@ -248,9 +248,9 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
         tt, turn = tokens[i], turns[i]
         hits = tt.found
         refused = None
-        found = hits.get(phrases)
+        found = hits.get(phrases) if phrases is not None else None
         if found:
-            blockers = hits.get(exclude)
+            blockers = hits.get(exclude) if exclude is not None else None
             for m in found:
                 hit = None
                 if blockers:
@@ -266,7 +266,7 @@ def _phrase_evidence(lists: _Lists, call: _Call, good: str = "for",
                 else:
                     refused = refused or []
                     refused.append(Match(hit.phrase, min(hit.first, m.first), max(hit.last, m.last)))
-        found = hits.get(against_slot)
+        found = hits.get(against_slot) if against_slot is not None else None
         if found:
             for m in found:
                 _, text, start, end = locate(turn, tt, m)

@@ -210,7 +210,8 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
     criteria_raw = c.get(data, "criteria", (), list)
     if not criteria_raw:
         c.fail(("criteria",), "expected at least one criterion")
-    criteria, seen = [], set()
+    criteria: list[Criterion] = []
+    seen: set[str] = set()
     for i, raw in enumerate(criteria_raw):
         item = _criterion(c, raw, ("criteria", i), seen, critical=False)
         criteria.append(item)

@@ -99,7 +99,7 @@ def restates_customer(ctx: Context, exclude: tuple[str, ...], cues: dict, min_sh
             out.append(evidence(i, turn.start, turn.end, turn.text,
                                 f"{m.phrase} + the customer's words: {', '.join(shared[:6])}", "for"))
         else:
-            _, text, start, end = locate(turn, tt, m)
+            _located, text, start, end = locate(turn, tt, m)  # (not `_`: that is the keyword arguments)
             out.append(evidence(i, start, end, text, f"{m.phrase} without restating what the customer said",
                                 "not_counted"))
     return out
@@ -158,7 +158,7 @@ def hold_transparency(ctx: Context, exclude: tuple[str, ...], announce: dict, re
         for part, where, lists in (("asks to hold", before, announce), ("says why", before, reasons),
                                    ("thanks for waiting", after, thanks)):
             hits = find_in_turn(turns[where], flatten(lists), exclude, tt=ctx.tokens[where]) if where is not None else []
-            if hits:
+            if hits and where is not None:  # (no hits without a turn)
                 m, text, start, end = hits[0]
                 out.append(evidence(where, start, end, text, f"{part}: {m.phrase}", "for"))
             else:

@@ -91,13 +91,16 @@ class _ModelScorer:
 
     def __call__(self, texts: list[str], language: str) -> list[Sentiment]:
         s = self.settings
-        outputs = self.pipe(texts, top_k=None, truncation=True, max_length=s.max_length, batch_size=s.batch_size)
+        # transformers annotates the pipeline's result as list[dict]; for a list of texts with top_k=None it is one
+        # list of {"label", "score"} (every label) per text
+        outputs = cast(list[list[dict[str, Any]]], self.pipe(texts, top_k=None, truncation=True,
+                                                               max_length=s.max_length, batch_size=s.batch_size))
         result = []
         for scores in outputs:
             probs = dict.fromkeys(LABELS, 0.0)
             for item in scores:
                 probs[self.labels[item["label"]]] += float(item["score"])
-            label = max(probs, key=probs.get)
+            label = max(probs, key=probs.__getitem__)
             result.append(Sentiment(label=label, score=round(probs[label], 4),
                                     polarity=round(probs["positive"] - probs["negative"], 4),
                                     language=language, backend=f"transformers:{self.name}"))

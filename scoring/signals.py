@@ -65,7 +65,11 @@ class TurnView:
 
     def __init__(self, index: int, speaker: str, tt: TurnTokens) -> None:
         self.index, self.speaker, self.keys, self.folded = index, speaker, tt.key_seq, tt.folded
-        self._text, self._sentences, self._tt, self._content, self._numbers = tt.text, None, tt, None, None
+        self._text, self._tt = tt.text, tt
+        # computed on first use (None: not yet)
+        self._sentences: tuple[Sentence, ...] | None = None
+        self._content: set[str] | None = None
+        self._numbers: frozenset[str] | None = None
 
     @property
     def content(self) -> set[str]:
@@ -90,9 +94,10 @@ class TurnView:
 
     @property
     def sentences(self) -> tuple[Sentence, ...]:
-        if self._sentences is None:
-            self._sentences = _sentences(self._text, self.keys, self.folded)
-        return self._sentences
+        s = self._sentences
+        if s is None:
+            s = self._sentences = _sentences(self._text, self.keys, self.folded)
+        return s
 
     @property
     def asks(self) -> bool:
@@ -107,7 +112,7 @@ class TurnView:
             return list(self.sentences)
         if not _CLAUSE.search(self._text):
             return self.statements()
-        out = []
+        out: list[Sentence] = []
         for m in _SENTENCE.finditer(_NOISE.sub(" ", self._text)):
             piece = m.group()
             piece_folded, piece_keys = key_sequence(piece)

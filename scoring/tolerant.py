@@ -95,7 +95,7 @@ def tolerant_matches(keys: Sequence[str], index: TolerantIndex) -> dict[int, lis
     return {slot: sorted(found, key=lambda f: (f[1], f[2], f[0])) for slot, found in out.items()}
 
 
-def merge_tolerant(exact: list[_Found], near: list[_Found]) -> list[_Found]:
+def merge_tolerant(exact: Sequence[_Found], near: Sequence[_Found]) -> list[_Found]:
     """The exact matches of a list, plus the tolerant ones that overlap none of the matches kept so far (left
     to right), in token order."""
     kept = list(exact)
