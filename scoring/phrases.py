@@ -310,17 +310,24 @@ _Index = dict[str, list[tuple[tuple[str, ...], str]]]
 _BY_IDENTITY: dict[tuple[int, MatchMode], tuple[tuple[str, ...], _Index]] = {}
 
 
-def _index(phrases: tuple[str, ...], folded: MatchMode) -> _Index:
-    """`_build_index`, memoised by the identity of the (immutable) phrase tuple: a rubric's phrase lists
-    are looked up for every turn, and hashing a long tuple each time would cost more than the matching."""
-    entry = _BY_IDENTITY.get((id(phrases), folded))
+def _by_identity(cache: dict[tuple[int, MatchMode], tuple[tuple[str, ...], Any]], build: Callable[..., Any],
+                 phrases: tuple[str, ...], folded: MatchMode) -> Any:
+    """`build(phrases, folded)`, memoised in `cache` by the identity of the (immutable) phrase tuple: a rubric's
+    phrase lists are looked up for every turn, and hashing a long tuple each time would cost more than the
+    matching."""
+    entry = cache.get((id(phrases), folded))
     if entry is not None and entry[0] is phrases:
         return entry[1]
-    index = _build_index(phrases, folded)
-    if len(_BY_IDENTITY) > 4096:
-        _BY_IDENTITY.clear()
-    _BY_IDENTITY[(id(phrases), folded)] = (phrases, index)  # holding `phrases` keeps its id unique
-    return index
+    built = build(phrases, folded)
+    if len(cache) > 4096:
+        cache.clear()
+    cache[(id(phrases), folded)] = (phrases, built)  # holding `phrases` keeps its id unique
+    return built
+
+
+def _index(phrases: tuple[str, ...], folded: MatchMode) -> _Index:
+    """`_build_index`, memoised by the identity of the phrase tuple."""
+    return _by_identity(_BY_IDENTITY, _build_index, phrases, folded)
 
 
 @lru_cache(maxsize=4096)
@@ -361,14 +368,7 @@ _TOLERANT_BY_IDENTITY: dict[tuple[int, MatchMode], tuple[tuple[str, ...], Tolera
 
 def _tolerant_by_identity(phrases: tuple[str, ...], folded: MatchMode) -> TolerantIndex:
     """`_tolerant_index`, memoised by the identity of the phrase tuple (as `_index`)."""
-    entry = _TOLERANT_BY_IDENTITY.get((id(phrases), folded))
-    if entry is not None and entry[0] is phrases:
-        return entry[1]
-    index = _tolerant_index(phrases, folded)
-    if len(_TOLERANT_BY_IDENTITY) > 4096:
-        _TOLERANT_BY_IDENTITY.clear()
-    _TOLERANT_BY_IDENTITY[(id(phrases), folded)] = (phrases, index)
-    return index
+    return _by_identity(_TOLERANT_BY_IDENTITY, _tolerant_index, phrases, folded)
 
 
 def find(tokens: Sequence[Token], phrases: Sequence[str], folded: MatchMode = False,
