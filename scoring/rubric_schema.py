@@ -1,6 +1,7 @@
 """Load and validate rubric YAML files; every error names the file, the line and what is expected."""
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,10 @@ from scoring.metrics import DEFAULT_BACKCHANNELS, MetricsOptions
 from scoring.phrases import flatten
 from scoring.rules import RULES
 from transcribe.errors import InputError, yaml_error
+
+MAX_RUBRIC_BYTES = 1_000_000
+MAX_GAPS = 3  # '*' gaps in one phrase
+MAX_PHRASE_CHARS = 300
 
 # na_when: never | no_customer_problem (no complaint cue, no negative sentiment, no long hold) | no_hold |
 # customer_not_upset (no complaint cue, no negative sentiment) | no_escalation_request
@@ -137,6 +142,8 @@ class _Checker:
         if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
             names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
             self.fail(where + (key,), f"expected {names}, got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):  # .nan / .inf are YAML floats too
+            self.fail(where + (key,), f"expected a finite number, got {value!r}")
         return value
 
     def number(self, obj: dict, key: str, where: tuple, default: float, low: float | None = 0.0,
@@ -182,19 +189,43 @@ class _Checker:
                 self.fail(where + (key, lang), f"unknown language {lang!r}; expected one of {', '.join(LANGS)}")
             if not isinstance(items, list) or not all(isinstance(p, str) and p.strip() for p in items):
                 self.fail(where + (key, lang), "expected a list of non-empty phrases (strings)")
+            for p in items:
+                if len(p) > MAX_PHRASE_CHARS:
+                    self.fail(where + (key, lang), f"a phrase of {len(p)} characters; at most {MAX_PHRASE_CHARS}")
+                if p.split().count("*") > MAX_GAPS:
+                    self.fail(where + (key, lang), f"{p!r} has {p.split().count('*')} '*' gaps; at most {MAX_GAPS} "
+                              "(each gap multiplies the places a phrase can match)")
             out[lang] = tuple(p.strip() for p in items)
         return out
+
+
+def _refuse_aliases(path: str, text: str) -> None:
+    """Anchors and aliases (`&name`, `*name`) are refused before anything is built from them: a self-referencing
+    alias loops forever and a "billion laughs" file of nested aliases grows to gigabytes. The YAML events are
+    read once, in linear time."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            raise InputError(path, f"line {line}: YAML anchors and aliases (&name, *name) are not allowed in a rubric "
+                             "file", "write each phrase list out in full (a phrase starting with '*' needs quotes)")
 
 
 def load_rubric(path: str | os.PathLike) -> Rubric:
     """Read a rubric YAML file and validate it. Raises `InputError` with the file, line and expectation."""
     path = os.fspath(path)
     try:
+        if os.path.getsize(path) > MAX_RUBRIC_BYTES:
+            raise InputError(path, f"is {os.path.getsize(path):,} bytes; a rubric file is at most "
+                             f"{MAX_RUBRIC_BYTES:,}", "check that it is a rubric (rubrics/last.yaml is ~20 kB)")
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError as exc:
         raise InputError(path, f"cannot read rubric file ({exc.strerror})", "check the rubric path setting") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         "save the rubric as UTF-8") from None
     try:
+        _refuse_aliases(path, text)
         node = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise yaml_error(path, exc) from None

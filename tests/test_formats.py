@@ -170,3 +170,17 @@ def test_audio_reference_inside_the_transcript_folder_is_resolved(site, tmp_path
     assert load_transcript(write(site, {**GOOD, "audio": "rec/missing.wav"})).audio_path is None  # not there yet
     elsewhere = load_transcript(write(site, {**GOOD, "audio": "../secret.wav"}), audio_roots=[str(tmp_path)])
     assert elsewhere.audio_path == str((tmp_path / "secret.wav").resolve())  # a configured root
+
+
+def test_a_transcript_with_a_utf8_byte_order_mark_is_read(tmp_path):
+    import json as _json
+
+    from transcribe.formats import load_transcript
+
+    p = tmp_path / "bom.json"
+    data = {"call_id": "bom-1", "language": "vi", "turns": [
+        {"speaker": "agent", "start": 0.0, "end": 1.0, "text": "Dạ em chào chị"},
+        {"speaker": "customer", "start": 1.2, "end": 2.0, "text": "Chào em"}]}
+    p.write_bytes(b"\xef\xbb\xbf" + _json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    t = load_transcript(str(p))
+    assert t.call_id == "bom-1" and t.turns[0].text == "Dạ em chào chị"

@@ -84,7 +84,7 @@ def load_transcript(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
     path = os.fspath(path)
     try:
         raw = _read_bounded(path, limits)
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8-sig"))  # a byte-order mark (Windows tools write one) is fine
     except RecursionError:
         raise InputError(path, f"is nested more than {limits.max_depth} levels deep (JSON objects or lists "
                          "inside each other)", "a call transcript needs about 5 levels: check how it was "
