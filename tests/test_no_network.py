@@ -21,7 +21,7 @@ TOOLS = [shutil.which(t) for t in ("unshare", "strace", "ip")]
 MISSING = "needs root, unshare, strace and ip (apt-get install strace iproute2; ./scripts/test.sh does it as root)"
 if (None in TOOLS or os.geteuid() != 0) and os.environ.get("CI"):
     raise RuntimeError(MISSING)
-pytestmark = pytest.mark.skipif(None in TOOLS or os.geteuid() != 0 or not sys.platform.startswith("linux"),
+NAMESPACES = pytest.mark.skipif(None in TOOLS or os.geteuid() != 0 or not sys.platform.startswith("linux"),
                                 reason=MISSING)
 ADDRESS = re.compile(r'(?:inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"\))')
 LOOPBACK = re.compile(r"^(127\.|::1$|::ffff:127\.)")
@@ -48,6 +48,7 @@ def in_namespace(script: str, log: Path, timeout: float) -> subprocess.Completed
     return subprocess.run(cmd, cwd=ROOT, env=env, text=True, capture_output=True, timeout=timeout)
 
 
+@NAMESPACES
 def test_the_detector_sees_a_dns_lookup_and_a_connection(tmp_path):
     log = tmp_path / "probe.log"
     proc = in_namespace(textwrap.dedent("""
@@ -71,6 +72,7 @@ def test_the_detector_sees_a_dns_lookup_and_a_connection(tmp_path):
     assert not any('"127.0.0.1"' in b for b in bad), "loopback is allowed"
 
 
+@NAMESPACES
 def test_scoring_recordings_makes_no_network_call(tmp_path, samples, tiny_whisper, tiny_sentiment, tiny_pyannote):
     config = tmp_path / "settings.yaml"
     config.write_text(textwrap.dedent(f"""
@@ -109,6 +111,7 @@ APP = textwrap.dedent("""
 """)
 
 
+@NAMESPACES
 def test_the_app_makes_no_network_call(tmp_path):
     from apphelp import sample_store
 
@@ -118,3 +121,12 @@ def test_the_app_makes_no_network_call(tmp_path):
     proc = in_namespace(script, log, 300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert outside_attempts(log) == []
+
+
+def test_streamlit_run_app_py_uses_the_same_private_options():
+    """`streamlit run app.py` from the repository reads .streamlit/config.toml: no usage statistics, loopback only."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["server"]["address"] == "127.0.0.1" and config["server"]["headless"] is True
