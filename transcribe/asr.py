@@ -11,6 +11,7 @@ import numpy as np
 from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.model_files import identity
 from transcribe.setting_types import (
     SETTINGS_CONFIG,
     Count,
@@ -18,6 +19,7 @@ from transcribe.setting_types import (
     Ge,
     Gt,
     Le,
+    MinLen,
     Name,
     Number,
     Probability,
@@ -35,7 +37,8 @@ logger = logging.getLogger("transcribe")
 # Short names accepted for `asr.model` (CTranslate2 conversions published by Systran and mobiuslabs).
 WHISPER_ALIASES = {
     "tiny": "Systran/faster-whisper-tiny",
-    "base": "Systran/faster-whisper-base",
+    "tiny.en": "Systran/faster-whisper-tiny.en",   # also `callqa models install tiny.en` (English only)
+    "base": "Systran/faster-whisper-base",         # also `callqa models install base`
     "small": "Systran/faster-whisper-small",
     "medium": "Systran/faster-whisper-medium",
     "large-v2": "Systran/faster-whisper-large-v2",
@@ -45,6 +48,7 @@ WHISPER_ALIASES = {
 }
 Language = Literal["auto", "vi", "en", "segment"]  # segment: detect per speech segment (code-switched calls)
 LANGUAGES: tuple[str, ...] = get_args(Language)
+CallLanguage = Literal["vi", "en"]  # the languages callqa scores (rubric cues, sentiment)
 # CTranslate2 compute types (auto: int8 on CPU, float16 on CUDA)
 ComputeType = Literal["auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                       "bfloat16", "float32"]
@@ -60,6 +64,9 @@ class AsrSettings:
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: ComputeType = "auto"
     language: Language = "auto"
+    # the languages calls may be in: auto detection chooses among these only; a call heard as another is
+    # sent to review (needs_review) instead of being scored
+    languages: Annotated[list[CallLanguage], MinLen(1)] = field(default_factory=lambda: ["vi", "en"])
     vad: Flag = True
     beam_size: Count = 5
     temperature: Temperatures = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -78,6 +85,12 @@ class AsrSettings:
 
     def __post_init__(self) -> None:
         self.temperature = one_or_many(self.temperature)  # `AsrSettings(temperature=0.0)` in code, as when loaded
+        self.languages = list(dict.fromkeys(self.languages))
+
+    def needed_languages(self) -> set[str]:
+        """Every language the settings may ask the model for."""
+        fixed = {self.language} | set((self.channel_languages or {}).values())
+        return set(self.languages) | (fixed & {"vi", "en"})
 
     def guard(self) -> GuardSettings:
         return GuardSettings(self.no_speech_threshold, self.log_prob_threshold, self.compression_ratio_threshold,
@@ -120,11 +133,18 @@ class Recognizer:
         self.settings = settings
         self.device = _pick_device(settings.device)
         self.compute_type = settings.resolved_compute_type(self.device)
+        self.identity: dict[str, Any] = {}
         if model is not None:  # a pre-built WhisperModel (tests, notebooks)
             self.model, self.model_path = model, settings.model
+            self._check_languages()
             return
         self.model_path = resolve(settings.model, setting="asr.model", allow_download=allow_download,
                                   cache_dir=cache_dir, aliases=WHISPER_ALIASES, what="speech model")
+        self.identity, problem = identity(self.model_path)
+        if problem:
+            name = self.identity.get("model_name") or settings.model
+            raise ModelUnavailable(settings.model, "asr.model", problem,
+                                   f"reinstall it: callqa models install {name} --force")
         from faster_whisper import WhisperModel
 
         try:
@@ -136,11 +156,29 @@ class Recognizer:
                                    f"({type(exc).__name__}: {exc})",
                                    "point asr.model at a CTranslate2 Whisper folder (model.bin, config.json, "
                                    "tokenizer.json) or check asr.device / asr.compute_type") from exc
+        self._check_languages()
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(getattr(getattr(self.model, "model", self.model), "is_multilingual", True))
+
+    def _check_languages(self) -> None:
+        """Refuse an English-only model (e.g. tiny.en) when the settings allow any other language: it would
+        write every Vietnamese call as confident English."""
+        others = sorted(self.settings.needed_languages() - {"en"})
+        if others and not self.multilingual:
+            raise ModelUnavailable(self.settings.model, "asr.languages",
+                                   f"speech model {self.settings.model!r} is English-only but the settings allow "
+                                   f"{', '.join(others)} (asr.languages: {self.settings.languages}, asr.language: "
+                                   f"{self.settings.language})",
+                                   "install a multilingual model for Vietnamese calls (e.g. asr.model: "
+                                   "large-v3-turbo; `callqa models install base` is multilingual but weak on "
+                                   "Vietnamese), or set asr.languages: [en] and asr.language: auto or en")
 
     def describe(self) -> dict[str, Any]:
         """What produced the text, for storing beside every result."""
         info = asdict(self.settings)
-        info.update(model_path=self.model_path, device=self.device, compute_type=self.compute_type)
+        info.update(model_path=self.model_path, device=self.device, compute_type=self.compute_type, **self.identity)
         return info
 
     def transcribe(self, samples: Samples, language: str | None = None,

