@@ -6,6 +6,8 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
+# Real models installed by `callqa models install` (the demo, the real-model tests) go to one cached folder.
+os.environ.setdefault("CALLQA_MODELS_DIR", os.path.expanduser("~/.cache/callqa/models"))
 
 from pathlib import Path
 

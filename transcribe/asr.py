@@ -75,6 +75,11 @@ class AsrSettings:
     hotwords: Text | None = None
     cpu_threads: Annotated[Whole, Ge(0)] = 0     # 0: CTranslate2's default
     low_confidence: Probability = 0.5  # turns whose mean word probability is below this are flagged
+    # a call (or stereo channel) with more than this share of its words below `low_confidence` needs review
+    low_confidence_share: Probability = 0.5
+    # auto/segment detection: speech where the languages in `languages` together get less probability than this
+    # is heard as another language, and the call needs review
+    min_language_probability: Probability = 0.1
     # stereo: {left: vi, right: auto}, overrides `language`
     channel_languages: dict[Literal["left", "right"], Language] | None = None
     no_speech_threshold: Probability = 0.6     # hallucination guard (see transcribe.asr_guard)
@@ -102,16 +107,41 @@ class AsrSettings:
         return "float16" if device == "cuda" else "int8"
 
 
+@dataclass(frozen=True)
+class Heard:
+    """Whisper's language detection on one piece: its top language over all it knows, and the configured
+    language chosen (with its probability and the configured languages' probability together)."""
+
+    start: float
+    end: float
+    top: str
+    top_probability: float
+    chosen: str
+    chosen_probability: float
+    configured_probability: float
+
+
 @dataclass
 class ChannelResult:
     """Words recognised on one channel plus the detected language (per piece in `pieces`:
-    (start, end, language)); `dropped` counts segments the hallucination guard removed."""
+    (start, end, language)); `dropped` counts segments the hallucination guard removed; `heard`: the language
+    detection of each piece (empty when the language was fixed)."""
 
     words: list[Word]
     language: str
     language_probability: float
     pieces: list[tuple[float, float, str]] = field(default_factory=list)
     dropped: int = 0
+    heard: list[Heard] = field(default_factory=list)
+
+    def other_language(self, floor: float) -> Heard | None:
+        """The detection that shows this channel is mostly in a language outside the configured ones (the
+        configured languages got less than `floor` on pieces holding over half the detected time), or None."""
+        total = sum(h.end - h.start for h in self.heard)
+        outside = [h for h in self.heard if h.configured_probability < floor]
+        if not total or sum(h.end - h.start for h in outside) * 2 <= total:
+            return None
+        return max(outside, key=lambda h: h.end - h.start)
 
 
 def _pick_device(device: str) -> str:
@@ -204,13 +234,18 @@ class Recognizer:
             pieces = [(0.0, duration)]
         words: list[Word] = []
         detected: list[tuple[float, float, str, float, int]] = []
+        heard_all: list[Heard] = []
         dropped = 0
         for start, end in pieces:
             piece = samples[int(start * 16000):int(end * 16000)]
-            got, info, n_dropped = self._piece(piece, None if lang in ("auto", "segment") else lang, start, end)
+            piece_lang, heard = self._language(piece, lang, start, end)
+            got, info, n_dropped = self._piece(piece, piece_lang, start, end)
             words.extend(got)
             dropped += n_dropped
-            detected.append((start, end, info.language, float(info.language_probability), len(got)))
+            prob = heard.chosen_probability if heard else float(info.language_probability)
+            detected.append((start, end, info.language, prob, len(got)))
+            if heard:
+                heard_all.append(heard)
             if progress and duration:
                 progress(min(1.0, end / duration))
         counts: dict[str, int] = {}
@@ -219,7 +254,28 @@ class Recognizer:
         best = max(counts, key=lambda c: counts[c]) if counts else (detected[0][2] if detected else "en")
         prob = max((p for *_, code, p, _ in detected if code == best), default=0.0)
         return ChannelResult(words=_monotonic(words), language=best, language_probability=prob,
-                             pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped)
+                             pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped, heard=heard_all)
+
+    def _language(self, samples: np.ndarray, lang: str, start: float, end: float) -> tuple[str, Heard | None]:
+        """The language to recognise a piece in: a fixed one as set; `auto`/`segment`: the configured language
+        (asr.languages) Whisper finds likeliest, from its probabilities over every language it knows."""
+        s = self.settings
+        if lang not in ("auto", "segment"):
+            return lang, None
+        if len(s.languages) == 1 or not self.multilingual:
+            return s.languages[0] if self.multilingual else "en", None
+        try:
+            try:
+                _, _, probs = self.model.detect_language(np.asarray(samples, dtype=np.float32), vad_filter=s.vad)
+            except (ValueError, RuntimeError):  # the VAD found no speech in the piece: detect on all of it
+                _, _, probs = self.model.detect_language(np.asarray(samples, dtype=np.float32))
+        except Exception as exc:
+            raise CallQAError(None, f"language detection failed ({type(exc).__name__}: {exc})") from exc
+        table = {code: float(p) for code, p in probs}
+        chosen = max(s.languages, key=lambda c: table.get(c, 0.0))
+        top, top_p = max(table.items(), key=lambda kv: kv[1]) if table else (chosen, 0.0)
+        return chosen, Heard(round(start, 3), round(end, 3), top, round(top_p, 4), chosen,
+                             round(table.get(chosen, 0.0), 4), round(sum(table.get(c, 0.0) for c in s.languages), 4))
 
     def _piece(self, samples: np.ndarray, language: str | None, offset: float,
                end: float) -> tuple[list[Word], Any, int]:

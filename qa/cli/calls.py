@@ -42,7 +42,8 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
           results_dir: str | None, ray_address: str | None, file_timeout: float | None) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
-    Resumable: files already scored (same content) are skipped; see `callqa status`."""
+    Resumable: files already scored (same content) are skipped; see `callqa status`. Exit status: 0 all done
+    or skipped, 1 some failed, 3 none failed but some need review (speech recognition failed: not scored)."""
     from qa.cli.console import print_report, run_score
 
     overrides = {"rubric": rubric,
@@ -55,7 +56,7 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
     settings = load(config, overrides)
     report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
     print_report(report, quiet=quiet)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if report.failed else 3 if report.needs_review else 0)
 
 
 @main.command()
