@@ -6,7 +6,9 @@ Recognition failed when, for the call or one of its stereo channels:
 - no words were recognised although the speech gate found speech (or the whole call has no words at all);
 - Whisper heard a language outside `asr.languages` (those languages together got less than
   `asr.min_language_probability` on most of the speech);
-- most words are low-confidence (more than `asr.low_confidence_share` of them below `asr.low_confidence`).
+- most words are unreliable (more than `asr.low_confidence_share` of them below `asr.low_confidence`, or in
+  segments the hallucination guard marked: a phrase looping, an unlikely compression ratio or log-probability —
+  Whisper base on Vietnamese speech loops "vô vô vô ..." with high word probabilities).
 """
 from __future__ import annotations
 
@@ -68,9 +70,11 @@ def recognition_problems(channels: list[ChannelCheck], asr: AsrSettings) -> list
                             f"asr.languages {', '.join(asr.languages)} got {heard.configured_probability:.2f} "
                             f"together (asr.min_language_probability {asr.min_language_probability:g})")
         words = c.result.words
-        low = sum(w.probability < asr.low_confidence for w in words)
+        low = sum(w.probability < asr.low_confidence or bool(w.flag) for w in words)
         if len(words) >= MIN_WORDS and low > asr.low_confidence_share * len(words):
-            problems.append(f"{where}{low} of {len(words)} words ({low / len(words):.0%}) have confidence below "
-                            f"asr.low_confidence {asr.low_confidence:g} (more than asr.low_confidence_share "
-                            f"{asr.low_confidence_share:g})")
+            marked = sum(bool(w.flag) for w in words)
+            why = f", {marked} marked by the hallucination guard" if marked else ""
+            problems.append(f"{where}{low} of {len(words)} words ({low / len(words):.0%}) are unreliable: "
+                            f"confidence below asr.low_confidence {asr.low_confidence:g}{why} (more than "
+                            f"asr.low_confidence_share {asr.low_confidence_share:g})")
     return problems
