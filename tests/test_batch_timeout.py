@@ -99,7 +99,7 @@ def test_a_hanging_recording_fails_after_the_limit_and_the_batch_goes_on(tmp_pat
     assert "5 call(s) scored, 1 failed, 0 skipped" in run.stdout, run.stdout + run.stderr
     assert f"{hang}: took longer than {LIMIT} s to score" in run.stderr
     status = callqa("status", "--db", db).stdout
-    assert "files: queued 0, running 0, done 5, failed 1, skipped 0" in status, status
+    assert "files: queued 0, running 0, done 5, needs_review 0, failed 1, skipped 0" in status, status
     failed = status.split("failed files:")[1]
     assert str(hang) in failed and f"took longer than {LIMIT} s to score and was stopped" in failed
     assert "batch.file_timeout" in failed and "--file-timeout" in failed and "check the file" in failed
@@ -169,7 +169,7 @@ def test_other_files_in_flight_are_scored_again_not_failed(tmp_path, pipes):
     assert attempts == ["first", "second"]  # c_slow was in flight when the pool was killed, and ran again
     assert "other file(s) in flight will be scored again" in run.stderr
     status = callqa("status", "--db", db).stdout
-    assert "done 6, failed 1" in status and f"took longer than {LIMIT} s to score" in status, status
+    assert "done 6, needs_review 0, failed 1" in status and f"took longer than {LIMIT} s to score" in status, status
 
 
 def test_without_a_limit_the_hanging_recording_stalls_the_batch(tmp_path, pipes):

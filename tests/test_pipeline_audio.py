@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
+from tiny_models import RANDOM_MODEL_ASR
 
 from qa.cli import main
 from qa.config.settings import load_settings
@@ -24,7 +25,7 @@ STATUSES = {"pass", "fail", "na"}
 
 def write_config(path, tiny_whisper, tiny_pyannote, tiny_sentiment, **asr) -> str:
     """Settings YAML pointing every model at a tiny local one (greedy ASR: no temperature fallback)."""
-    data = {"asr": {"model": tiny_whisper, "beam_size": 1, "temperature": [0.0], **asr},
+    data = {"asr": {"model": tiny_whisper, "beam_size": 1, "temperature": [0.0], **RANDOM_MODEL_ASR, **asr},
             "diarization": {"model": tiny_pyannote},
             "sentiment": {"models": {"en": tiny_sentiment, "vi": tiny_sentiment}}}
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -105,17 +106,24 @@ def test_mono_call_goes_through_diarization(pipeline, samples, tiny_pyannote):
     assert_scorecard_well_formed(result.scorecard, t)
 
 
-def test_silent_recording_has_no_turns_and_every_criterion_na(pipeline, tmp_path):
+def test_silent_recording_needs_review_and_is_not_scored(pipeline, tmp_path):
+    """A recording without speech is not a call to score (it used to end `ok` with every criterion n/a): the
+    pipeline refuses to score it (batch status needs_review); its empty transcript, scored by hand, is all n/a."""
+    from qa.pipeline.recognition import RecognitionFailed
+
     path = tmp_path / "silence.wav"
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(16000)
         w.writeframes(np.zeros(3 * 16000, dtype=np.int16).tobytes())
-    result = pipeline.process(str(path))
-    assert result.transcript.turns == []
-    assert result.transcript.duration == pytest.approx(3.0, abs=0.01)
-    card = result.scorecard
+    with pytest.raises(RecognitionFailed) as err:
+        pipeline.process(str(path))
+    assert "no speech found" in err.value.message and str(path) in err.value.message
+    transcript = err.value.transcript
+    assert transcript.turns == []
+    assert transcript.duration == pytest.approx(3.0, abs=0.01)
+    card = pipeline.score(transcript).scorecard
     assert [c.id for c in card.criteria] == CRITERIA
     assert all(c.status == "na" and c.score is None for c in card.criteria)
     assert card.total is None

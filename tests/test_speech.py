@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import yaml
 from click.testing import CliRunner
+from tiny_models import RANDOM_MODEL_ASR
 
 from qa.cli import main
 from qa.config.settings import load_settings
@@ -104,7 +105,7 @@ def test_eval_asr_runs_the_recogniser(samples, tiny_whisper, tmp_path):
 
 # -- pipeline: backends through one interface ---------------------------------------------------------
 def config_for(tmp_path, tiny_whisper, tiny_sentiment, **diarization):
-    data = {"asr": {"model": tiny_whisper, "beam_size": 1, "temperature": [0.0]},
+    data = {"asr": {"model": tiny_whisper, "beam_size": 1, "temperature": [0.0], **RANDOM_MODEL_ASR},
             "diarization": diarization, "sentiment": {"models": {"en": tiny_sentiment, "vi": tiny_sentiment}}}
     path = tmp_path / f"cfg-{len(list(tmp_path.iterdir()))}.yaml"
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
@@ -164,14 +165,21 @@ def test_hostile_audio_gives_sensible_output(offline_pipeline, samples, tmp_path
     path = write_wav(tmp_path / f"{kind}.wav", signal, 8000 if kind == "8k" else 16000)
     if kind in ("silence", "noise", "short"):
         assert diarize_offline(decode(path).channels[0]) == []
-    result = offline_pipeline.process(path)
-    t = result.transcript
+    from qa.pipeline.recognition import RecognitionFailed
+
+    try:
+        result = offline_pipeline.process(path)
+        t, card = result.transcript, result.scorecard
+    except RecognitionFailed as exc:  # no words (or unreadable ones): sent to review, never scored
+        t, card = exc.transcript, None
+        assert exc.problems and t.asr["recognition"]["problems"] == exc.problems
     assert t.duration > 0
     for turn in t.turns:
         assert 0 <= turn.start <= turn.end <= t.duration and turn.speaker in ("agent", "customer")
-    assert result.scorecard.total is None or 0 <= result.scorecard.total <= 100
+    if card is not None:
+        assert card.total is None or 0 <= card.total <= 100
     if not t.turns:
-        assert "no_speech" in result.scorecard.flags
+        assert card is None
 
 
 def test_one_speaker_found_when_the_count_is_open(samples):

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import yaml
 from test_audio import encode, tone
+from tiny_models import RANDOM_MODEL_ASR
 
 from qa.config.settings import load_settings, settings_from_dict
 from qa.pipeline.call import Pipeline
@@ -209,7 +210,7 @@ def long_call(path, samples, repeats=4, gap_s=5.0):
 
 def pipeline_for(tmp_path, tiny_whisper, tiny_sentiment, **audio) -> Pipeline:
     data = {"asr": {"model": tiny_whisper, "beam_size": 1, "temperature": [0.0], "vad": False,
-                    "chunk_seconds": 60},
+                    "chunk_seconds": 60, **RANDOM_MODEL_ASR},
             "sentiment": {"backend": "lexicon"}, "audio": audio}
     config = tmp_path / f"callqa-{len(list(tmp_path.glob('callqa-*')))}.yaml"
     config.write_text(yaml.safe_dump(data), encoding="utf-8")

@@ -242,3 +242,9 @@ def build_tiny_pyannote(folder: str | os.PathLike) -> str:
     with open(folder / "config.yaml", "w", encoding="utf-8") as fh:
         yaml.safe_dump(config, fh, sort_keys=False)
     return str(folder)
+
+
+# Random weights write garbage in random languages with low confidence, which the pipeline rightly sends to
+# review (qa.pipeline.recognition). The fast structure tests that score audio with the tiny random Whisper turn
+# off these two checks; tests/test_recognition_failure.py tests them with real weights.
+RANDOM_MODEL_ASR = {"min_language_probability": 0.0, "low_confidence_share": 1.0}

@@ -11,6 +11,7 @@ import numpy as np
 from transcribe.asr_guard import DROP, SUSPECT, GuardSettings, judge_segment, plan_chunks
 from transcribe.errors import CallQAError, ModelUnavailable
 from transcribe.hub import resolve
+from transcribe.model_files import identity
 from transcribe.setting_types import (
     SETTINGS_CONFIG,
     Count,
@@ -18,6 +19,7 @@ from transcribe.setting_types import (
     Ge,
     Gt,
     Le,
+    MinLen,
     Name,
     Number,
     Probability,
@@ -35,7 +37,8 @@ logger = logging.getLogger("transcribe")
 # Short names accepted for `asr.model` (CTranslate2 conversions published by Systran and mobiuslabs).
 WHISPER_ALIASES = {
     "tiny": "Systran/faster-whisper-tiny",
-    "base": "Systran/faster-whisper-base",
+    "tiny.en": "Systran/faster-whisper-tiny.en",   # also `callqa models install tiny.en` (English only)
+    "base": "Systran/faster-whisper-base",         # also `callqa models install base`
     "small": "Systran/faster-whisper-small",
     "medium": "Systran/faster-whisper-medium",
     "large-v2": "Systran/faster-whisper-large-v2",
@@ -45,6 +48,7 @@ WHISPER_ALIASES = {
 }
 Language = Literal["auto", "vi", "en", "segment"]  # segment: detect per speech segment (code-switched calls)
 LANGUAGES: tuple[str, ...] = get_args(Language)
+CallLanguage = Literal["vi", "en"]  # the languages callqa scores (rubric cues, sentiment)
 # CTranslate2 compute types (auto: int8 on CPU, float16 on CUDA)
 ComputeType = Literal["auto", "default", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16", "float16",
                       "bfloat16", "float32"]
@@ -60,6 +64,9 @@ class AsrSettings:
     device: Literal["auto", "cpu", "cuda"] = "auto"
     compute_type: ComputeType = "auto"
     language: Language = "auto"
+    # the languages calls may be in: auto detection chooses among these only; a call heard as another is
+    # sent to review (needs_review) instead of being scored
+    languages: Annotated[list[CallLanguage], MinLen(1)] = field(default_factory=lambda: ["vi", "en"])
     vad: Flag = True
     beam_size: Count = 5
     temperature: Temperatures = field(default_factory=lambda: [0.0, 0.2, 0.4, 0.6, 0.8, 1.0])
@@ -68,6 +75,11 @@ class AsrSettings:
     hotwords: Text | None = None
     cpu_threads: Annotated[Whole, Ge(0)] = 0     # 0: CTranslate2's default
     low_confidence: Probability = 0.5  # turns whose mean word probability is below this are flagged
+    # a call (or stereo channel) with more than this share of its words below `low_confidence` needs review
+    low_confidence_share: Probability = 0.5
+    # auto/segment detection: speech where the languages in `languages` together get less probability than this
+    # is heard as another language, and the call needs review
+    min_language_probability: Probability = 0.1
     # stereo: {left: vi, right: auto}, overrides `language`
     channel_languages: dict[Literal["left", "right"], Language] | None = None
     no_speech_threshold: Probability = 0.6     # hallucination guard (see transcribe.asr_guard)
@@ -78,6 +90,12 @@ class AsrSettings:
 
     def __post_init__(self) -> None:
         self.temperature = one_or_many(self.temperature)  # `AsrSettings(temperature=0.0)` in code, as when loaded
+        self.languages = list(dict.fromkeys(self.languages))
+
+    def needed_languages(self) -> set[str]:
+        """Every language the settings may ask the model for."""
+        fixed = {self.language} | set((self.channel_languages or {}).values())
+        return set(self.languages) | (fixed & {"vi", "en"})
 
     def guard(self) -> GuardSettings:
         return GuardSettings(self.no_speech_threshold, self.log_prob_threshold, self.compression_ratio_threshold,
@@ -89,16 +107,41 @@ class AsrSettings:
         return "float16" if device == "cuda" else "int8"
 
 
+@dataclass(frozen=True)
+class Heard:
+    """Whisper's language detection on one piece: its top language over all it knows, and the configured
+    language chosen (with its probability and the configured languages' probability together)."""
+
+    start: float
+    end: float
+    top: str
+    top_probability: float
+    chosen: str
+    chosen_probability: float
+    configured_probability: float
+
+
 @dataclass
 class ChannelResult:
     """Words recognised on one channel plus the detected language (per piece in `pieces`:
-    (start, end, language)); `dropped` counts segments the hallucination guard removed."""
+    (start, end, language)); `dropped` counts segments the hallucination guard removed; `heard`: the language
+    detection of each piece (empty when the language was fixed)."""
 
     words: list[Word]
     language: str
     language_probability: float
     pieces: list[tuple[float, float, str]] = field(default_factory=list)
     dropped: int = 0
+    heard: list[Heard] = field(default_factory=list)
+
+    def other_language(self, floor: float) -> Heard | None:
+        """The detection that shows this channel is mostly in a language outside the configured ones (the
+        configured languages got less than `floor` on pieces holding over half the detected time), or None."""
+        total = sum(h.end - h.start for h in self.heard)
+        outside = [h for h in self.heard if h.configured_probability < floor]
+        if not total or sum(h.end - h.start for h in outside) * 2 <= total:
+            return None
+        return max(outside, key=lambda h: h.end - h.start)
 
 
 def _pick_device(device: str) -> str:
@@ -120,11 +163,18 @@ class Recognizer:
         self.settings = settings
         self.device = _pick_device(settings.device)
         self.compute_type = settings.resolved_compute_type(self.device)
+        self.identity: dict[str, Any] = {}
         if model is not None:  # a pre-built WhisperModel (tests, notebooks)
             self.model, self.model_path = model, settings.model
+            self._check_languages()
             return
         self.model_path = resolve(settings.model, setting="asr.model", allow_download=allow_download,
                                   cache_dir=cache_dir, aliases=WHISPER_ALIASES, what="speech model")
+        self.identity, problem = identity(self.model_path)
+        if problem:
+            name = self.identity.get("model_name") or settings.model
+            raise ModelUnavailable(settings.model, "asr.model", problem,
+                                   f"reinstall it: callqa models install {name} --force")
         from faster_whisper import WhisperModel
 
         try:
@@ -136,11 +186,29 @@ class Recognizer:
                                    f"({type(exc).__name__}: {exc})",
                                    "point asr.model at a CTranslate2 Whisper folder (model.bin, config.json, "
                                    "tokenizer.json) or check asr.device / asr.compute_type") from exc
+        self._check_languages()
+
+    @property
+    def multilingual(self) -> bool:
+        return bool(getattr(getattr(self.model, "model", self.model), "is_multilingual", True))
+
+    def _check_languages(self) -> None:
+        """Refuse an English-only model (e.g. tiny.en) when the settings allow any other language: it would
+        write every Vietnamese call as confident English."""
+        others = sorted(self.settings.needed_languages() - {"en"})
+        if others and not self.multilingual:
+            raise ModelUnavailable(self.settings.model, "asr.languages",
+                                   f"speech model {self.settings.model!r} is English-only but the settings allow "
+                                   f"{', '.join(others)} (asr.languages: {self.settings.languages}, asr.language: "
+                                   f"{self.settings.language})",
+                                   "install a multilingual model for Vietnamese calls (e.g. asr.model: "
+                                   "large-v3-turbo; `callqa models install base` is multilingual but weak on "
+                                   "Vietnamese), or set asr.languages: [en] and asr.language: auto or en")
 
     def describe(self) -> dict[str, Any]:
         """What produced the text, for storing beside every result."""
         info = asdict(self.settings)
-        info.update(model_path=self.model_path, device=self.device, compute_type=self.compute_type)
+        info.update(model_path=self.model_path, device=self.device, compute_type=self.compute_type, **self.identity)
         return info
 
     def transcribe(self, samples: Samples, language: str | None = None,
@@ -166,13 +234,18 @@ class Recognizer:
             pieces = [(0.0, duration)]
         words: list[Word] = []
         detected: list[tuple[float, float, str, float, int]] = []
+        heard_all: list[Heard] = []
         dropped = 0
         for start, end in pieces:
             piece = samples[int(start * 16000):int(end * 16000)]
-            got, info, n_dropped = self._piece(piece, None if lang in ("auto", "segment") else lang, start, end)
+            piece_lang, heard = self._language(piece, lang, start, end)
+            got, info, n_dropped = self._piece(piece, piece_lang, start, end)
             words.extend(got)
             dropped += n_dropped
-            detected.append((start, end, info.language, float(info.language_probability), len(got)))
+            prob = heard.chosen_probability if heard else float(info.language_probability)
+            detected.append((start, end, info.language, prob, len(got)))
+            if heard:
+                heard_all.append(heard)
             if progress and duration:
                 progress(min(1.0, end / duration))
         counts: dict[str, int] = {}
@@ -181,7 +254,28 @@ class Recognizer:
         best = max(counts, key=lambda c: counts[c]) if counts else (detected[0][2] if detected else "en")
         prob = max((p for *_, code, p, _ in detected if code == best), default=0.0)
         return ChannelResult(words=_monotonic(words), language=best, language_probability=prob,
-                             pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped)
+                             pieces=[(a, b, code) for a, b, code, _, _ in detected], dropped=dropped, heard=heard_all)
+
+    def _language(self, samples: np.ndarray, lang: str, start: float, end: float) -> tuple[str, Heard | None]:
+        """The language to recognise a piece in: a fixed one as set; `auto`/`segment`: the configured language
+        (asr.languages) Whisper finds likeliest, from its probabilities over every language it knows."""
+        s = self.settings
+        if lang not in ("auto", "segment"):
+            return lang, None
+        if len(s.languages) == 1 or not self.multilingual:
+            return s.languages[0] if self.multilingual else "en", None
+        try:
+            try:
+                _, _, probs = self.model.detect_language(np.asarray(samples, dtype=np.float32), vad_filter=s.vad)
+            except (ValueError, RuntimeError):  # the VAD found no speech in the piece: detect on all of it
+                _, _, probs = self.model.detect_language(np.asarray(samples, dtype=np.float32))
+        except Exception as exc:
+            raise CallQAError(None, f"language detection failed ({type(exc).__name__}: {exc})") from exc
+        table = {code: float(p) for code, p in probs}
+        chosen = max(s.languages, key=lambda c: table.get(c, 0.0))
+        top, top_p = max(table.items(), key=lambda kv: kv[1]) if table else (chosen, 0.0)
+        return chosen, Heard(round(start, 3), round(end, 3), top, round(top_p, 4), chosen,
+                             round(table.get(chosen, 0.0), 4), round(sum(table.get(c, 0.0) for c in s.languages), 4))
 
     def _piece(self, samples: np.ndarray, language: str | None, offset: float,
                end: float) -> tuple[list[Word], Any, int]:

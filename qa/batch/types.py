@@ -8,7 +8,8 @@ from typing import Any
 from qa.pipeline.result import CallResult
 
 QUEUED, RUNNING, DONE, FAILED, SKIPPED = "queued", "running", "done", "failed", "skipped"
-STATUSES = (QUEUED, RUNNING, DONE, FAILED, SKIPPED)
+NEEDS_REVIEW = "needs_review"  # speech recognition failed on the call: not scored, a reviewer must listen
+STATUSES = (QUEUED, RUNNING, DONE, NEEDS_REVIEW, FAILED, SKIPPED)
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,8 @@ class Task:
 
 @dataclass
 class FileOutcome:
-    """What happened to one file in a run. `status` is done, failed or skipped."""
+    """What happened to one file in a run. `status` is done, needs_review (recognition failed: `reason` says
+    why, no result), failed or skipped."""
 
     path: str
     call_id: str | None = None
@@ -56,9 +58,11 @@ class BatchSummary:
     n_skipped: int
     audio_seconds: float
     wall_seconds: float
+    n_needs_review: int = 0
 
     def line(self) -> str:
-        return (f"run {self.run_id}: {self.n_files} file(s): {self.n_done} done, {self.n_failed} failed, "
+        review = f"{self.n_needs_review} need review, " if self.n_needs_review else ""
+        return (f"run {self.run_id}: {self.n_files} file(s): {self.n_done} done, {review}{self.n_failed} failed, "
                 f"{self.n_skipped} skipped; {self.audio_seconds / 3600:.2f} h of audio in "
                 f"{self.wall_seconds:.1f} s wall time ({self.engine}, {self.workers} worker(s))")
 
@@ -76,6 +80,10 @@ class BatchReport:
     @property
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == FAILED]
+
+    @property
+    def needs_review(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == NEEDS_REVIEW]
 
     @property
     def skipped(self) -> list[FileOutcome]:

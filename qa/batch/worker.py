@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import os
 
-from qa.batch.types import FAILED, FileOutcome, Task
+from qa.batch.types import FAILED, NEEDS_REVIEW, FileOutcome, Task
 from qa.config.batch import BatchSettings
 from qa.pipeline.call import CallResult, Pipeline, is_transcript_file
+from qa.pipeline.recognition import RecognitionFailed
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
 
 logger = logging.getLogger("qa")
@@ -40,6 +41,11 @@ def score_one(pipeline: Pipeline, task: Task, batch: BatchSettings) -> FileOutco
         outcome.result, outcome.call_id = result, result.transcript.call_id
         if result.transcript.source == "audio":
             outcome.audio_seconds = float(result.transcript.duration)
+    except RecognitionFailed as exc:  # not a score and not a crash: the call goes to a reviewer
+        outcome.status, outcome.call_id = NEEDS_REVIEW, exc.transcript.call_id
+        outcome.reason = f"{exc.problem} — {exc.fix}"
+        outcome.audio_seconds = float(exc.transcript.duration)
+        return outcome
     except ModelUnavailable as exc:
         outcome.error, outcome.model_missing, outcome.reason = f"{path}: {exc.message}", True, exc.message
     except CallQAError as exc:

@@ -19,14 +19,16 @@ def status(db: str, only: str | None, n_runs: int) -> None:
     store = Store(db)
     counts = status_counts(store)
     click.echo("files: " + ", ".join(f"{s} {counts.get(s, 0)}" for s in STATUSES))
-    rows = file_statuses(store, only or "failed")
-    if rows:
-        click.echo(f"{only or 'failed'} files:")
-    for r in rows:
-        extra = f"  call {r['call_id']}" if r["call_id"] else ""
-        click.echo(f"  {r['status']:<8} {r['path']}{extra}" + (f"\n           {r['reason']}" if r["reason"] else ""))
-    if counts.get("failed") and not only:
-        click.echo(f"to try the failed files again: callqa score PATH... --db {db} --retry-failed")
+    for shown in ([only] if only else ["needs_review", "failed"]):
+        rows = file_statuses(store, shown)
+        if rows:
+            click.echo(f"{shown} files:")
+        for r in rows:
+            extra = f"  call {r['call_id']}" if r["call_id"] else ""
+            reason = f"\n           {r['reason']}" if r["reason"] else ""
+            click.echo(f"  {r['status']:<8} {r['path']}{extra}{reason}")
+    if (counts.get("failed") or counts.get("needs_review")) and not only:
+        click.echo(f"to try the failed (or needs-review) files again: callqa score PATH... --db {db} --retry-failed")
     for run in recent_runs(store, n_runs):
         click.echo(f"run {run['run_id']} finished {run['finished_at']:%Y-%m-%d %H:%M:%S}: {run['n_done']} done, "
                    f"{run['n_failed']} failed, {run['n_skipped']} skipped of {run['n_files']}; "

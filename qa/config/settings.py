@@ -8,7 +8,8 @@
     batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
                   file_timeout}
     rubric:      last | path/to/rubric.yaml
-    models_dir:  folder where `callqa models pull` stores models (default: the Hugging Face cache)
+    models_dir:  folder where `callqa models install|pull` put models (default: $CALLQA_MODELS_DIR or the user data
+                 folder for installed models, the Hugging Face cache for pulled ones)
 
 Every key has a type and a range (see docs/configuration.md); unknown keys, wrong types ("five" for a whole number,
 true for a number, a list for text) and out-of-range values are refused when the settings are loaded — the file,

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qa.config.settings import Settings
+from qa.pipeline.recognition import ChannelCheck, RecognitionFailed, recognition_problems
 from qa.pipeline.result import CallResult
 from qa.pipeline.voice import voice_measures
 from scoring.rubric import resolve_rubric, score_transcript
@@ -38,6 +39,10 @@ from transcribe.voiceprint import load_voiceprints
 logger = logging.getLogger("qa")
 
 Progress = Callable[[str, float], None]  # (stage, fraction of that stage done)
+
+
+def _seconds(regions: list[tuple[float, float]] | None) -> float:
+    return float(sum(b - a for a, b in regions or []))
 
 
 def is_transcript_file(path: str) -> bool:
@@ -104,10 +109,13 @@ class Pipeline:
         recognizer = self.recognizer
         languages: Counter[str] = Counter()
         extra_asr: dict[str, Any] = {}
+        checks: list[ChannelCheck] = []
         if audio.is_stereo:
-            labeled, roles = self._stereo(audio, recognizer, languages, extra_asr, progress)
+            labeled, roles = self._stereo(audio, recognizer, languages, extra_asr, progress, checks)
         else:
-            labeled, roles = self._mono(audio.channels[0], recognizer, languages, extra_asr, progress)
+            labeled, roles = self._mono(audio.channels[0], recognizer, languages, extra_asr, progress, checks)
+        extra_asr["recognition"] = {"problems": recognition_problems(checks, s.asr),
+                                    "channels": [c.record() for c in checks]}
         turns = words_to_turns(labeled, max_gap=s.audio.turn_gap, low_confidence=s.asr.low_confidence)
         language = s.asr.language if s.asr.language in ("vi", "en") else (
             languages.most_common(1)[0][0] if languages else "en")
@@ -119,7 +127,7 @@ class Pipeline:
                           roles=roles)
 
     def _stereo(self, audio: Any, recognizer: Recognizer, languages: Counter[str], extra_asr: dict[str, Any],
-                progress: Progress | None) -> tuple[list[LabeledWord], dict[str, Any]]:
+                progress: Progress | None, checks: list[ChannelCheck]) -> tuple[list[LabeledWord], dict[str, Any]]:
         s = self.settings
         words_by_channel: dict[int, list[Any]] = {}
         for ch, samples in enumerate(audio.channels):
@@ -127,9 +135,11 @@ class Pipeline:
                 progress(f"asr channel {ch + 1}/2", 0.0)
             regions = speech_regions(samples)
             if not regions:
+                checks.append(ChannelCheck(CHANNEL_NAMES[ch], 0.0, None))
                 continue
             lang = (s.asr.channel_languages or {}).get(CHANNEL_NAMES[ch])
             res = recognizer.transcribe(samples, language=lang, regions=regions)
+            checks.append(ChannelCheck(CHANNEL_NAMES[ch], _seconds(regions), res))
             languages[res.language] += len(res.words)
             extra_asr.setdefault("channels", {})[CHANNEL_NAMES[ch]] = {
                 "language": res.language, "pieces": res.pieces, "dropped_segments": res.dropped}
@@ -152,9 +162,10 @@ class Pipeline:
         return labeled, roles
 
     def _mono(self, samples: Any, recognizer: Recognizer, languages: Counter[str], extra_asr: dict[str, Any],
-              progress: Progress | None) -> tuple[list[LabeledWord], dict[str, Any]]:
+              progress: Progress | None, checks: list[ChannelCheck]) -> tuple[list[LabeledWord], dict[str, Any]]:
         regions = speech_regions(samples)
         res = recognizer.transcribe(samples, regions=regions) if regions else None
+        checks.append(ChannelCheck("mono", _seconds(regions), res))
         if not (res and res.words):
             return [], {"method": "none", "confidence": 0.0, "evidence": ["no speech"]}
         languages[res.language] += len(res.words)
@@ -233,6 +244,9 @@ class Pipeline:
                 with self.decode(path) as audio:
                     transcript = self.transcribe(path, progress, audio)
                     t1 = time.perf_counter()
+                    problems = transcript.asr.get("recognition", {}).get("problems")
+                    if problems:  # never scored: a reviewer listens to it (batch status needs_review)
+                        raise RecognitionFailed(path, problems, transcript)
                     result = self.score(transcript, audio)
             except ModelUnavailable:
                 raise  # names the model and the setting; the caller knows the file
