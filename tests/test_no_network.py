@@ -76,7 +76,8 @@ def test_the_detector_sees_a_dns_lookup_and_a_connection(tmp_path):
 def test_scoring_recordings_makes_no_network_call(tmp_path, samples, tiny_whisper, tiny_sentiment, tiny_pyannote):
     config = tmp_path / "settings.yaml"
     config.write_text(textwrap.dedent(f"""
-        asr: {{model: "{tiny_whisper}", beam_size: 1, temperature: [0.0], vad: true, language: en}}
+        asr: {{model: "{tiny_whisper}", beam_size: 1, temperature: [0.0], vad: true, language: en,
+              min_language_probability: 0.0, low_confidence_share: 1.0}}  # random weights: score their text anyway
         sentiment: {{backend: transformers, models: {{en: "{tiny_sentiment}", vi: "{tiny_sentiment}"}}}}
         diarization: {{backend: pyannote, model: "{tiny_pyannote}"}}
     """))
@@ -88,6 +89,7 @@ def test_scoring_recordings_makes_no_network_call(tmp_path, samples, tiny_whispe
     script = f"import sys; sys.argv = {argv!r}\nfrom qa.cli import main\nmain()"
     proc = in_namespace(script, log, 900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "2 call(s) scored" in proc.stdout + proc.stderr, "both recordings went through every stage"
     assert outside_attempts(log) == []
 
 
