@@ -37,7 +37,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=300)
     args = ap.parse_args()
     rubric = resolve_rubric(args.rubric)
-    calls = [load_transcript(p) for p in sorted(glob.glob(os.path.join(args.calls_dir, "*.json")))]
+    # the sample transcripts name their recordings in ../audio: allow the folder above (only the text is scored)
+    roots = [os.path.dirname(os.path.abspath(args.calls_dir.rstrip("/")))]
+    calls = [load_transcript(p, audio_roots=roots) for p in sorted(glob.glob(os.path.join(args.calls_dir, "*.json")))]
     if not calls:
         sys.exit(f"{args.calls_dir}: no transcript JSON files")
     work = [(t, [lexicon_sentiment(x, t.language) for x in t.turns]) for t in calls]
