@@ -11,6 +11,7 @@ import os
 import streamlit as st
 
 from qa.accounts.auth import SessionLimits, session_viewer
+from qa.app import notifications
 from qa.app.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from qa.app.login import render_sign_in, render_signed_in
 from qa.app.pages import pages_for
@@ -66,4 +67,6 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
                            format_func=lambda k: t(next(p.title for p in pages if p.key == k), lang))
     if st.query_params.get("page") != key:
         st.query_params["page"] = key
-    next(p for p in pages if p.key == key).render(Context(store, viewer, lang))
+    ctx = Context(store, viewer, lang)
+    notifications.sidebar(ctx, key)
+    next(p for p in pages if p.key == key).render(ctx)

@@ -1,0 +1,72 @@
+"""What waits for a person when they sign in: for an agent, the reviews shared with them that they have not yet
+answered (acknowledge or dispute); for a reviewer, the open disputes of the calls they may see.
+
+An item stays in the list until it is acted on (answered, resolved), so nothing is missed by reading it on
+another device; `since` orders them newest first and counts those that arrived after a given time (the app
+passes the time the person last opened the list in this session).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from qa.accounts.access import Viewer, call_scope
+from qa.review.audit import REVIEWER_ROLES
+from qa.store.database import Store
+from qa.store.vocabulary import ReviewState
+
+__all__ = ["Notice", "Notifications", "notifications"]
+
+LIMIT = 50  # items listed (the counts cover every item)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing to act on: the call, its agent, what happened (`shared` or `dispute`), who did it and when,
+    and their comment (a dispute's reason)."""
+
+    call_id: str
+    agent_id: str | None
+    action: str
+    actor: str
+    at: datetime
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class Notifications:
+    """`count` items wait for the viewer (`items`: the newest `LIMIT` of them); `new`: how many arrived after
+    the `since` time asked for (all of them when none was given)."""
+
+    kind: str  # "shared" (an agent's reviews to answer) or "dispute" (a reviewer's open disputes)
+    count: int
+    new: int
+    items: tuple[Notice, ...]
+
+
+def notifications(store: Store, viewer: Viewer, since: datetime | None = None, limit: int = LIMIT) -> Notifications:
+    """The viewer's notifications. Agents: reviews shared with them and not yet answered; reviewers (admin,
+    supervisor): open disputes within their scope (a team supervisor: their teams' calls). Other roles: none.
+    One query with a count over everything and the newest `limit` rows."""
+    if viewer.is_agent:
+        kind, state, action = "shared", ReviewState.SHARED.value, "share"
+    elif viewer.role in REVIEWER_ROLES:
+        kind, state, action = "dispute", ReviewState.DISPUTED.value, "dispute"
+    else:
+        return Notifications("none", 0, 0, ())
+    cond, params = call_scope(viewer, "c")
+    with store.connect() as con:
+        rows = con.execute(f"""
+            SELECT a.call_id, c.agent_id, e.actor, e.created_at, e.comment,
+                   count(*) OVER () AS total,
+                   count(*) FILTER (WHERE e.created_at > ?) OVER () AS fresh
+            FROM assessments a JOIN calls c USING (call_id)
+            JOIN (SELECT * FROM assessment_events WHERE action = ?
+                  QUALIFY row_number() OVER (PARTITION BY call_id ORDER BY event_id DESC) = 1) e USING (call_id)
+            WHERE a.state = ? AND {cond}
+            ORDER BY e.created_at DESC, a.call_id LIMIT ?""",
+                           [since or datetime.min, action, state, *params, max(1, limit)]).fetchall()
+    if not rows:
+        return Notifications(kind, 0, 0, ())
+    items = tuple(Notice(r[0], r[1], kind, r[2], r[3], r[4]) for r in rows)
+    return Notifications(kind, int(rows[0][5]), int(rows[0][6]), items)

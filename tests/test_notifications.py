@@ -1,0 +1,75 @@
+"""Notifications: an agent is told of the reviews shared with them until they answer; reviewers see the open
+disputes of their scope until they resolve them; the app shows the counts in the sidebar on every page."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from apphelp import ROOT, copy_database, run_app, token_for
+from reviewhelp import LAN, LAN_CALL, SUP, TEAM_SUP, TOM, TOM_CALL, store, template  # noqa: F401
+from streamlit.testing.v1 import AppTest
+
+from qa.review import assessments as A
+from qa.review.notifications import notifications
+from qa.store.database import Store
+
+
+def test_agent_is_told_of_a_shared_review_until_answering(store):
+    assert notifications(store, LAN).count == 0
+    A.override(store, SUP, LAN_CALL, "listen", "fail", "no restatement of the problem")
+    assert notifications(store, LAN).count == 0, "a Draft is not the agent's yet"
+    before = datetime.now() - timedelta(seconds=1)
+    A.share(store, SUP, LAN_CALL)
+    got = notifications(store, LAN)
+    assert (got.kind, got.count, got.new) == ("shared", 1, 1)
+    assert got.items[0].call_id == LAN_CALL and got.items[0].actor == "sup"
+    assert notifications(store, LAN, since=datetime.now() + timedelta(seconds=1)).new == 0
+    assert notifications(store, LAN, since=before).new == 1
+    assert notifications(store, TOM).count == 0, "another agent's review is not theirs"
+    A.acknowledge(store, LAN, LAN_CALL)
+    assert notifications(store, LAN).count == 0
+
+
+def test_reviewers_see_open_disputes_of_their_scope_until_resolved(store):
+    for call_id, agent in ((LAN_CALL, LAN), (TOM_CALL, TOM)):
+        A.start(store, SUP, call_id)
+        A.share(store, SUP, call_id)
+        A.dispute(store, agent, call_id, f"I did apologise ({call_id})")
+    everyone = notifications(store, SUP)
+    assert (everyone.kind, everyone.count) == ("dispute", 2)
+    assert {n.comment for n in everyone.items} == {f"I did apologise ({LAN_CALL})", f"I did apologise ({TOM_CALL})"}
+    north = notifications(store, TEAM_SUP)  # the north team supervisor sees agent_tom's calls only
+    assert north.count == 1 and north.items[0].call_id == TOM_CALL
+    assert notifications(store, LAN).count == 0, "the agent's own dispute is not a notice to them"
+    A.resolve(store, SUP, TOM_CALL, "checked: the apology was there")
+    assert notifications(store, SUP).count == 1 and notifications(store, TEAM_SUP).count == 0
+
+
+def test_counts_cover_everything_while_the_list_is_bounded(store):
+    for call_id, agent in ((LAN_CALL, LAN), (TOM_CALL, TOM)):
+        A.start(store, SUP, call_id)
+        A.share(store, SUP, call_id)
+        A.dispute(store, agent, call_id, "no")
+    got = notifications(store, SUP, limit=1)
+    assert got.count == 2 and len(got.items) == 1
+
+
+def test_the_sidebar_shows_the_counts(template, tmp_path):
+    db = str(tmp_path / "app.duckdb")
+    copy_database(template, db)
+    s = Store(db)
+    A.start(s, SUP, LAN_CALL)
+    A.share(s, SUP, LAN_CALL)
+    at = run_app(db, "lan")
+    assert not at.exception
+    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(b.label for b in at.sidebar.button)
+    assert "1 review waiting for your answer" in text
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["callqa_token"] = token_for(db, "lan")
+    at.session_state["ui_lang"] = "vi"
+    at = run_app(db, at=at)
+    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(b.label for b in at.sidebar.button)
+    assert "1 đánh giá đang chờ bạn trả lời" in text
+    A.dispute(s, LAN, LAN_CALL, "I did apologise")
+    at = run_app(db, "sup")
+    text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(b.label for b in at.sidebar.button)
+    assert "1 open dispute" in text
