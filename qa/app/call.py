@@ -7,6 +7,7 @@ Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, allowed_actions, get_assessment, results
 from qa.review.notes import Note, visible_notes
+from qa.review.printable import scorecard_html
 from qa.store.in_force import call_summary
 from qa.store.scorecard_view import CallView
 
@@ -172,6 +174,11 @@ def render_call(ctx: Context, call_id: str) -> None:
     if card.flags:
         st.warning(f"{ctx.t('flags')}: {', '.join(card.flags)}")
     review_bar(ctx, card, actions)
+    printable = scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
+                               printed_by=ctx.viewer.username)
+    safe_id = re.sub(r"[^A-Za-z0-9._-]+", "_", card.call_id)[:80]
+    st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html", mime="text/html",
+                       help=ctx.t("print_help"), icon=":material/print:", key=f"print_{card.call_id}")
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:

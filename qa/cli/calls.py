@@ -87,14 +87,34 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
 @click.argument("call_id")
 @existing_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the whole scorecard as JSON.")
-def show(call_id: str, db: str, as_json: bool) -> None:
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Write the printable scorecard (results in force, evidence, coaching notes) to FILE as HTML; "
+                   "print it, or save it as PDF, from a browser.")
+@click.option("--lang", type=click.Choice(["en", "vi"]), default="en", show_default=True,
+              help="Language of the printable scorecard.")
+def show(call_id: str, db: str, as_json: bool, html_out: str | None, lang: str) -> None:
     """Show one call's scorecard."""
     from qa.cli.console import format_scorecard
     from qa.store.database import Store
 
-    card = Store(db).get_call(call_id)
+    store = Store(db)
+    card = store.get_call(call_id)
     if card is None:
         raise click.ClickException(f"no call {call_id!r} in {db} — `callqa list --db {db}` shows the stored calls")
+    if html_out:
+        from qa.accounts.access import Viewer
+        from qa.review.assessments import get_assessment, results
+        from qa.review.notes import list_notes
+        from qa.review.printable import scorecard_html
+
+        operator = Viewer("callqa-cli", "admin")
+        assessment = get_assessment(store, operator, call_id)
+        page = scorecard_html(card, results(store, operator, call_id), list_notes(store, call_id), lang,
+                              state=assessment.state if assessment else None)
+        with open(html_out, "w", encoding="utf-8") as f:
+            f.write(page)
+        click.echo(f"wrote the printable scorecard of {call_id} to {html_out}")
+        return
     text = json.dumps(card.to_dict(), ensure_ascii=False, indent=2, default=str) if as_json else format_scorecard(card)
     click.echo(text)
 
