@@ -11,6 +11,7 @@ from typing import Any
 from qa.pipeline.result import CallResult
 from qa.store.in_force import SUMMARY_COLUMNS
 from qa.store.migrations import METRIC_COLUMNS
+from qa.store.search_text import fold
 from scoring.types import Prosody, Sentiment
 from transcribe.types import Transcript, Turn, Word
 
@@ -66,7 +67,7 @@ def call_rows(result: CallResult, run_id: str | None, now: datetime,
                               js([[w.start, w.end, w.text, round(w.probability, 4)] for w in turn.words]),
                               js(turn.extra), s.label if s else None, s.score if s else None,
                               s.polarity if s else None, s.language if s else None, s.backend if s else None,
-                              js(card.turn_matches.get(i, []))])
+                              js(card.turn_matches.get(i, [])), fold(turn.text)])
     if card.metrics is not None:
         m = card.metrics.to_dict()
         rows["call_metrics"].append([t.call_id, *(js(m[n]) if isinstance(m[n], list) else m[n]

@@ -179,3 +179,15 @@ def _media(con: Any) -> None:
 def _sign_in_failures(con: Any) -> None:
     con.execute("CREATE TABLE sign_in_failures (username TEXT, client TEXT, failed_at TIMESTAMP)")
     con.execute("CREATE INDEX sign_in_failures_at ON sign_in_failures (failed_at)")
+
+
+@migration(16, "turns.search_text: each turn's words folded for search (qa.store.search_text), filled for stored turns")
+def _search_text(con: Any) -> None:
+    from qa.store.search_text import fold
+
+    con.execute("ALTER TABLE turns ADD COLUMN search_text TEXT")
+    con.create_function("callqa_fold", fold, ["VARCHAR"], "VARCHAR", null_handling="special")
+    try:
+        con.execute("UPDATE turns SET search_text = callqa_fold(text)")
+    finally:
+        con.remove_function("callqa_fold")
