@@ -27,8 +27,8 @@ from qa.review.assessments import allowed_actions, audit_trail, get_assessment, 
 from qa.review.dashboard import dashboard, records
 from qa.review.notes import visible_notes
 from qa.review.queue import QueueFilter, filter_options, list_queue, sample_page
-from qa.store.database import Store
 from qa.review.search import search_turns
+from qa.store.database import Store
 from qa.store.in_force import rebuild
 from qa.store.search_text import fold
 
