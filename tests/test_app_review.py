@@ -67,18 +67,27 @@ def test_call_view_shows_audio_metrics_chart_and_seeks(db):
     assert at.get("vega_lite_chart"), "the customer's sentiment is charted"
     spec = str(at.get("vega_lite_chart")[0].proto)
     assert "polarity" in spec
-    audio = at.get("audio")[0].proto
-    assert audio.start_time == 0
+    assert at.get("audio"), "the recording plays in the page"
+    player = json.loads(at.get("bidi_component")[0].proto.json)
+    assert player["request"] is None and len(player["peaks"]) > 100, "a waveform, nothing asked yet"
+    kinds = {m["kind"] for m in player["markers"]}
+    assert kinds and kinds <= {"for", "against", "context", "not_counted", "hold", "interruption"}
+    assert all(0 <= m["t"] <= player["duration"] for m in player["markers"])
     card = Store(db).get_call(BAD).to_dict()
     turn = card["turns"][4]
     at.button(key=f"turn-{BAD}-4").click()  # ▶ on a turn
     at = run_app(db, at=at)
-    assert at.get("audio")[0].proto.start_time == int(turn["start"])
+    first = json.loads(at.get("bidi_component")[0].proto.json)["request"]
+    assert first["t"] == turn["start"], "the exact start, not a whole second"
+    at.button(key=f"turn-{BAD}-4").click()  # ▶ again on the same turn: a new request (it plays again)
+    at = run_app(db, at=at)
+    again = json.loads(at.get("bidi_component")[0].proto.json)["request"]
+    assert again["t"] == turn["start"] and again["id"] != first["id"]
     crit = next(c for c in card["criteria"] if c["evidence"] and c["evidence"][0]["start"] >= 1)
     evidence = crit["evidence"][0]
     at.button(key=f"ev-{BAD}-{crit['id']}-0").click()  # ▶ on a piece of evidence
     at = run_app(db, at=at)
-    assert at.get("audio")[0].proto.start_time == int(evidence["start"])
+    assert json.loads(at.get("bidi_component")[0].proto.json)["request"]["t"] == evidence["start"]
 
 
 def test_call_view_in_vietnamese_writes_numbers_and_times_the_vietnamese_way(db):

@@ -130,3 +130,19 @@ def test_a_broken_catalog_names_the_file_and_the_fault(text, problem):
     with pytest.raises(InputError) as e:
         parse_catalog(text, "qa/i18n/xx.json")
     assert e.value.path == "qa/i18n/xx.json" and problem in e.value.problem and e.value.fix
+
+
+def test_flags_read_as_words_in_both_languages():
+    from qa.i18n import FLAG_SEVERITY, flag_text
+
+    assert flag_text("low_confidence_turns:3", "en")[0] == "3 turn(s) with low recognition confidence"
+    assert flag_text("critical_failure:abusive", "vi", {"abusive": "Ngôn từ xúc phạm"})[0] == \
+        "Lỗi nghiêm trọng: Ngôn từ xúc phạm"
+    label, why = flag_text("escalation:requested", "en")
+    assert label == "Escalation requested by the customer" and "5–10%" in why
+    assert flag_text("sentiment_lexicon_fallback:vi", "en")[0] == "Simple sentiment (Tiếng Việt)"
+    assert flag_text("something_new:x", "vi") == ("something_new:x", "")
+    for kind in FLAG_SEVERITY:  # every kind the scorer writes has words and an explanation in every language
+        for lang in ("en", "vi"):
+            label, why = flag_text(f"{kind}:1", lang)
+            assert label != f"{kind}:1" and why, (kind, lang)

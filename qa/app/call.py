@@ -17,8 +17,9 @@ from qa.accounts import access
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
 from qa.app.common import Context, plain
+from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
-from qa.i18n import criterion_name
+from qa.i18n import FLAG_SEVERITY, criterion_name, flag_text
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, allowed_actions, get_assessment, results
 from qa.review.notes import Note, visible_notes
@@ -45,35 +46,33 @@ def without_paths(value: Any) -> Any:
     return value
 
 
-def seek_key(call_id: str) -> str:
-    return f"seek:{call_id}"
-
-
 def audio_player(ctx: Context, card: CallView) -> None:
     """The recording the product registered for the call at ingest, read as bytes through the viewer's
-    permission check (`access.recording`) — never a file path taken from a transcript."""
+    permission check (`access.recording`) — never a file path taken from a transcript — in the sticky player
+    with its waveform (`qa.app.player`). Without a recording the player still takes ▶ requests (it shows the
+    turn)."""
     st.subheader(ctx.t("audio"))
+    labels = {"waveform": ctx.t("player_waveform"), "at": ctx.t("player_at"), "turn": ctx.t("turn")}
+    found = None
     if not card.media:
         st.info(ctx.t("no_audio"))
-        return
-    found = access.recording(ctx.store, ctx.viewer, card.call_id)
-    if found is None:
-        st.warning(ctx.t("audio_missing"))
-        return
-    data, mime = found
-    start = st.session_state.get(seek_key(card.call_id))
-    st.audio(data, format=mime, start_time=int(start or 0), autoplay=start is not None)
-    if start is not None:
-        st.caption(ctx.t("rev_playing_from", t=fmt.seconds(start, ctx.lang)))
+    else:
+        found = access.recording(ctx.store, ctx.viewer, card.call_id)
+        if found is None:
+            st.warning(ctx.t("audio_missing"))
+    player(card, found, labels)
+    if found is not None:
+        st.caption(ctx.t("player_keys"))
 
 
-def seek_button(ctx: Context, card: CallView, start: float | None, key: str) -> None:
-    """▶: play the recording from `start` (shown only when the call has a recording)."""
-    if start is None or not card.media:
-        return
-    if st.button("▶", key=key, help=ctx.t("play_from", t=fmt.seconds(start, ctx.lang))):
-        st.session_state[seek_key(card.call_id)] = float(start)
-        st.rerun()
+def seek_button(ctx: Context, card: CallView, start: float | None, key: str, turn: int | None = None) -> None:
+    """▶: play the recording from `start` (every click, to the exact time); without a recording, show the turn."""
+    if card.media and start is not None:
+        st.button("▶", key=key, help=ctx.t("play_from", t=fmt.seconds(start, ctx.lang)), on_click=ask,
+                  args=(card.call_id, float(start), turn))
+    elif turn is not None:
+        st.button("↧", key=key, help=ctx.t("player_show_turn", turn=turn), on_click=ask,
+                  args=(card.call_id, None, turn))
 
 
 def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
@@ -107,7 +106,7 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
                 cols[0].markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
                                  f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                 with cols[1]:
-                    seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}")
+                    seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}", e.turn)
 
 
 def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -> None:
@@ -126,12 +125,13 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
         badge = f":{colour}[{label} {fmt.number(s.score or 0, ctx.lang, 2)}]"
         low = f" · *{ctx.t('low_confidence')}*" if turn.low_confidence else ""
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn.criteria)
-        with st.chat_message("assistant" if agent else "user"):
+        with st.container(key=TURN_KEY.format(index=turn.index)), st.chat_message("assistant" if agent else "user"):
             head, play = st.columns([7, 1])
             when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
             head.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
             with play:
-                seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
+                if card.media:
+                    seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
             text = plain(turn.text or "")
             if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
                 text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
@@ -158,43 +158,80 @@ def render_call(ctx: Context, call_id: str) -> None:
     actions = allowed_actions(ctx.store, ctx.viewer, call_id)
     total = fmt.number(card.total, ctx.lang)
     st.header(f"{ctx.t('call')} {card.call_id} — {ctx.t('total')} {total}/100")
-    meta = st.columns(6)
-    meta[0].metric(ctx.t("agent_id"), card.agent_id or "—")
-    meta[1].metric(ctx.t("language"), card.language)
-    meta[2].metric(ctx.t("duration"), fmt.number(card.duration, ctx.lang))
-    meta[3].metric(ctx.t("rev_state"), state_label(ctx, assessment.state if assessment else None))
     summary = call_summary(card, items)  # the total and service level in force
-    if summary.reviewed_level is not None:
-        meta[5].metric(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
-    if any(r.override for r in items):
-        reviewed = summary.reviewed_total
-        delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)
-        meta[4].metric(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta=delta)
-    st.caption(f"{ctx.t('source')}: {card.source}")
-    if card.flags:
-        st.warning(f"{ctx.t('flags')}: {', '.join(card.flags)}")
-    review_bar(ctx, card, actions)
-    printable = scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
-                               printed_by=ctx.viewer.username)
-    safe_id = re.sub(r"[^A-Za-z0-9._-]+", "_", card.call_id)[:80]
-    st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html", mime="text/html",
-                       help=ctx.t("print_help"), icon=":material/print:", key=f"print_{card.call_id}")
+    headline(ctx, card, items, summary, assessment.state if assessment else None)
+    flag_chips(ctx, card)
+    with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):
+        review_bar(ctx, card, actions)
+        printable = scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
+                                   printed_by=ctx.viewer.username)
+        safe_id = re.sub(r"[^A-Za-z0-9._-]+", "_", card.call_id)[:80]
+        st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
+                           mime="text/html", help=ctx.t("print_help"), icon=":material/print:",
+                           key=f"print_{card.call_id}")
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:
         criteria_panel(ctx, card, items)
         if "edit" in actions:
             override_forms(ctx, call_id, items)
-        with st.expander(ctx.t("models")):
-            about = {"rubric": card.rubric, "models": card.models, "roles": card.roles,
-                     "code_version": card.code_version}
-            st.json(without_paths(about) if ctx.viewer.is_agent else about)
     with left:
         transcript_panel(ctx, card, notes)
-    metrics_panel(ctx, card)
-    sentiment_chart(ctx, card)
-    notes_panel(ctx, card, notes, "note" in actions)
-    trail_panel(ctx, call_id)
+    tabs = st.tabs([ctx.t("rev_metrics"), ctx.t("rev_sentiment_chart"), ctx.t("rev_notes") + f" ({len(notes)})",
+                    ctx.t("rev_trail"), ctx.t("models")])
+    with tabs[0]:
+        metrics_panel(ctx, card)
+    with tabs[1]:
+        sentiment_chart(ctx, card)
+    with tabs[2]:
+        notes_panel(ctx, card, notes, "note" in actions)
+    with tabs[3]:
+        trail_panel(ctx, call_id)
+    with tabs[4]:
+        about = {"rubric": card.rubric, "models": card.models, "roles": card.roles, "code_version": card.code_version}
+        st.json(without_paths(about) if ctx.viewer.is_agent else about)
+
+
+HEADLINE_CSS = ("<style>.st-key-callqa-headline [data-testid='stMetricValue'] {font-size: 1.3rem;}"
+                ".st-key-callqa-headline [data-testid='stMetric'] {padding: 0.3rem 0.7rem;}</style>")
+
+
+def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, state: str | None) -> None:
+    """The call's headline tiles, each as wide as its value (they wrap to a new line instead of cutting values
+    off): agent, language, duration, review state, service level and, after overrides, the reviewed total; the
+    source in small print."""
+    st.html(HEADLINE_CSS)
+    def tile(label: str, value: str, delta: str | None = None) -> None:
+        st.metric(label, value, delta=delta, width="content", border=True)
+
+    with st.container(horizontal=True, key="callqa-headline"):
+        tile(ctx.t("agent_id"), card.agent_id or fmt.NOTHING)
+        tile(ctx.t("language"), card.language)
+        tile(ctx.t("duration"), fmt.number(card.duration, ctx.lang))
+        tile(ctx.t("rev_state"), state_label(ctx, state))
+        if summary.reviewed_level is not None:
+            tile(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
+        if any(r.override for r in items):
+            reviewed = summary.reviewed_total
+            delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)
+            tile(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta)
+    st.caption(f"{ctx.t('source')}: {card.source}")
+
+
+SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "gray"}
+
+
+def flag_chips(ctx: Context, card: CallView) -> None:
+    """The call's flags as short readable chips, each explained on hover; technical ones (a sentiment fallback)
+    in grey."""
+    if not card.flags:
+        return
+    names = {c.id: criterion_name(c.id, c.name, ctx.lang) for c in card.critical}
+    with st.container(horizontal=True, key="callqa-flags"):
+        for flag in card.flags:
+            label, help_ = flag_text(flag, ctx.lang, names)
+            colour = SEVERITY_COLOURS.get(FLAG_SEVERITY.get(flag.partition(":")[0], "warning"), "orange")
+            st.badge(label, color=colour, help=help_ or None)  # type: ignore[arg-type]
 
 
 def render(ctx: Context) -> None:

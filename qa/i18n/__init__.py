@@ -69,3 +69,26 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs: object) -> str:
 def criterion_name(criterion_id: str, stored_name: str, lang: str) -> str:
     """A criterion's name in `lang` for the built-in criteria; a team's own criteria keep their stored name."""
     return catalog(language(lang)).get(f"crit_{criterion_id}", stored_name)
+
+
+# a scorecard flag's kind -> how much it matters to a reviewer (the call page shows "info" ones quietly)
+FLAG_SEVERITY = {"critical_failure": "error", "escalation": "warning", "low_confidence_turns": "warning",
+                 "roles_uncertain": "warning", "low_confidence": "warning", "no_speech": "error",
+                 "no_agent_speech": "error", "sentiment_lexicon_fallback": "info"}
+
+
+def flag_text(flag: str, lang: str, critical_names: Mapping[str, str] | None = None) -> tuple[str, str]:
+    """A scorecard flag ("critical_failure:rude", "low_confidence_turns:3", "escalation:requested") as a reviewer
+    reads it: (short label, what it means), in `lang`. `critical_names`: critical item id -> its name in `lang`.
+    An unknown flag shows as it is stored."""
+    kind, _, value = flag.partition(":")
+    cat = catalog(language(lang))
+    if f"flag_{kind}" not in cat:
+        return flag, ""
+    if kind == "critical_failure":
+        value = (critical_names or {}).get(value, value)
+    elif kind == "escalation":
+        value = cat.get(f"flag_escalation_{value}", value)
+    elif kind == "sentiment_lexicon_fallback":
+        value = LANGUAGES.get(value, value)
+    return cat[f"flag_{kind}"].format(value=value), cat.get(f"flag_{kind}_help", "")
