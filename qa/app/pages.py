@@ -1,7 +1,7 @@
 """The app's pages and who may open them (the rules on data live in `qa`; this only picks the menu)."""
 from __future__ import annotations
 
-from qa.app import admin, agent, calibration, call, dashboard, disputes, queue, search
+from qa.app import admin, agent, assignments, calibration, call, dashboard, disputes, queue, search
 from qa.app.common import Page
 
 ALL = ("admin", "supervisor", "agent")
@@ -14,6 +14,7 @@ PAGES: list[Page] = [
     Page("call", "rev_page_call", ALL, call.render),
     Page("search", "search_page", ALL, search.render),
     Page("disputes", "rev_page_disputes", REVIEWERS, disputes.render),
+    Page("assignments", "asg_page", REVIEWERS, assignments.render),
     Page("calibration", "cal_page", REVIEWERS, calibration.render),
     Page("admin", "adm_page", ("admin",), admin.render),
 ]

@@ -191,3 +191,13 @@ def _search_text(con: Any) -> None:
         con.execute("UPDATE turns SET search_text = callqa_fold(text)")
     finally:
         con.remove_function("callqa_fold")
+
+
+@migration(17, "review assignments per reviewer and ISO week, and reviewers' weekly goals (qa.review.assignments)")
+def _assignments(con: Any) -> None:
+    con.execute("""
+        CREATE TABLE assignments (
+            call_id TEXT NOT NULL, reviewer TEXT NOT NULL, week DATE NOT NULL, assigned_by TEXT NOT NULL,
+            assigned_at TIMESTAMP NOT NULL, PRIMARY KEY (call_id, reviewer, week))""")
+    con.execute("CREATE TABLE review_goals (reviewer TEXT PRIMARY KEY, weekly_goal INTEGER NOT NULL, set_by TEXT, "
+                "set_at TIMESTAMP)")
