@@ -163,8 +163,10 @@ def render_call(ctx: Context, call_id: str) -> None:
     flag_chips(ctx, card)
     with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):
         review_bar(ctx, card, actions)
-        printable = scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
-                                   printed_by=ctx.viewer.username)
+        def printable() -> str:  # built only when the button is clicked, not on every run of the page
+            return scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
+                                  printed_by=ctx.viewer.username)
+
         safe_id = re.sub(r"[^A-Za-z0-9._-]+", "_", card.call_id)[:80]
         st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
                            mime="text/html", help=ctx.t("print_help"), icon=":material/print:",

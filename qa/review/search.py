@@ -6,6 +6,7 @@ its NFD form), on `turns.search_text` (`qa.store.search_text`). The same conditi
 (`calls_saying`)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,8 +56,6 @@ def calls_saying(query: str, alias: str = "c") -> tuple[str, list[object]] | Non
 
 def highlight_span(text: str, query: str) -> tuple[int, int] | None:
     """Where the words of `query` are in `text` (first occurrence), by lining up the words of both folded."""
-    import re
-
     wanted = words_of(query)
     if not wanted:
         return None
