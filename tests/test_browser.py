@@ -75,7 +75,7 @@ def test_supervisor_reviews_a_call_and_the_agent_reads_it(tmp_path, browser):
         form.get_by_role("textbox").fill("The agent did apologise for the delay at 0:21; the rubric missed it.")
         form.get_by_role("button", name="Save override").click()
         page.get_by_text("automatic result: Fail").first.wait_for(timeout=WAIT)
-        page.get_by_role("tab", name="Notes (0)").click()  # notes, metrics and charts sit in tabs under the call
+        page.get_by_role("tab", name="Notes").click()  # notes, metrics and charts sit in tabs under the call
         note = page.locator('[data-testid="stForm"]').filter(has_text="Add note")
         note.get_by_role("textbox").fill("Good recovery after the apology; offer the refund earlier.")
         note.get_by_role("button", name="Add note").click()

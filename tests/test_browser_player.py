@@ -63,9 +63,13 @@ def test_without_a_recording_evidence_scrolls_to_its_turn(tmp_path, browser):
         page = browser.new_page(viewport={"width": 1440, "height": 900})
         sign_in(page, url + f"/?page=call&call={CALL}", "sup")
         page.get_by_text("No recording is linked").first.wait_for(timeout=WAIT)
+        settle(page)
         target = page.locator(f".st-key-ev-{CALL}-{crit.id}-{k} button").first
-        if not target.is_visible():  # its criterion's expander is closed (a pass)
-            page.locator('[data-testid="stExpander"]').filter(has=target).locator("summary").click()
+        expander = page.locator('[data-testid="stExpander"]').filter(has=target).first
+        is_open = "el => (el.matches('details') ? el : el.querySelector('details')).open"
+        if not expander.evaluate(is_open):  # its criterion's expander is closed (a pass)
+            expander.locator("summary").first.click()
+        target.wait_for(state="visible", timeout=WAIT)
         target.click()
         settle(page)
         page.wait_for_selector(f".st-key-callqa-turn-{ev.turn}.callqa-playing", timeout=WAIT)

@@ -179,7 +179,9 @@ def render_call(ctx: Context, call_id: str) -> None:
             override_forms(ctx, call_id, items)
     with left:
         transcript_panel(ctx, card, notes)
-    tabs = st.tabs([ctx.t("rev_metrics"), ctx.t("rev_sentiment_chart"), ctx.t("rev_notes") + f" ({len(notes)})",
+    # Stable labels: the open tab stays open over the rerun after adding a note (a label with the note count
+    # would change and send the reader back to the first tab).
+    tabs = st.tabs([ctx.t("rev_metrics"), ctx.t("rev_sentiment_chart"), ctx.t("rev_notes"),
                     ctx.t("rev_trail"), ctx.t("models")])
     with tabs[0]:
         metrics_panel(ctx, card)
