@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from operator import attrgetter
 
+from scoring.messages import reason
 from scoring.metrics import conversation_metrics
 from scoring.phrase_index import PhraseSet, rubric_phrase_sets
 from scoring.phrases import Match, TurnTokens, flatten, locate, unexcluded
@@ -216,12 +217,11 @@ _BY_TURN = attrgetter("turn", "start")
 
 NA_CHECKS = {
     "never": (lambda call: None),
-    "no_customer_problem": (lambda call: None if call.problems else
-                            "the customer raised no problem or complaint and was not kept on a long hold"),
-    "customer_not_upset": (lambda call: None if call.upset else "the customer was not upset"),
-    "no_hold": (lambda call: None if call.metrics.holds else "there was no hold"),
+    "no_customer_problem": (lambda call: None if call.problems else reason("na_no_problem")),
+    "customer_not_upset": (lambda call: None if call.upset else reason("na_not_upset")),
+    "no_hold": (lambda call: None if call.metrics.holds else reason("na_no_hold")),
     "no_escalation_request": (lambda call: None if call.escalation_requests else
-                              "the customer did not ask for a supervisor or an escalation"),
+                              reason("na_no_escalation_request")),
 }
 
 
@@ -315,24 +315,25 @@ def _criterion(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionR
     if failed_by is not None:
         rule, bad, fail_at = failed_by
         turns = ", ".join(str(e.turn) for e in bad)
-        return CriterionResult(c.id, name, FAIL, 0.0, c.weight,
-                               f"{rule}: {bad[0].phrase} — {len(bad)} time(s) (turns {turns}); the rubric fails "
-                               f"this criterion at {fail_at}", found_ev)
+        return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason("rule_failed", rule=rule, phrase=bad[0].phrase,
+                               n=len(bad), turns=turns, fail_at=fail_at), found_ev)
     if good:
         g = min(good, key=_BY_TURN)
-        said = f"agent said {g.text!r}" if g.phrase and g.text and g.phrase.lower() in g.text.lower() else g.phrase
-        return CriterionResult(c.id, name, PASS, c.weight, c.weight, f"{said} (turn {g.turn})", found_ev)
+        said = (reason("agent_said", text=g.text, turn=g.turn)
+                if g.phrase and g.text and g.phrase.lower() in g.text.lower()
+                else reason("phrase_found", phrase=g.phrase, turn=g.turn))
+        return CriterionResult(c.id, name, PASS, c.weight, c.weight, said, found_ev)
     bad_ev = next((e for e in found_ev if e.kind == "against"), None)
     refused_ev = next((e for e in found_ev if e.kind == "not_counted"), None)
     if bad_ev is not None:
-        reason = f"no qualifying phrase; {bad_ev.phrase!r}: {bad_ev.text!r} (turn {bad_ev.turn})"
+        why = reason("against_found", phrase=bad_ev.phrase, text=bad_ev.text, turn=bad_ev.turn)
     elif refused_ev is not None:
-        reason = (f"{refused_ev.text!r} (turn {refused_ev.turn}) does not count: {refused_ev.phrase!r}")
+        why = reason("not_counted", text=refused_ev.text, turn=refused_ev.turn, phrase=refused_ev.phrase)
     elif not call.agent:
-        reason = "the agent never spoke"
+        why = reason("agent_silent")
     else:
-        reason = "no agent turn contains a qualifying phrase"
-    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, reason, found_ev)
+        why = reason("no_phrase")
+    return CriterionResult(c.id, name, FAIL, 0.0, c.weight, why, found_ev)
 
 
 def _critical(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionResult:
@@ -340,9 +341,9 @@ def _critical(lists: _Lists, transcript: Transcript, call: _Call) -> CriterionRe
     c, name = lists.criterion, lists.name
     hits, bad = _phrase_evidence(lists, call, good="against", against=False)
     if bad:
-        return CriterionResult(c.id, name, FAIL, None, 0.0, f"critical: agent said {bad[0].text!r} (turn {bad[0].turn})"
-                               " — the whole call fails", hits, critical=True)
-    return CriterionResult(c.id, name, PASS, None, 0.0, "not found", hits, critical=True)
+        return CriterionResult(c.id, name, FAIL, None, 0.0, reason("critical_said", text=bad[0].text, turn=bad[0].turn),
+                               hits, critical=True)
+    return CriterionResult(c.id, name, PASS, None, 0.0, reason("critical_not_found"), hits, critical=True)
 
 
 def _flags(transcript: Transcript, rubric: Rubric, call: _Call, critical: list[CriterionResult],
@@ -380,7 +381,7 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
     and compute the call's conversation metrics. `prosody` (per turn, optional) feeds the voice rules."""
     call = _Call(transcript, sentiments, rubric, prosody)
     if not transcript.turns:
-        results = [CriterionResult(c.id, c.name.get("en") or c.id, NA, None, c.weight, "no speech in the call")
+        results = [CriterionResult(c.id, c.name.get("en") or c.id, NA, None, c.weight, reason("no_speech"))
                    for c in rubric.criteria]
         critical: list[CriterionResult] = []
     else:

@@ -19,7 +19,7 @@ from qa.app.call_review import notes_panel, override_forms, review_bar, state_la
 from qa.app.common import Context, plain
 from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
-from qa.i18n import FLAG_SEVERITY, criterion_name, flag_text
+from qa.i18n import FLAG_SEVERITY, criterion_name, flag_text, level_name, reason_text
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, allowed_actions, get_assessment, results
 from qa.review.notes import Note, visible_notes
@@ -97,7 +97,7 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
                                   when=fmt.datetime(o.created_at, ctx.lang), reason=plain(o.reason)))
                 if r.auto_changed:
                     st.caption(ctx.t("rev_auto_changed", old=status_label(ctx, o.auto_status or "")))
-            st.caption(f"{ctx.t('reason')}: {plain(c.reason or '') if c else ''}")
+            st.caption(f"{ctx.t('reason')}: {plain(reason_text(c.reason or '', ctx.lang)) if c else ''}")
             if not (c and c.evidence):
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
@@ -214,7 +214,8 @@ def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, st
         tile(ctx.t("duration"), fmt.number(card.duration, ctx.lang))
         tile(ctx.t("rev_state"), state_label(ctx, state))
         if summary.reviewed_level is not None:
-            tile(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {summary.reviewed_label}")
+            name = level_name(summary.reviewed_level, summary.reviewed_label, ctx.lang)
+            tile(ctx.t("queue_col_level"), f"{summary.reviewed_level} · {name}")
         if any(r.override for r in items):
             reviewed = summary.reviewed_total
             delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)

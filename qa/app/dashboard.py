@@ -10,7 +10,7 @@ import streamlit as st
 
 from qa.app.common import Context
 from qa.app.queue import date_range
-from qa.i18n import criterion_name
+from qa.i18n import criterion_name, level_name
 from qa.i18n import format as fmt
 from qa.review import dashboard as dash
 from qa.review import queue
@@ -21,11 +21,13 @@ def labels(ctx: Context, data: dash.Dashboard) -> dict[str, str]:
     out = {k: ctx.t("dash_col_" + k) for k in dash.columns(data) if not k.startswith(("pass_", "level_"))}
     out.update({f"pass_{cid}": ctx.t("dash_col_pass", name=criterion_name(cid, name, ctx.lang))
                 for cid, name in data.criteria})
-    out.update({f"level_{level}": ctx.t("dash_col_level", level=level, label=label) for level, label in data.levels})
+    out.update({f"level_{level}": ctx.t("dash_col_level", level=level, label=level_name(level, label, ctx.lang))
+                for level, label in data.levels})
     return out
 
 
 def controls(ctx: Context, opts: queue.FilterOptions) -> tuple[str, str, queue.QueueFilter]:
+    pick = ctx.t("choose_options")  # the placeholder of the multi-selects, in the reader's language
     row = st.columns(4)
     period = row[0].selectbox(ctx.t("dash_period"), dash.PERIODS, index=1, key="dash_period",
                               format_func=lambda p: ctx.t("dash_period_" + p))
@@ -34,10 +36,10 @@ def controls(ctx: Context, opts: queue.FilterOptions) -> tuple[str, str, queue.Q
     with row[2]:
         date_from, date_to = date_range(ctx, opts.first_date, opts.last_date, "dash_dates")
     if group == "team":
-        chosen = row[3].multiselect(ctx.t("queue_teams"), opts.teams, key="dash_teams")
+        chosen = row[3].multiselect(ctx.t("queue_teams"), opts.teams, key="dash_teams", placeholder=pick)
         filt = queue.QueueFilter(date_from=date_from, date_to=date_to, teams=tuple(chosen))
     else:
-        chosen = row[3].multiselect(ctx.t("queue_agents"), opts.agents, key="dash_agents")
+        chosen = row[3].multiselect(ctx.t("queue_agents"), opts.agents, key="dash_agents", placeholder=pick)
         filt = queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(chosen))
     return period, group, filt
 
@@ -98,5 +100,5 @@ def render(ctx: Context) -> None:
     chart_criteria(ctx, whole, group)
     st.subheader(ctx.t("dash_table"))
     st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
-    st.download_button(ctx.t("dash_download"), dash.to_csv(shown, names), file_name=f"callqa-{group}-{period}.csv",
+    st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
                        mime="text/csv", key="dash_download")

@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from qa.app.common import Context, go
-from qa.i18n import criterion_name
+from qa.i18n import criterion_name, flag_text, level_name
 from qa.i18n import format as fmt
 from qa.review import queue
 
@@ -25,24 +25,32 @@ def date_range(ctx: Context, first: date | None, last: date | None, key: str) ->
 def filter_form(ctx: Context, opts: queue.FilterOptions) -> queue.QueueFilter:
     """The queue's filter widgets, as a QueueFilter."""
     names = dict(opts.criteria)
+    pick = ctx.t("choose_options")  # the placeholder of the multi-selects, in the reader's language
     with st.expander(ctx.t("queue_filters"), expanded=True):
         row = st.columns(4)
         with row[0]:
             date_from, date_to = date_range(ctx, opts.first_date, opts.last_date, "queue_dates")
-        agents = row[1].multiselect(ctx.t("queue_agents"), opts.agents, key="queue_agents")
-        teams = row[2].multiselect(ctx.t("queue_teams"), opts.teams, key="queue_teams")
-        languages = row[3].multiselect(ctx.t("queue_languages"), opts.languages, key="queue_languages")
+        agents = row[1].multiselect(ctx.t("queue_agents"), opts.agents, key="queue_agents", placeholder=pick)
+        teams = row[2].multiselect(ctx.t("queue_teams"), opts.teams, key="queue_teams", placeholder=pick)
+        languages = row[3].multiselect(ctx.t("queue_languages"), opts.languages, placeholder=pick,
+                                       key="queue_languages")
         row = st.columns(4)
         low, high = row[0].slider(ctx.t("queue_score_band"), 0, 100, (0, 100), key="queue_score")
-        failed = row[1].multiselect(ctx.t("queue_failed"), list(names), key="queue_failed",
+        failed = row[1].multiselect(ctx.t("queue_failed"), list(names), key="queue_failed", placeholder=pick,
                                     format_func=lambda c: criterion_name(c, names[c], ctx.lang))
-        flags = row[2].multiselect(ctx.t("queue_flags"), opts.flags, key="queue_flags")
+        flags = row[2].multiselect(ctx.t("queue_flags"), opts.flags, key="queue_flags", placeholder=pick,
+                                   format_func=lambda f: flag_label(f, ctx.lang))
         states = row[3].multiselect(ctx.t("queue_states"), list(queue.REVIEW_STATES), key="queue_states",
-                                    format_func=lambda s: ctx.t("queue_state_" + s))
+                                    placeholder=pick, format_func=lambda s: ctx.t("queue_state_" + s))
     return queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(agents), teams=tuple(teams),
                              languages=tuple(languages), score_min=low if low > 0 else None,
                              score_max=high if high < 100 else None, failed_criteria=tuple(failed),
                              flags=tuple(flags), review_states=tuple(states))
+
+
+def flag_label(flag: str, lang: str) -> str:
+    """A flag ("critical_failure:rude") or a flag's kind ("critical_failure") as a reviewer reads it."""
+    return flag_text(flag, lang)[0].strip(" :")
 
 
 def table(ctx: Context, rows: list[queue.QueueRow], names: dict[str, str]) -> list[dict[str, Any]]:
@@ -52,9 +60,10 @@ def table(ctx: Context, rows: list[queue.QueueRow], names: dict[str, str]) -> li
     return [{ctx.t("call"): r.call_id, ctx.t("queue_col_date"): r.call_date, ctx.t("queue_col_week"): r.week,
              ctx.t("agent_id"): r.agent_id, ctx.t("queue_col_team"): r.team, ctx.t("language"): r.language,
              ctx.t("total"): r.total,
-             ctx.t("queue_col_level"): f"{r.service_level} {r.service_label}" if r.service_level else None,
+             ctx.t("queue_col_level"): f"{r.service_level} {level_name(r.service_level, r.service_label, ctx.lang)}"
+             if r.service_level else None,
              ctx.t("queue_col_failed"): ctx.t("queue_blind") if r.blind else ", ".join(crit(c) for c in r.failed),
-             ctx.t("flags"): ", ".join(r.flags),
+             ctx.t("flags"): ", ".join(flag_label(f, ctx.lang) for f in r.flags),
              ctx.t("queue_col_state"): ctx.t("queue_state_" + r.review_state)
              if r.review_state in queue.REVIEW_STATES else r.review_state} for r in rows]
 

@@ -1,4 +1,5 @@
-"""UI text in English and Vietnamese: `t(key, lang, **params)`, `criterion_name`, `LANGUAGES`, `STRINGS`.
+"""UI text in English and Vietnamese: `t(key, lang, **params)`, `criterion_name`, `reason_text`, `evidence_text`,
+`level_name`, `LANGUAGES`, `STRINGS`.
 
 The strings live in one catalog file per language (qa/i18n/en.json, qa/i18n/vi.json, see qa.i18n.catalog and
 docs/translations.md), read on first use. Every key exists in every language (tests check it); numbers and
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from qa.i18n.catalog import catalog, catalog_path
+from scoring import messages
 
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}  # code (also the Babel locale) -> name shown in the picker
 DEFAULT_LANGUAGE = "en"
@@ -69,6 +71,49 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **kwargs: object) -> str:
 def criterion_name(criterion_id: str, stored_name: str, lang: str) -> str:
     """A criterion's name in `lang` for the built-in criteria; a team's own criteria keep their stored name."""
     return catalog(language(lang)).get(f"crit_{criterion_id}", stored_name)
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A criterion result's stored reason (English, made by scoring.messages) in `lang`: English as stored; in
+    another language from its catalog (`reason_<code>`, rule ids as `rule_<id>`). A reason no template makes (a
+    team's own wording) shows as it is stored."""
+    lang = language(lang)
+    parsed = messages.parse(reason) if lang != DEFAULT_LANGUAGE else None
+    if parsed is None:
+        return reason
+    cat = catalog(lang)
+    values = dict(parsed.values)
+    if "rule" in values:
+        values["rule"] = cat.get(f"rule_{values['rule']}", values["rule"])
+    if "phrase" in values:
+        values["phrase"] = evidence_text(values["phrase"], lang)
+    return cat[f"reason_{parsed.code}"].format(**values)
+
+
+def evidence_text(phrase: str, lang: str) -> str:
+    """What a context rule says about a piece of evidence (`Evidence.phrase`, made by scoring.messages.EVIDENCE)
+    in `lang`; a phrase matched from the rubric's lists (the call's own words) shows as it is."""
+    lang = language(lang)
+    parsed = messages.parse(phrase, "evidence") if lang != DEFAULT_LANGUAGE else None
+    if parsed is None:
+        return phrase
+    cat = catalog(lang)
+    values = {k: cat.get("evw_" + v.replace(" ", "_"), v) if k in messages.EVIDENCE_WORDS else v
+              for k, v in parsed.values.items()}
+    if "phrase" in values:
+        values["phrase"] = evidence_text(values["phrase"], lang) if values["phrase"] != phrase else values["phrase"]
+    return cat[f"ev_{parsed.code}"].format(**values)
+
+
+def level_name(level: int | None, stored: str | None, lang: str) -> str | None:
+    """A service level's name in `lang`: the six levels of the practice by their catalog names where the rubric
+    uses the standard English name; a rubric's own name for a level shows as stored."""
+    if level is None or not stored:
+        return stored
+    standard = catalog(DEFAULT_LANGUAGE).get(f"level_{level}")
+    if standard is None or standard.casefold() != stored.strip().casefold():
+        return stored
+    return catalog(language(lang))[f"level_{level}"]
 
 
 # a scorecard flag's kind -> how much it matters to a reviewer (the call page shows "info" ones quietly)

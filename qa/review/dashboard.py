@@ -153,6 +153,13 @@ def to_csv(rows: list[dict[str, Any]], labels: dict[str, str] | None = None,
     return buf.getvalue()
 
 
+def csv_file(rows: list[dict[str, Any]], labels: dict[str, str] | None = None,
+             column_keys: list[str] | None = None) -> bytes:
+    """The table as a CSV file's bytes: UTF-8 with a byte-order mark, so that Excel opens Vietnamese text (and
+    names) correctly instead of guessing a legacy code page."""
+    return ("\ufeff" + to_csv(rows, labels, column_keys)).encode("utf-8")
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

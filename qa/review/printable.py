@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from qa.i18n import criterion_name, t
+from qa.i18n import criterion_name, level_name, reason_text, t
 from qa.i18n import format as fmt
 from qa.review.notes import Note
 from qa.store.in_force import Result, call_summary
@@ -51,7 +51,8 @@ def _evidence(card: CallView, criterion_id: str, lang: str) -> str:
     c = by_id.get(criterion_id)
     if c is None:
         return ""
-    lines = [f'<p class="ev">{escape(t("reason", lang))}: {escape(c.reason or fmt.NOTHING)}</p>']
+    why = reason_text(c.reason, lang) if c.reason else fmt.NOTHING
+    lines = [f'<p class="ev">{escape(t("reason", lang))}: {escape(why)}</p>']
     for e in c.evidence[:MAX_EVIDENCE]:
         kind = t("kind_" + e.kind, lang) if e.kind else fmt.NOTHING
         when = fmt.seconds_range(e.start, e.end, lang)
@@ -84,7 +85,8 @@ def scorecard_html(card: CallView, items: Sequence[Result], notes: Sequence[Note
     summary = call_summary(card, items)
     total = summary.reviewed_total if any(r.override for r in items) else card.total
     level = summary.reviewed_level if summary.reviewed_level is not None else card.service_level
-    label = summary.reviewed_label if summary.reviewed_level is not None else card.service_label
+    label = level_name(level, summary.reviewed_label if summary.reviewed_level is not None else card.service_label,
+                       lang)
     meta = [
         (t("agent_id", lang), card.agent_id or fmt.NOTHING),
         (t("call", lang), card.call_id),
