@@ -126,16 +126,6 @@ def hypothesis_segments(path: str, diarizer: Any, mix: bool = False) -> tuple[Se
 
 
 # -- word and character error rates -------------------------------------------------------------------
-def _edits(ref: Sequence[str], hyp: Sequence[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
-
-
 @dataclass
 class ErrorRates:
     """WER counts words (for Vietnamese, syllables: its words are written one syllable per token);
@@ -149,9 +139,19 @@ class ErrorRates:
     char_edits: int
 
 
+def _edits(ref: Sequence[str], hyp: Sequence[str]) -> int:
+    """Levenshtein edits (substitutions + deletions + insertions) from `ref` to `hyp` tokens (jiwer)."""
+    if not ref:
+        return len(hyp)
+    import jiwer
+
+    out = jiwer.process_words(" ".join(ref), " ".join(hyp) if hyp else "")
+    return out.substitutions + out.deletions + out.insertions
+
+
 def error_rates(reference: str, hypothesis: str) -> ErrorRates:
     ref_w, hyp_w = normalize(reference).split(), normalize(hypothesis).split()
-    ref_c, hyp_c = list("".join(ref_w)), list("".join(hyp_w))
+    ref_c, hyp_c = list("".join(ref_w)), list("".join(hyp_w))  # one "word" a character: character edits
     we, ce = _edits(ref_w, hyp_w), _edits(ref_c, hyp_c)
     return ErrorRates(round(we / max(1, len(ref_w)), 4), round(ce / max(1, len(ref_c)), 4), len(ref_w), we,
                       len(ref_c), ce)
