@@ -70,6 +70,7 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                            "ray_address": ray_address, "file_timeout": file_timeout}}
     try:
         settings = load(config, overrides)
+        _warn_changed_rubric(settings.rubric, db)
         report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
     except CallQAError as exc:  # bad settings, a locked or unreadable database, another batch running
         click.echo(f"Error: {exc.message}", err=True)
@@ -87,6 +88,20 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
         sys.exit(EXIT_RUN_NOT_FINISHED)
     print_report(report, quiet=quiet)
     sys.exit(EXIT_FILES_FAILED if report.failed else EXIT_NEEDS_REVIEW if report.needs_review else 0)
+
+
+def _warn_changed_rubric(rubric: str, db: str) -> None:
+    """A warning when calls in `db` were scored under the rubric's id and version with other content."""
+    import os
+
+    from qa.review.provenance import content_clash
+    from qa.store.database import Store
+    from scoring.rubric import resolve_rubric
+
+    if os.path.exists(db):
+        clash = content_clash(Store(db), resolve_rubric(rubric))
+        if clash is not None:
+            click.secho(f"warning: {clash.message()}", fg="yellow", err=True)
 
 
 @main.command()
