@@ -44,6 +44,8 @@ class BatchSettings:
     def __post_init__(self) -> None:
         if self.file_timeout is None:
             self.file_timeout = 0.0
+        if self.path_pattern:  # with this date format and these field expressions (ValueError naming the fault)
+            compile_path_pattern(self.path_pattern, self.date_format, None, self.path_fields)
 
 
 def checked_pattern(pattern: str) -> str:
