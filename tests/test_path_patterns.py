@@ -127,3 +127,18 @@ def test_batch_plan_shows_metadata_and_the_refusal(tmp_path):
                                      "{agent_id}-{date}"])
     assert none.exit_code == 1 and "matches none of the 3 file(s)" in none.output
     assert Store(db).list_calls() == []  # the plan stores nothing
+
+
+def test_a_regular_expression_pattern_and_settings_checked_at_load(tmp_path):
+    p = compile_path_pattern(r"re:(?P<agent_id>agent_[a-z]+)-(?P<date>\d{8})", "%Y%m%d")
+    assert p.match("x/agent_lan-20261121.wav").meta == {"agent_id": "agent_lan", "date": "2026-11-21"}
+    assert not p.match("x/agent_lan-2026.wav").matched
+    from qa.config.settings import load_settings
+
+    cfg = tmp_path / "s.yaml"
+    cfg.write_text('batch: {path_pattern: "{agent_id}_{date}", date_format: "%B-%Y"}', encoding="utf-8")
+    with pytest.raises(InputError, match="%B is not supported"):
+        load_settings(str(cfg))
+    cfg.write_text('batch: {path_pattern: "{agent_id}_{date}", path_fields: {agent_id: "("}}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"batch.path_fields: \{agent_id\}: '\(' is not a valid regular expression"):
+        load_settings(str(cfg))
