@@ -405,4 +405,5 @@ def score_transcript(transcript: Transcript, sentiments: Sequence[Sentiment], ru
                      criteria=results, critical=critical, total=total, sentiments=list(sentiments),
                      turn_matches=dict(sorted(turn_matches.items())),
                      sentiment_backends=dict(sentiment_backends or {}), flags=flags, metrics=call.metrics,
-                     service_level=level.level if level else None, service_label=level.name if level else None)
+                     service_level=level.level if level else None, service_label=level.name if level else None,
+                     rubric_sha256=rubric.sha256 or None)

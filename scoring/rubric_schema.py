@@ -1,6 +1,8 @@
 """Load and validate rubric YAML files; every error names the file, the line and what is expected."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -88,6 +90,7 @@ class Rubric:
     long_hold_seconds: float = 60.0
     escalation: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     low_confidence_share: float = 0.2
+    sha256: str = ""  # of the file's canonical content (`content_sha256`): what scored a call, beyond id and version
 
     def needs_audio(self) -> bool:
         """True when a rule measures the voice (loudness, pitch)."""
@@ -95,8 +98,9 @@ class Rubric:
 
     def describe(self) -> dict[str, Any]:
         """What a stored call records of the rubric that scored it: id, version, file and service-level scale
-        ([level, name, min_total], which turns a total with a reviewer's overrides into a level)."""
-        return {"id": self.id, "version": self.version, "path": self.path,
+        ([level, name, min_total], which turns a total with a reviewer's overrides into a level) and the content
+        hash, which tells two rubrics apart that carry the same id and version."""
+        return {"id": self.id, "version": self.version, "path": self.path, "sha256": self.sha256,
                 "levels": [[lv.level, lv.name, lv.min_total] for lv in self.service_levels]}
 
     def level_for(self, total: float | None) -> ServiceLevel | None:
@@ -107,6 +111,14 @@ class Rubric:
     def all_problem_cues(self) -> tuple[str, ...]:
         """Every language's problem cues in one tuple (the same tuple on every call)."""
         return flatten(self.problem_cues)
+
+
+def content_sha256(data: Any) -> str:
+    """sha256 of a rubric's canonical content: its parsed YAML as sorted, compact JSON — the same for the same
+    rules however the file is laid out (comments, key order, quoting, indentation), different when a weight, a
+    phrase or a threshold changes."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _plain(node: yaml.Node, lines: dict[tuple, int], where: tuple) -> Any:
@@ -267,7 +279,8 @@ def load_rubric(path: str | os.PathLike) -> Rubric:
                   service_levels=_levels(c, data), metrics=metrics,
                   long_hold_seconds=c.number(metrics_raw, "long_hold_seconds", ("metrics",), 60.0),
                   escalation=escalation,
-                  low_confidence_share=c.number(data, "low_confidence_share", (), 0.2, 0.0, 1.0))
+                  low_confidence_share=c.number(data, "low_confidence_share", (), 0.2, 0.0, 1.0),
+                  sha256=content_sha256(data))
 
 
 TOP_KEYS = ("id", "version", "name", "description", "negative_threshold", "problem_cues", "criteria", "critical",

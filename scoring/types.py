@@ -88,6 +88,7 @@ class Scorecard:
     critical: list[CriterionResult] = field(default_factory=list)  # critical items (pass/fail, weight 0)
     service_level: int | None = None  # 1 (disappointing) .. 6 (amazing); thresholds in the rubric file
     service_label: str | None = None
+    rubric_sha256: str | None = None  # the rubric's content hash (None: scored before it was recorded)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

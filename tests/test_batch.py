@@ -82,7 +82,7 @@ def test_resume_duplicates_and_changed_files(tmp_path):
     first = sorted(folder.iterdir())[0]
     shutil.copy(first, folder / "zz-copy-of-first.json")  # same bytes under another name
     store = Store(str(tmp_path / "qa.duckdb"))
-    settings = make_settings(path_pattern="{agent_id}_{date}_{customer_id}")
+    settings = make_settings(path_pattern="{agent_id}_{date}_{customer_id}", allow_unknown_agents=True)
     report = run_batch([str(folder)], settings, store)
     assert len(report.done) == 6 and len(report.skipped) == 1
     dup = by_name(store)["zz-copy-of-first.json"]
@@ -116,7 +116,8 @@ def test_500_files_with_5_percent_hostile_through_workers(tmp_path):
         (folder / "hostile" / f"broken-{i}.{'wav' if i % 2 else 'json'}").write_bytes(os.urandom(100 + i))
         expected[f"broken-{i}.{'wav' if i % 2 else 'json'}"] = ("failed", "")
     store = Store(str(tmp_path / "qa.duckdb"))
-    report = run_batch([str(folder)], make_settings(workers=2, path_pattern="{agent_id}_{date}_{customer_id}"),
+    report = run_batch([str(folder)], make_settings(workers=2, path_pattern="{agent_id}_{date}_{customer_id}",
+                                     allow_unknown_agents=True),
                        store)
     rows = by_name(store)
     assert len(rows) == 500 and len(report.outcomes) == 500

@@ -192,6 +192,8 @@ def render_call(ctx: Context, call_id: str) -> None:
     with tabs[3]:
         trail_panel(ctx, call_id)
     with tabs[4]:
+        st.caption(ctx.t("prov_rubric", rubric=card.rubric_id or "—", version=card.rubric_version or "",
+                         sha=(card.rubric.get("sha256") or "")[:12] or ctx.t("prov_no_hash")))
         about = {"rubric": card.rubric, "models": card.models, "roles": card.roles, "code_version": card.code_version}
         st.json(without_paths(about) if ctx.viewer.is_agent else about)
 

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from qa import __version__
+from qa.batch.paths import plan_paths, refusal
 from qa.batch.state import commit, plan, record_summary
 from qa.batch.types import BatchReport, BatchSummary, FileOutcome, Task
 from qa.config.settings import Settings
@@ -74,9 +75,13 @@ def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipelin
     t0 = time.monotonic()
     batch = settings.batch
     files = discover(paths)
+    path_plan = plan_paths(files, batch, store)
+    refused = refusal(path_plan, batch.allow_unknown_agents)
+    if refused is not None:  # before the run starts: nothing is stored under a pattern that would mis-assign
+        raise refused
     run_id = store.start_run(command, settings.to_dict(), __version__)
     report = BatchReport(run_id)
-    tasks, settled = plan(store, files, run_id, batch, retry_failed)
+    tasks, settled = plan(store, files, run_id, batch, retry_failed, path_plan.metadata)
     n = len(files)
 
     def note(o: FileOutcome) -> None:

@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypedDict
@@ -29,7 +29,7 @@ from qa.batch.types import (
     FileOutcome,
     Task,
 )
-from qa.config.batch import BatchSettings, path_metadata
+from qa.config.batch import BatchSettings, batch_pattern, path_metadata
 from qa.store.database import Store
 from qa.store.identity import Claim, conflicts
 from transcribe.audio import file_sha256
@@ -67,10 +67,14 @@ def _row(path: str, status: str, run_id: str, *, sha: str | None = None, size: i
                 audio_seconds=None, updated_at=_now())
 
 
-def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
-         retry_failed: bool = False) -> tuple[list[Task], list[FileOutcome]]:
+def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings, retry_failed: bool = False,
+         metadata: Callable[[str], dict[str, Any]] | None = None) -> tuple[list[Task], list[FileOutcome]]:
     """Split `files` into tasks to run and outcomes settled now (skipped, or failed before any work),
-    and record the plan: tasks become `queued` (a `running` row left by a killed run is queued again)."""
+    and record the plan: tasks become `queued` (a `running` row left by a killed run is queued again).
+    `metadata(path)`: what the path pattern reads from a file (qa.batch.paths; default: the pattern alone)."""
+    if metadata is None:
+        pattern = batch_pattern(settings)
+        metadata = partial(path_metadata, settings=settings, pattern=pattern)
     with store.connect() as con:
         known = {r[0]: r for r in con.execute(
             "SELECT path, sha256, size, mtime_ns, status, call_id, reason, attempts FROM batch_files").fetchall()}
@@ -79,7 +83,7 @@ def plan(store: Store, files: list[str], run_id: str, settings: BatchSettings,
     settled: list[FileOutcome] = []
     rows: list[dict[str, Any]] = []
     for path in files:
-        meta = path_metadata(path, settings)
+        meta = metadata(path)
         prev = known.get(path)
         try:
             st, sha = call_with_limit(partial(_identify, path, prev), settings.file_timeout)

@@ -38,7 +38,11 @@ RUN_NOT_FINISHED = ("The run did not finish (exit status 2): files not stored st
 @click.option("--engine", type=click.Choice(["local", "ray"]), default=None, help="batch.engine")
 @click.option("--retry-failed", is_flag=True, help="Score again the files that failed in earlier runs.")
 @click.option("--path-pattern", default=None,
-              help='Call metadata from file paths, e.g. "{agent_id}_{date}_{customer_id}" (batch.path_pattern).')
+              help='Call metadata from file paths, e.g. "{agent_id}_{date:%Y%m%d}_{customer_id}" (batch.path_pattern); '
+                   "check it first with `callqa batch plan FOLDER --show-metadata`.")
+@click.option("--allow-unknown-agents", is_flag=True, default=None,
+              help="Score even when the path pattern gives agent ids the database does not know "
+                   "(batch.allow_unknown_agents).")
 @click.option("--results-dir", default=None, help="Ray engine: folder for per-call Parquet (batch.results_dir).")
 @click.option("--ray-address", default=None, help="Ray engine: cluster address (batch.ray_address).")
 @click.option("--file-timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
@@ -47,7 +51,8 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
           device: str | None, compute_type: str | None, language: str | None, vad: bool | None,
           agent_channel: str | None, sentiment_backend: str | None, diarization_backend: str | None,
           quiet: bool, workers: int | None, engine: str | None, retry_failed: bool, path_pattern: str | None,
-          results_dir: str | None, ray_address: str | None, file_timeout: float | None) -> None:
+          allow_unknown_agents: bool | None, results_dir: str | None, ray_address: str | None,
+          file_timeout: float | None) -> None:
     """Score recordings and transcript files (files or folders) and store the results in DB.
 
     Resumable: files already scored (same content) are skipped; see `callqa status`. Exit status: 0 every file
@@ -61,9 +66,11 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
                  "audio": {"agent_channel": agent_channel}, "sentiment": {"backend": sentiment_backend},
                  "diarization": {"backend": diarization_backend},
                  "batch": {"workers": workers, "engine": engine, "path_pattern": path_pattern,
-                           "results_dir": results_dir, "ray_address": ray_address, "file_timeout": file_timeout}}
+                           "allow_unknown_agents": allow_unknown_agents, "results_dir": results_dir,
+                           "ray_address": ray_address, "file_timeout": file_timeout}}
     try:
         settings = load(config, overrides)
+        _warn_changed_rubric(settings.rubric, db)
         report = run_score(list(paths), settings, db, quiet=quiet, retry_failed=retry_failed)
     except CallQAError as exc:  # bad settings, a locked or unreadable database, another batch running
         click.echo(f"Error: {exc.message}", err=True)
@@ -81,6 +88,20 @@ def score(paths: tuple[str, ...], db: str, config: str | None, rubric: str | Non
         sys.exit(EXIT_RUN_NOT_FINISHED)
     print_report(report, quiet=quiet)
     sys.exit(EXIT_FILES_FAILED if report.failed else EXIT_NEEDS_REVIEW if report.needs_review else 0)
+
+
+def _warn_changed_rubric(rubric: str, db: str) -> None:
+    """A warning when calls in `db` were scored under the rubric's id and version with other content."""
+    import os
+
+    from qa.review.provenance import content_clash
+    from qa.store.database import Store
+    from scoring.rubric import resolve_rubric
+
+    if os.path.exists(db):
+        clash = content_clash(Store(db), resolve_rubric(rubric))
+        if clash is not None:
+            click.secho(f"warning: {clash.message()}", fg="yellow", err=True)
 
 
 @main.command()

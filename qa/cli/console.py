@@ -99,7 +99,8 @@ def format_scorecard(card: CallView) -> str:
     """Human-readable scorecard: totals, each criterion with its evidence, then the transcript."""
     total = "—" if card.total is None else f"{card.total:.1f}/100"
     lines = [f"Call {card.call_id}  ({card.language}, {card.source}, {card.duration:.1f} s)  "
-             f"total {total}  rubric {card.rubric_id} {card.rubric_version}"]
+             f"total {total}  rubric {card.rubric_id} {card.rubric_version} "
+             f"(content {(card.rubric.get('sha256') or '—')[:12]})"]
     if card.flags:
         lines.append(f"flags: {', '.join(card.flags)}")
     for c in card.criteria:

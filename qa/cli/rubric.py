@@ -1,4 +1,5 @@
-"""`callqa rescore` and `callqa eval rubric`: the rubric commands (registered on the main CLI group)."""
+"""`callqa rescore`, `callqa rubric check` and `callqa eval rubric`: the rubric commands (registered on the main
+CLI group)."""
 from __future__ import annotations
 
 import os
@@ -6,7 +7,7 @@ import sys
 
 import click
 
-from qa.cli.group import config_option, eval_group, existing_db_option, load, main, rubric_option
+from qa.cli.group import config_option, db_option, eval_group, existing_db_option, load, main, rubric_option
 from transcribe.errors import CallQAError
 
 
@@ -16,19 +17,54 @@ from transcribe.errors import CallQAError
 @config_option
 @rubric_option
 def rescore(call_ids: tuple[str, ...], db: str, config: str | None, rubric: str | None) -> None:
-    """Apply a (changed) rubric to stored calls (all, or CALL_IDS) without transcribing again."""
+    """Score stored calls (all, or CALL_IDS) again without transcribing: each with the rubric that scored it
+    (a changed rubric file of the same id is used, with a warning), or every one with --rubric."""
     from qa.review.rescore import rescore as run_rescore
     from qa.store.database import Store
     from scoring.rubric import resolve_rubric
 
-    settings = load(config, {"rubric": rubric})
-    done = run_rescore(Store(db), resolve_rubric(settings.rubric), list(call_ids) or None)
+    load(config, {"rubric": rubric})  # the settings are checked as for any command; their rubric is not used
+    done = run_rescore(Store(db), resolve_rubric(rubric) if rubric else None, list(call_ids) or None)
     for r in done:
         old = "—" if r.old_total is None else f"{r.old_total:5.1f}"
         new = "—" if r.new_total is None else f"{r.new_total:5.1f}"
         statuses = " ".join(f"{k}={v}" for k, v in r.statuses.items())
-        click.echo(f"{r.call_id:<24} {old} ({r.old_rubric}) -> {new} ({r.new_rubric})  {statuses}")
-    click.echo(f"{len(done)} call(s) re-scored")
+        if r.done:
+            click.echo(f"{r.call_id:<24} {old} ({r.old_rubric}) -> {new} ({r.new_rubric})  {statuses}")
+        if r.warning:
+            click.secho(f"{'warning' if r.done else 'not re-scored'}: {r.warning}", fg="yellow", err=True)
+    n = sum(r.done for r in done)
+    click.echo(f"{n} call(s) re-scored" + (f", {len(done) - n} left as they were" if n < len(done) else ""))
+    if n < len(done):
+        sys.exit(1)
+
+
+@main.group(name="rubric")
+def rubric_group() -> None:
+    """Check rubric files."""
+
+
+@rubric_group.command(name="check")
+@click.argument("path")
+@db_option
+def rubric_check(path: str, db: str) -> None:
+    """Validate a rubric (file or built-in name), print its criteria and content hash, and flag it when calls in
+    DB were scored under the same id and version with other content (exit 1: bump its version)."""
+    from qa.review.provenance import content_clash, short
+    from qa.store.database import Store
+    from scoring.rubric import resolve_rubric
+
+    rubric = resolve_rubric(path)
+    click.echo(f"{rubric.id} {rubric.version} (content {short(rubric.sha256)}): "
+               + ", ".join(f"{c.id} ({c.weight:g})" for c in rubric.criteria))
+    if not os.path.exists(db):
+        click.echo(f"no database {db}: the content was not compared with stored scores (--db)")
+        return
+    clash = content_clash(Store(db), rubric)
+    if clash is not None:
+        click.secho(f"Error: {clash.message()}", fg="red", err=True)
+        sys.exit(1)
+    click.echo(f"matches every score stored in {db} under {rubric.id} {rubric.version}")
 
 
 @eval_group.command(name="rubric")

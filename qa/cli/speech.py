@@ -201,13 +201,17 @@ def roles_group() -> None:
 @existing_db_option
 @config_option
 @click.option("--by", default=None, help="Who made the correction (stored with the call).")
-def roles_swap(call_id: str, db: str, config: str | None, by: str | None) -> None:
-    """Swap agent and customer on a stored call and re-score it."""
+@click.option("--rubric", default=None,
+              help="Re-score with this rubric (built-in name or YAML file) instead of the call's own.")
+def roles_swap(call_id: str, db: str, config: str | None, by: str | None, rubric: str | None) -> None:
+    """Swap agent and customer on a stored call and re-score it with its own rubric (or --rubric)."""
     from qa.pipeline.call import Pipeline
     from qa.review.roles import swap_roles
     from qa.store.database import Store
+    from scoring.rubric import resolve_rubric
 
-    result = swap_roles(Store(db), Pipeline(load(config, {})), call_id, by=by)
+    result = swap_roles(Store(db), Pipeline(load(config, {})), call_id, by=by,
+                        rubric=resolve_rubric(rubric) if rubric else None)
     total = "—" if result.scorecard.total is None else f"{result.scorecard.total:.1f}"
     click.echo(f"{call_id}: roles swapped, re-scored: total {total}  "
                + " ".join(f"{c.id}={c.status}" for c in result.scorecard.criteria))

@@ -5,8 +5,8 @@
     audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir, allowed_roots}
     roles:       {opener: agent|customer|unknown, review_below, voices_dir, voice_margin}
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
-    batch:       {workers, engine: local|ray, path_pattern, date_format, results_dir, ray_address, max_transcript_mb,
-                  file_timeout}
+    batch:       {workers, engine: local|ray, path_pattern, date_format, path_fields, allow_unknown_agents, results_dir,
+                  ray_address, max_transcript_mb, file_timeout}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models install|pull` put models (default: $CALLQA_MODELS_DIR or the user data
                  folder for installed models, the Hugging Face cache for pulled ones)

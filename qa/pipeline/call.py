@@ -16,7 +16,7 @@ from qa.config.settings import Settings
 from qa.pipeline.recognition import ChannelCheck, RecognitionFailed, recognition_problems
 from qa.pipeline.result import CallResult
 from qa.pipeline.voice import voice_measures
-from scoring.rubric import resolve_rubric, score_transcript
+from scoring.rubric import Rubric, resolve_rubric, score_transcript
 from scoring.sentiment import SentimentScorer
 from scoring.types import Prosody
 from transcribe.align import LabeledWord, words_to_turns
@@ -211,15 +211,17 @@ class Pipeline:
                                             labels=sorted({t.extra["label"] for t in turns}))
         return transcript
 
-    def score(self, transcript: Transcript, audio: Audio | None = None) -> CallResult:
-        """Sentiment and rubric for a transcript (`audio`: the decoded recording, when the caller has it)."""
+    def score(self, transcript: Transcript, audio: Audio | None = None, rubric: Rubric | None = None) -> CallResult:
+        """Sentiment and rubric for a transcript (`audio`: the decoded recording, when the caller has it;
+        `rubric`: instead of the settings' rubric, e.g. a stored call's own)."""
+        rubric = rubric or self.rubric
         t0 = time.perf_counter()
         sentiments = self.sentiment.score(transcript.turns, transcript.language)
         t1 = time.perf_counter()
-        prosody = self._prosody(transcript, audio) if self.rubric.needs_audio() else []
-        card = score_transcript(transcript, sentiments, self.rubric, self.sentiment.describe(), prosody)
+        prosody = self._prosody(transcript, audio) if rubric.needs_audio() else []
+        card = score_transcript(transcript, sentiments, rubric, self.sentiment.describe(), prosody)
         models: dict[str, Any] = {"sentiment": self.sentiment.describe(),
-                                  "rubric": self.rubric.describe()}
+                                  "rubric": rubric.describe()}
         if transcript.source == "audio":
             models["asr"] = transcript.asr
             if "diarization" in transcript.roles:

@@ -20,7 +20,7 @@ __all__ = ["ROW_COLUMNS", "StoredCall", "call_date", "call_rows", "read_call", "
 ROW_COLUMNS: dict[str, tuple[str, ...] | None] = {
     "calls": None, "turns": None,
     "scorecards": ("call_id", "rubric_id", "rubric_version", "total", "flags", "models", "code_version", "run_id",
-                   "scored_at", "service_level", "service_label") + SUMMARY_COLUMNS,
+                   "scored_at", "service_level", "service_label") + SUMMARY_COLUMNS + ("rubric_sha256",),
     "call_metrics": ("call_id",) + tuple(n for n, _ in METRIC_COLUMNS),
     "criterion_results": ("call_id", "criterion_id", "position", "name", "status", "score", "weight", "reason",
                           "critical"),
@@ -58,7 +58,8 @@ def call_rows(result: CallResult, run_id: str | None, now: datetime,
         "scorecards": [[t.call_id, card.rubric_id, card.rubric_version, card.total, js(card.flags),
                         js(result.models), result.code_version, run_id, now, card.service_level,
                         card.service_label,  # then the results in force, as automatic until refresh() sees overrides
-                        passed, failed, passed, failed, card.total, card.service_level, card.service_label]],
+                        passed, failed, passed, failed, card.total, card.service_level, card.service_label,
+                        card.rubric_sha256]],
         "call_metrics": [], "criterion_results": [], "evidence": []}
     for i, turn in enumerate(t.turns):
         s = card.sentiments[i] if i < len(card.sentiments) else None

@@ -181,6 +181,12 @@ def _sign_in_failures(con: Any) -> None:
     con.execute("CREATE INDEX sign_in_failures_at ON sign_in_failures (failed_at)")
 
 
+@migration(12, "scorecards.rubric_sha256: the content hash of the rubric that scored each call (from models)")
+def _rubric_sha256(con: Any) -> None:
+    con.execute("ALTER TABLE scorecards ADD COLUMN rubric_sha256 TEXT")
+    con.execute("UPDATE scorecards SET rubric_sha256 = json_extract_string(models, '$.rubric.sha256')")
+
+
 @migration(16, "turns.search_text: each turn's words folded for search (qa.store.search_text), filled for stored turns")
 def _search_text(con: Any) -> None:
     from qa.store.search_text import fold

@@ -79,7 +79,7 @@ class CallView:
     total: float | None
     rubric_id: str | None
     rubric_version: str | None
-    rubric: dict[str, Any]
+    rubric: dict[str, Any]  # id, version, path, sha256 (the content hash; None: scored before it was recorded)
     models: dict[str, Any]
     code_version: str | None
     flags: tuple[str, ...]
@@ -161,7 +161,8 @@ def build_scorecard(con: Any, call_id: str) -> CallView | None:
         source_path=call["source_path"], audio_path=call["audio_path"], sha256=call["sha256"],
         media=call.get("media"), duration=call["duration"], total=card.get("total"), rubric_id=card.get("rubric_id"),
         rubric_version=card.get("rubric_version"),
-        rubric={"id": card.get("rubric_id"), "version": card.get("rubric_version"), "path": rubric.get("path")},
+        rubric={"id": card.get("rubric_id"), "version": card.get("rubric_version"), "path": rubric.get("path"),
+                "sha256": card.get("rubric_sha256")},
         models=models, code_version=card.get("code_version"), flags=tuple(json.loads(card.get("flags") or "[]")),
         roles=json.loads(call["roles"] or "{}"), scored_at=str(card.get("scored_at")), run_id=card.get("run_id"),
         service_level=card.get("service_level"), service_label=card.get("service_label"), metrics=metrics,
