@@ -80,6 +80,10 @@ class _ModelScorer:
 
                 device = "cuda" if torch.cuda.is_available() else "cpu"
             self.pipe = pipeline("text-classification", model=model, tokenizer=tokenizer, device=device)
+            # a turn longer than the model can read is cut at the model's own limit, whatever max_length says
+            limits = [n for n in (getattr(model.config, "max_position_embeddings", None),
+                                  getattr(tokenizer, "model_max_length", None)) if isinstance(n, int) and n > 0]
+            self.max_length = min([settings.max_length, *limits])
         except ValueError as exc:
             raise ModelUnavailable(name, setting, f"sentiment model {name!r}: {exc}",
                                    "choose a model whose labels are negative/neutral/positive") from exc
@@ -94,7 +98,7 @@ class _ModelScorer:
         # transformers annotates the pipeline's result as list[dict]; for a list of texts with top_k=None it is one
         # list of {"label", "score"} (every label) per text
         outputs = cast(list[list[dict[str, Any]]], self.pipe(texts, top_k=None, truncation=True,
-                                                               max_length=s.max_length, batch_size=s.batch_size))
+                                                               max_length=self.max_length, batch_size=s.batch_size))
         result = []
         for scores in outputs:
             probs = dict.fromkeys(LABELS, 0.0)

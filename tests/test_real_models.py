@@ -64,3 +64,28 @@ def test_pipeline_scores_the_real_call_and_records_the_model_hash(real_base, pya
     text = " ".join(t.text for t in result.transcript.turns)
     assert error_rates(stm_text(pyannote_sample[1]), text).wer <= 0.30
     assert result.scorecard.criteria
+
+
+@pytest.mark.parametrize("vad", [True, False])
+def test_batched_recognition_of_the_real_call(real_base, pyannote_sample, vad):
+    """asr.batch_size > 1 decodes through faster-whisper's BatchedInferencePipeline (VAD stretches, or 30 s
+    windows without the VAD) with the same quality bar as the sequential run."""
+    from faster_whisper import BatchedInferencePipeline
+
+    wav, stm = pyannote_sample
+    rec = Recognizer(AsrSettings(model=real_base, device="cpu", batch_size=4, vad=vad, languages=["en"]))
+    with decode(wav) as audio:
+        result = rec.transcribe(audio.channels[0])
+        duration = audio.duration
+    assert isinstance(rec._batched, BatchedInferencePipeline)
+    rates = error_rates(stm_text(stm), " ".join(w.text for w in result.words))
+    assert rates.wer <= 0.30, rates
+    assert all(0.0 <= w.start <= w.end <= duration + 1e-6 for w in result.words)
+    assert all(a.start <= b.start for a, b in zip(result.words, result.words[1:]))
+
+
+def test_sequential_recognition_when_batch_size_is_zero(real_base, pyannote_sample):
+    rec = Recognizer(AsrSettings(model=real_base, device="cpu", batch_size=0, languages=["en"]))
+    with decode(pyannote_sample[0]) as audio:
+        assert rec.transcribe(audio.channels[0]).words
+    assert rec._batched is None

@@ -87,6 +87,9 @@ class AsrSettings:
     compression_ratio_threshold: Annotated[Number, Gt(0)] = 2.4
     max_repeats: Annotated[Whole, Ge(2)] = 4
     chunk_seconds: Annotated[Seconds, Ge(30)] = 300.0   # longer calls are recognised in pieces cut at silences
+    # batched recognition (faster-whisper's BatchedInferencePipeline): up to this many <= 30 s stretches of speech
+    # decoded together; 0 or 1 decodes one window after another (faster-whisper's sequential transcribe)
+    batch_size: Annotated[Whole, Ge(0), Le(64)] = 8
 
     def __post_init__(self) -> None:
         self.temperature = one_or_many(self.temperature)  # `AsrSettings(temperature=0.0)` in code, as when loaded
@@ -164,6 +167,7 @@ class Recognizer:
         self.device = _pick_device(settings.device)
         self.compute_type = settings.resolved_compute_type(self.device)
         self.identity: dict[str, Any] = {}
+        self._batched: Any = None  # faster_whisper.BatchedInferencePipeline over `model`, made on first use
         if model is not None:  # a pre-built WhisperModel (tests, notebooks)
             self.model, self.model_path = model, settings.model
             self._check_languages()
@@ -277,18 +281,33 @@ class Recognizer:
         return chosen, Heard(round(start, 3), round(end, 3), top, round(top_p, 4), chosen,
                              round(table.get(chosen, 0.0), 4), round(sum(table.get(c, 0.0) for c in s.languages), 4))
 
+    def _decode(self, samples: np.ndarray, language: str | None) -> tuple[Any, Any]:
+        """faster-whisper on one piece: sequential, or batched when `batch_size` > 1 (its stretches of speech
+        found by the VAD, or 30 s windows without it, decoded `batch_size` at a time)."""
+        s = self.settings
+        common = dict(language=language, task="transcribe", beam_size=s.beam_size, temperature=list(s.temperature),
+                      word_timestamps=True, condition_on_previous_text=s.condition_on_previous_text,
+                      initial_prompt=s.initial_prompt, hotwords=s.hotwords,
+                      no_speech_threshold=s.no_speech_threshold, log_prob_threshold=s.log_prob_threshold,
+                      compression_ratio_threshold=s.compression_ratio_threshold)
+        if s.batch_size <= 1:
+            return self.model.transcribe(samples, vad_filter=s.vad, **common)
+        if self._batched is None:
+            from faster_whisper import BatchedInferencePipeline
+
+            self._batched = BatchedInferencePipeline(model=self.model)
+        duration = len(samples) / 16000.0
+        clips = None if s.vad else [{"start": a, "end": min(a + 30.0, duration)}
+                                    for a in np.arange(0.0, max(duration, 1e-3), 30.0)]
+        return self._batched.transcribe(samples, vad_filter=s.vad, clip_timestamps=clips, batch_size=s.batch_size,
+                                        **common)
+
     def _piece(self, samples: np.ndarray, language: str | None, offset: float,
                end: float) -> tuple[list[Word], Any, int]:
         s = self.settings
         guard = s.guard()
         try:
-            segments, info = self.model.transcribe(
-                samples, language=language, task="transcribe",
-                beam_size=s.beam_size, temperature=list(s.temperature), word_timestamps=True,
-                vad_filter=s.vad, condition_on_previous_text=s.condition_on_previous_text,
-                initial_prompt=s.initial_prompt, hotwords=s.hotwords,
-                no_speech_threshold=s.no_speech_threshold, log_prob_threshold=s.log_prob_threshold,
-                compression_ratio_threshold=s.compression_ratio_threshold)
+            segments, info = self._decode(samples, language)
             words: list[Word] = []
             dropped = 0
             for seg in segments:
