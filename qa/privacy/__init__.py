@@ -4,7 +4,7 @@ in groups as speech recognition writes them (`spoken`), by Presidio recognisers 
 placeholder in turns and words with the word times kept (`redact`).
 
 Owns: `find_entities`, `redact_turns`, `phone_numbers`, `Entity`, `KINDS`. May import: transcribe (types only);
-Presidio, spaCy (a blank pipeline: no model download), phonenumbers and tldextract, loaded on first use."""
+Presidio (patterns only: no spaCy model is downloaded), phonenumbers and tldextract, loaded on first use."""
 from qa.privacy.recognisers import KINDS, Entity, find_entities
 from qa.privacy.redact import Redaction, phone_numbers, placeholder, redact_text, redact_turns
 

@@ -6,7 +6,7 @@ com", "a còng gmail chấm com"), street addresses and names after a cue ("my n
 
 Numbers are read on the digit view of the text (`qa.privacy.spoken`): spoken digits and digit groups become one
 digit string, so "không chín một …", "zero nine one …" and "079 203 001 234" are found like "0912345678".
-Presidio runs on a blank spaCy pipeline (tokens only): no model is downloaded, nothing is sent anywhere."""
+Presidio runs with an NLP engine that does no NLP (no spaCy model: none is downloaded), nothing is sent anywhere."""
 from __future__ import annotations
 
 import re
@@ -107,36 +107,31 @@ def is_phone(d: str) -> bool:
     return False
 
 
-def _context(view: str, start: int) -> str | None:
+def _context(view: str, start: int) -> frozenset[str]:
+    """The kinds whose words stand in the `WINDOW` characters before `start`."""
     before = fold(view[max(0, start - WINDOW):start])
-    best, pos = None, -1
-    for kind, words in CONTEXT.items():
-        for w in words:
-            k = before.rfind(w)
-            if k >= 0 and (k + len(w) > pos):
-                best, pos = kind, k + len(w)
-    return best
+    return frozenset(kind for kind, words in CONTEXT.items() if any(w in before for w in words))
 
 
-def classify(d: str, context: str | None) -> str | None:
-    """The kind of one digit string by its shape and checksum, the words before it deciding between shapes."""
+VN_MOBILE = re.compile(r"^(?:0|84)[35789]\d{8}$")
+
+
+def classify(d: str, context: frozenset[str] = frozenset()) -> str | None:
+    """The kind of one digit string by its shape and checksum; the words before it choose among the shapes it fits
+    (a specific kind before an account number, which any shape fits)."""
     n = len(d)
-    card = 13 <= n <= 19 and luhn(d)
-    cccd = n == 12 and d[:3] in CCCD_PROVINCES or n == 9 and context == "CCCD"
-    phone = is_phone(d)
-    ssn = _valid_ssn(d)
-    if context == "CARD" and card:
-        return "CARD"
-    if context == "CCCD" and cccd:
-        return "CCCD"
-    if context == "SSN" and ssn:
-        return "SSN"
-    if context == "PHONE" and phone:
-        return "PHONE"
-    if context == "ACCOUNT" and 6 <= n <= 19:
-        return "ACCOUNT"
-    for kind, ok in (("CARD", card), ("CCCD", cccd), ("PHONE", phone)):
-        if ok:
+    shapes = {
+        "CARD": 13 <= n <= 19 and luhn(d),
+        "CCCD": n == 12 and d[:3] in CCCD_PROVINCES or n == 9 and "CCCD" in context,
+        "SSN": _valid_ssn(d),
+        "PHONE": is_phone(d) or ("PHONE" in context and bool(VN_MOBILE.match(d))),
+        "ACCOUNT": 6 <= n <= 19,
+    }
+    for kind in ("CARD", "CCCD", "SSN", "PHONE", "ACCOUNT"):
+        if kind in context and shapes[kind]:
+            return kind
+    for kind in ("CARD", "CCCD", "PHONE"):
+        if shapes[kind]:
             return kind
     if n >= 9:  # a long number of no known shape is an identifier all the same
         return "ACCOUNT"
@@ -265,26 +260,47 @@ def _tld_extract() -> Any:
 
 @cache
 def analyzer() -> Any:
-    """Presidio's analyzer over a blank spaCy tokenizer with the recognisers above (built once, on first use)."""
-    import spacy
+    """Presidio's analyzer with the recognisers above and an NLP engine that does no NLP (built once, on first use):
+    every recogniser here is a pattern with a checksum or a cue, so no spaCy model (none could be downloaded) and
+    no tokenizer is needed."""
     from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer.nlp_engine import SpacyNlpEngine
+    from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine
 
-    class BlankSpacy(SpacyNlpEngine):
-        """Tokens only: no statistical model (none is downloaded), so no NER; the recognisers are patterns."""
-
-        def __init__(self) -> None:
-            super().__init__(models=[{"lang_code": LANG, "model_name": "blank"}])
+    class PatternsOnly(NlpEngine):
+        """No tokens, no lemmas, no named entities: Presidio's context enhancer has nothing to add."""
 
         def load(self) -> None:
-            self.nlp = {LANG: spacy.blank(LANG)}  # type: ignore[assignment]
+            pass
 
-    nlp = BlankSpacy()
-    nlp.load()
+        def is_loaded(self) -> bool:
+            return True
+
+        def process_text(self, text: str, language: str) -> Any:
+            no_tokens: Any = []
+            return NlpArtifacts(entities=[], tokens=no_tokens, tokens_indices=[], lemmas=[], nlp_engine=self,
+                                language=language)
+
+        def process_batch(self, texts: Any, language: str, batch_size: int = 1, n_process: int = 1,
+                          **kwargs: Any) -> Any:
+            for text in texts:
+                yield text, self.process_text(text, language)
+
+        def is_stopword(self, word: str, language: str) -> bool:
+            return False
+
+        def is_punct(self, word: str, language: str) -> bool:
+            return False
+
+        def get_supported_entities(self) -> list[str]:
+            return []
+
+        def get_supported_languages(self) -> list[str]:
+            return [LANG]
+
     registry = RecognizerRegistry(supported_languages=[LANG])
     for r in _recognisers():
         registry.add_recognizer(r)
-    return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[LANG])
+    return AnalyzerEngine(nlp_engine=PatternsOnly(), registry=registry, supported_languages=[LANG])
 
 
 TEXT_ENTITIES = ["EMAIL_ADDRESS", "US_SSN", "NAME", "ADDRESS", "EMAIL"]
