@@ -63,6 +63,16 @@ def test_no_entity_in_ordinary_speech(text):
     assert kinds(text) == []
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("card 4111 1111 1111 1111 12 27", [("CARD", "4111 1111 1111 1111")]),  # the expiry after it is not the card
+    ("số 0912345678 0987654321 nhé", [("PHONE", "0912345678"), ("PHONE", "0987654321")]),
+    ("số không chín một hai ba bốn năm sáu bảy tám không chín tám bảy sáu năm bốn ba hai một",
+     [("PHONE", "không chín một hai ba bốn năm sáu bảy tám"), ("PHONE", "không chín tám bảy sáu năm bốn ba hai một")]),
+])
+def test_numbers_said_one_after_the_other_are_told_apart(text, expected):
+    assert kinds(text) == expected
+
+
 def test_card_numbers_are_checked_with_luhn():
     assert luhn("4111111111111111") and not luhn("4111111111111112")
     assert classify("4111111111111111") == "CARD"

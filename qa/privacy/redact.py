@@ -74,13 +74,18 @@ def _word_spans(text: str, words: Sequence[Word]) -> list[tuple[int, int]] | Non
 
 
 def _redact_words(words: list[Word], text: str, spans: list[tuple[int, int]], entities: Sequence[Entity]) -> list[Word]:
+    """`entities` (in text order) over `words` (at `spans` of `text`): the words each covers become one word."""
     out: list[Word] = []
     k = 0
     for ent in entities:
-        covered = [i for i, (s, e) in enumerate(spans) if s < ent.end and e > ent.start and e > s]
-        if not covered or covered[0] < k:
+        first = k
+        while first < len(spans) and (spans[first][1] <= ent.start or spans[first][1] == spans[first][0]):
+            first += 1
+        last = first
+        while last + 1 < len(spans) and spans[last + 1][0] < ent.end:
+            last += 1
+        if first >= len(spans) or spans[first][0] >= ent.end:
             continue
-        first, last = covered[0], covered[-1]
         out.extend(words[k:first])
         w0, w1 = words[first], words[last]
         lead = w0.text[:len(w0.text) - len(w0.text.lstrip())]

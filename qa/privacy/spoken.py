@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["MIN_RUN_DIGITS", "DigitRun", "ViewMap", "digit_runs", "digit_view"]
 
 MIN_RUN_DIGITS = 6  # shorter runs are amounts, dates, house numbers: never an identifier of the kinds redacted
+MAX_DIGITS = 19  # the longest identifier (a card number); a longer run is several numbers
 
 DIGIT_WORDS: dict[str, str] = {
     # English
@@ -66,9 +68,10 @@ def _piece(token: str) -> tuple[str, str, str] | None:
     return None
 
 
-def digit_runs(text: str) -> list[DigitRun]:
+def digit_runs(text: str, score: Callable[[str], float] | None = None) -> list[DigitRun]:
     """Maximal runs of digit words, digit groups and joiners with at least `MIN_RUN_DIGITS` digits; a lone
-    thousands-grouped amount ("2.000.000") and a run followed by a unit ("đồng", "dollars") are not runs."""
+    thousands-grouped amount ("2.000.000") and a run followed by a unit ("đồng", "dollars") are not runs. A run of
+    more than `MAX_DIGITS` digits is cut into the numbers `score` (digits -> how likely an identifier) rates best."""
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     runs: list[DigitRun] = []
     i = 0
@@ -98,11 +101,55 @@ def digit_runs(text: str) -> list[DigitRun]:
             lone_amount = end - i == 1 and _AMOUNT.match(tokens[i][2].strip(_LEAD + _TRAIL))
             nxt = tokens[end][2].strip(_TRAIL).lower() if end < len(tokens) else ""
             if not lone_amount and nxt not in UNITS:
-                s, e = tokens[i][0], tokens[end - 1][1]
-                e -= len(tokens[end - 1][2]) - len(tokens[end - 1][2].rstrip(_TRAIL))
-                runs.append(DigitRun(s, e, digits, groups))
+                if len(digits) > MAX_DIGITS and score is not None:  # two numbers said one after the other
+                    runs.extend(_split(tokens, i, kinds[:end - i], score))
+                else:
+                    runs.append(DigitRun(tokens[i][0], _end(tokens[end - 1]), digits, groups))
         i = max(end, i + 1)
     return runs
+
+
+def _end(token: tuple[int, int, str]) -> int:
+    return token[1] - (len(token[2]) - len(token[2].rstrip(_TRAIL)))
+
+
+def _split(tokens: list[tuple[int, int, str]], i: int, kinds: list[tuple[str, str]],
+           score: Callable[[str], float]) -> list[DigitRun]:
+    """A run too long for one number cut at token boundaries into the numbers `score` likes best (a card and its
+    expiry date, two phone numbers): the best total score, by dynamic programming over the run's pieces."""
+    units: list[tuple[int, int, str]] = []  # token from, token to (inclusive), digits
+    k = 0
+    while k < len(kinds):
+        first = k
+        while k < len(kinds) and kinds[k][1].startswith("repeat"):
+            k += 1
+        if k < len(kinds):
+            d = "".join(_run_digits(kinds[first:k + 1]))
+            if d:
+                units.append((i + first, i + k, d))
+        k += 1
+    out: list[DigitRun] = []
+    for at in range(0, len(units), 80):  # bounded work on hostile input
+        chunk = units[at:at + 80]
+        best: list[tuple[float, int]] = [(0.0, -1)] + [(-1.0, -1)] * len(chunk)
+        for b in range(1, len(chunk) + 1):
+            digits = ""
+            for a in range(b - 1, -1, -1):
+                digits = chunk[a][2] + digits
+                if len(digits) > MAX_DIGITS and a < b - 1:
+                    break
+                total = best[a][0] + (score(digits) if len(digits) >= MIN_RUN_DIGITS else 0.0)
+                if total > best[b][0]:
+                    best[b] = (total, a)
+        b = len(chunk)
+        while b > 0:
+            a = best[b][1]
+            digits = "".join(u[2] for u in chunk[a:b])
+            if len(digits) >= MIN_RUN_DIGITS:
+                first, last = chunk[a][0], chunk[b - 1][1]
+                out.append(DigitRun(tokens[first][0], _end(tokens[last]), digits))
+            b = a
+    return sorted(out, key=lambda r: r.start)
 
 
 def _run_digits(kinds: list[tuple[str, str]]) -> list[str]:
@@ -136,9 +183,9 @@ class ViewMap:
         return s, e
 
 
-def digit_view(text: str) -> tuple[str, ViewMap, list[DigitRun]]:
-    """`text` with every digit run written as its digits, the map back, and the runs."""
-    runs = digit_runs(text)
+def digit_view(text: str, score: Callable[[str], float] | None = None) -> tuple[str, ViewMap, list[DigitRun]]:
+    """`text` with every digit run written as its digits (runs apart by a space), the map back, and the runs."""
+    runs = digit_runs(text, score)
     out: list[str] = []
     pieces: list[tuple[int, int, int, int, bool]] = []
     pos = vpos = 0
