@@ -87,6 +87,7 @@ def sample_cards() -> dict[str, Any]:
         settings.sentiment.backend = "lexicon"
         settings.rubric = rubric_name
         settings.audio.allowed_roots = SAMPLE_ROOTS
+        settings.privacy.redact = False  # the scoring of the words as said (redaction: tests/test_privacy_redaction.py)
         pipeline = Pipeline(settings)
         for path in paths:
             result = pipeline.process(path)

@@ -93,6 +93,30 @@ def test_scoring_recordings_makes_no_network_call(tmp_path, samples, tiny_whispe
     assert outside_attempts(log) == []
 
 
+@NAMESPACES
+def test_redacting_personal_data_makes_no_network_call(tmp_path):
+    """Presidio's email check (tldextract's public-suffix list) and phone check (phonenumbers) work offline: the
+    suffix list shipped inside tldextract is used, never fetched."""
+    import json
+
+    call = tmp_path / "pii.json"
+    call.write_text(json.dumps({"call_id": "pii", "language": "en", "turns": [
+        {"speaker": "agent", "start": 0.0, "end": 2.0, "text": "Thanks for calling, how can I help?"},
+        {"speaker": "customer", "start": 2.5, "end": 6.0,
+         "text": "My email is jane.doe@example.co.uk and my number is zero nine one two three four five six seven"
+                 " eight, card 4111 1111 1111 1111."}]}))
+    config = tmp_path / "settings.yaml"
+    config.write_text("sentiment: {backend: lexicon}\n")
+    db = tmp_path / "pii.duckdb"
+    log = tmp_path / "pii.log"
+    argv = ["callqa", "score", str(call), "--config", str(config), "--db", str(db), "-q"]
+    proc = in_namespace(f"import sys; sys.argv = {argv!r}\nfrom qa.cli import main\nmain()", log, 600)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert outside_attempts(log) == []
+    raw = db.read_bytes()
+    assert b"jane.doe@example.co.uk" not in raw and b"4111 1111 1111 1111" not in raw
+
+
 APP = textwrap.dedent("""
     import socket, subprocess, sys, time, urllib.request
     s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()

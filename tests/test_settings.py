@@ -69,6 +69,8 @@ BAD = [
     ("batch: {file_timeout: .inf}", "batch.file_timeout", "inf", "a number of seconds >= 0 or null"),
     ("batch: {max_transcript_mb: 0}", "batch.max_transcript_mb", "0", "a number of MB > 0"),
     ("batch: {date_format: [1]}", "batch.date_format", "[1]", "non-empty text"),
+    ("privacy: {redact: maybe}", "privacy.redact", "'maybe'", "true or false"),
+    ("privacy: {entities: [IBAN]}", "privacy.entities[0]", "'IBAN'", "one of PHONE, CCCD"),
     ("rubric: [last]", "rubric", "['last']", "non-empty text"),
     ("models_dir: 5", "models_dir", "5", "non-empty text or null"),
     ("asr: 5", "asr", "5", "a mapping of asr settings"),

@@ -7,6 +7,7 @@
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, path_fields, allow_unknown_agents, results_dir,
                   ray_address, max_transcript_mb, file_timeout}
+    privacy:     {redact, entities}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models install|pull` put models (default: $CALLQA_MODELS_DIR or the user data
                  folder for installed models, the Hugging Face cache for pulled ones)
@@ -60,6 +61,21 @@ class AudioSettings:
         self.allowed_roots = [os.path.abspath(os.path.expanduser(r)) for r in self.allowed_roots or []]
 
 
+Entity = Literal["PHONE", "CCCD", "CARD", "ACCOUNT", "EMAIL", "SSN", "ADDRESS", "NAME"]
+
+
+@dataclass
+class PrivacySettings:
+    """`redact`: before a call is scored and stored, the personal data in its turns (text and words) is replaced
+    by a placeholder of its kind ("[PHONE]"), word times kept (qa.privacy; see docs/privacy.md) — on unless set
+    false; `entities`: the kinds redacted (default: all)."""
+
+    __pydantic_config__ = SETTINGS_CONFIG
+
+    redact: bool = True
+    entities: list[Entity] = field(default_factory=lambda: list(get_args(Entity)))
+
+
 @dataclass
 class Settings:
     __pydantic_config__ = SETTINGS_CONFIG
@@ -70,6 +86,7 @@ class Settings:
     sentiment: SentimentSettings = field(default_factory=SentimentSettings)
     batch: BatchSettings = field(default_factory=BatchSettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
     rubric: Name = "last"            # built-in rubric name or rubric YAML file
     models_dir: Name | None = None
 
@@ -78,7 +95,8 @@ class Settings:
 
 
 SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
-            "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings}
+            "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings,
+            "privacy": PrivacySettings}
 
 
 FIX = "see docs/configuration.md for every key, its type, range and default"
@@ -96,7 +114,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<settings>",
     `from_command_line`: dotted keys whose values came from the command line (said so in the error)."""
     if not isinstance(data, dict):
         raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment, "
-                                 "batch, roles, rubric, models_dir)", FIX)
+                                 "batch, roles, privacy, rubric, models_dir)", FIX)
     # an empty section (`asr:` with nothing under it) and `rubric: null` mean the defaults
     data = {k: v for k, v in data.items() if not (v is None and (k in SECTIONS or k == "rubric"))}
     try:

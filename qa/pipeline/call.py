@@ -1,4 +1,5 @@
-"""One call, start to finish: audio or transcript file -> Transcript -> Scorecard (no database here).
+"""One call, start to finish: audio or transcript file -> Transcript -> redacted Transcript -> Scorecard (no
+database here).
 
 Models are loaded once, on first need, and reused for every call; a model that cannot be loaded fails
 each audio call with the same actionable `ModelUnavailable` without retrying the load.
@@ -14,6 +15,7 @@ from typing import Any
 
 from qa.config.settings import Settings
 from qa.pipeline.recognition import ChannelCheck, RecognitionFailed, recognition_problems
+from qa.pipeline.redaction import RawHook, redact_transcript
 from qa.pipeline.result import CallResult
 from qa.pipeline.voice import voice_measures
 from scoring.rubric import Rubric, resolve_rubric, score_transcript
@@ -54,12 +56,16 @@ def is_audio_file(path: str) -> bool:
 
 
 class Pipeline:
-    """Runs the stages for one call at a time. Pre-built components may be passed (tests, notebooks)."""
+    """Runs the stages for one call at a time. Pre-built components may be passed (tests, notebooks);
+    `before_redaction` is called with each call's raw transcript before its personal data is redacted
+    (qa.pipeline.redaction)."""
 
     def __init__(self, settings: Settings | None = None, *, recognizer: Recognizer | None = None,
-                 diarizer: Diarizer | None = None, sentiment: SentimentScorer | None = None) -> None:
+                 diarizer: Diarizer | None = None, sentiment: SentimentScorer | None = None,
+                 before_redaction: RawHook | None = None) -> None:
         self.settings = settings or Settings()
         s = self.settings
+        self.before_redaction = before_redaction
         self._recognizer, self._diarizer = recognizer, diarizer
         self._failed: dict[str, ModelUnavailable] = {}
         self._voices: dict[str, Any] | None = None
@@ -211,6 +217,11 @@ class Pipeline:
                                             labels=sorted({t.extra["label"] for t in turns}))
         return transcript
 
+    def redact(self, transcript: Transcript) -> Transcript:
+        """The transcript with its personal data replaced by placeholders, as `privacy` says (before scoring: the
+        scorecard's evidence quotes the redacted text)."""
+        return redact_transcript(transcript, self.settings.privacy, self.before_redaction)
+
     def score(self, transcript: Transcript, audio: Audio | None = None, rubric: Rubric | None = None) -> CallResult:
         """Sentiment and rubric for a transcript (`audio`: the decoded recording, when the caller has it;
         `rubric`: instead of the settings' rubric, e.g. a stored call's own)."""
@@ -238,13 +249,13 @@ class Pipeline:
         """Score one file: a transcript JSON or a recording."""
         t0 = time.perf_counter()
         if is_transcript_file(path):
-            transcript = self.import_transcript(path)
+            transcript = self.redact(self.import_transcript(path))
             t1 = time.perf_counter()
             result = self.score(transcript)
         elif is_audio_file(path):
             try:  # decoded once (the voice rules reuse it); a long call's temporary files go when it is done
                 with self.decode(path) as audio:
-                    transcript = self.transcribe(path, progress, audio)
+                    transcript = self.redact(self.transcribe(path, progress, audio))
                     t1 = time.perf_counter()
                     problems = transcript.asr.get("recognition", {}).get("problems")
                     if problems:  # never scored: a reviewer listens to it (batch status needs_review)
