@@ -88,6 +88,7 @@ def _init_worker(settings: Settings, started: Any = None, log_level: int = loggi
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     _started = started
     _pipeline = Pipeline(settings)  # models load lazily, once per worker process
+    _pipeline.prepare()  # (the PII analyzer: before the first file's clock starts)
 
 
 def _work(task: Task, batch: BatchSettings) -> FileOutcome:

@@ -35,6 +35,7 @@ class ScoreActor:
 
         self.settings, self.run_id = settings, run_id
         self.pipeline = Pipeline(settings)
+        self.pipeline.prepare()  # (the PII analyzer: before the first file's clock starts)
         self.writer = ParquetWriter(results_dir)
 
     def run(self, task: Task) -> FileOutcome:

@@ -217,6 +217,14 @@ class Pipeline:
                                             labels=sorted({t.extra["label"] for t in turns}))
         return transcript
 
+    def prepare(self) -> None:
+        """Load what every call needs before a batch's first file (whose time limit should not pay for it): the
+        PII analyzer when `privacy.redact` is on. The speech and sentiment models still load on first use."""
+        if self.settings.privacy.redact:
+            from qa.privacy.recognisers import analyzer
+
+            analyzer()
+
     def redact(self, transcript: Transcript) -> Transcript:
         """The transcript with its personal data replaced by placeholders, as `privacy` says (before scoring: the
         scorecard's evidence quotes the redacted text)."""
