@@ -243,3 +243,34 @@ def test_imported_calls_are_scored_with_roles_from_cues(tmp_path):
 def test_a_file_naming_no_speakers_is_flagged_for_review():
     t = pipeline(language="en").import_transcript(str(DATA / "webvtt_py_sample.srt"))
     assert t.roles["review"] is True and "the file names no speakers" in t.roles["evidence"]
+
+
+def test_an_imported_file_is_a_speech_reference_by_its_text():
+    from qa.evaluation.speech import reference_text
+
+    assert reference_text(str(DATA / "webvtt_py_teams.vtt")) == "There you go. Why hello there, Yuri."
+    assert reference_text(str(DATA / "webvtt_py_sample.srt")).startswith("Caption text #1 Caption text #2")
+
+
+def test_hostile_json_nesting_and_long_turns_are_refused_not_crashes(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"segments": [{"text": "x", "start": 0, "end": 1, "words": ' + "[" * 600 + "]" * 600 + "}]}")
+    with pytest.raises(InputError, match="nested more than 32 levels deep"):
+        load_call(deep)
+    long = tmp_path / "long.vtt"
+    long.write_text("WEBVTT\n\n00:00.000 --> 00:01.000\n<v A>" + "a" * 60 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="turn 0 is 60 characters long, more than the 50"):
+        load_call(long, limits=Limits(max_text_chars=50))
+    odd = tmp_path / "odd.json"
+    odd.write_text('{"segments": [1, 2, 3]}')
+    with pytest.raises(InputError, match="no format callqa reads"):
+        load_call(odd)
+
+
+def test_speaker_markup_in_a_voice_tag_stays_text(tmp_path):
+    f = tmp_path / "x.vtt"
+    f.write_text('WEBVTT\n\n00:00.000 --> 00:01.000\n<v Bob &amp; "Co">Hi <b>there</b> &lt;script&gt;\n',
+                 encoding="utf-8")
+    (turn,) = load_call(f).turns
+    assert turn.text == "Hi there <script>"  # entities decoded into plain text; the app shows it as text
+    assert turn.speaker == 'Bob & "Co"'

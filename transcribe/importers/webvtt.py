@@ -2,6 +2,8 @@
 (Microsoft Teams and Zoom write them), else from a "Name: …" prefix."""
 from __future__ import annotations
 
+import html
+
 from transcribe.importers.common import ImportedCall, bad, seconds
 from transcribe.importers.text_cues import cue_turns
 
@@ -21,6 +23,6 @@ def read_vtt(text: str, path: str) -> ImportedCall:
         start, end = seconds(c.start), seconds(c.end)
         if start is None or end is None:
             raise bad(path, f"cue {i + 1} has an unreadable time ({c.start!r} --> {c.end!r})", EXPECTED)
-        cues.append((start, end, c.raw_text, (c.voice or "").strip() or None))
+        cues.append((start, end, c.raw_text, html.unescape(c.voice or "").strip() or None))
     turns, speakers = cue_turns(cues)
     return ImportedCall(turns, extra={"speakers_from": speakers})
