@@ -102,3 +102,11 @@ def test_cli_score_prints_the_files_line(tmp_path):
     assert "broken.vtt: is not valid WebVTT" in run.output
     status = CliRunner().invoke(main, ["status", "--db", str(tmp_path / "qa.duckdb")])
     assert f"{len(SAMPLES)} done, 2 failed, 5 skipped of {len(SAMPLES) + 7}" in status.output
+
+
+def test_failed_files_skipped_on_a_rerun_are_grouped_in_the_files_line(tmp_path):
+    folder = mixed_folder(tmp_path)
+    store = Store(str(tmp_path / "qa.duckdb"))
+    run_batch([str(folder)], settings(), store)
+    line = run_batch([str(folder)], settings(), store).files_line()
+    assert "2 failed before (--retry-failed tries again)" in line and "WebVTT" not in line

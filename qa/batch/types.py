@@ -71,6 +71,15 @@ class BatchSummary:
                 f"{self.wall_seconds:.1f} s wall time ({self.engine}, {self.workers} worker(s))")
 
 
+def _skip_kind(reason: str | None) -> str:
+    """A settled file's skip reason without its details, so that the run's line groups them."""
+    for head, kind in (("failed before", "failed before (--retry-failed tries again)"),
+                       ("needs review", "need review (--retry-failed recognises again)")):
+        if (reason or "").startswith(head):
+            return kind
+    return reason or "skipped"
+
+
 def by_count(counts: Counter[str]) -> list[tuple[str, int]]:
     """(reason, count), most common first, then alphabetically (the same order on every run)."""
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -97,7 +106,7 @@ class BatchReport:
 
     def files_line(self) -> str:
         """"N files: X imported, Y failed, Z skipped (reasons…)" — every file the run saw, each counted once."""
-        skipped = Counter(o.reason or "skipped" for o in self.skipped)
+        skipped = Counter(_skip_kind(o.reason) for o in self.skipped)
         skipped.update(s.reason for s in self.not_imported)
         n = len(self.outcomes) + len(self.not_imported)
         imported = len(self.done) + len(self.needs_review)
