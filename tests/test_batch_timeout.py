@@ -96,7 +96,8 @@ def test_a_hanging_recording_fails_after_the_limit_and_the_batch_goes_on(tmp_pat
                  "--file-timeout", str(LIMIT), "-q")
     assert run.returncode == 1, run.stderr
     assert time.monotonic() - t0 < 90
-    assert "5 call(s) scored, 1 failed, 0 skipped" in run.stdout, run.stdout + run.stderr
+    assert "5 call(s) scored, 1 failed, 1 skipped" in run.stdout, run.stdout + run.stderr  # the .pipe: counted
+    assert "7 file(s): 5 imported, 1 failed, 1 skipped (1 not a recording or transcript (.pipe))" in run.stdout
     assert f"{hang}: took longer than {LIMIT} s to score" in run.stderr
     status = callqa("status", "--db", db).stdout
     assert "files: queued 0, running 0, done 5, needs_review 0, failed 1, skipped 0" in status, status
@@ -108,7 +109,7 @@ def test_a_hanging_recording_fails_after_the_limit_and_the_batch_goes_on(tmp_pat
     # The next night skips the failed file (it is not retried, so it costs no time) unless asked.
     again = callqa("score", str(folder), "--db", db, "--sentiment-backend", "lexicon", "--workers",
                    str(workers), "--file-timeout", str(LIMIT), "-q", timeout=60)
-    assert again.returncode == 0 and "0 call(s) scored, 0 failed, 6 skipped" in again.stdout, again.stdout
+    assert again.returncode == 0 and "0 call(s) scored, 0 failed, 7 skipped" in again.stdout, again.stdout
 
 
 def test_other_files_in_flight_are_scored_again_not_failed(tmp_path, pipes):
@@ -165,7 +166,8 @@ def test_other_files_in_flight_are_scored_again_not_failed(tmp_path, pipes):
     for t in threads:
         t.join(5)
     assert run.returncode == 1, run.stderr
-    assert "6 call(s) scored, 1 failed, 0 skipped" in run.stdout, run.stdout + run.stderr
+    assert "6 call(s) scored, 1 failed, 5 skipped" in run.stdout, run.stdout + run.stderr  # pipes, hidden audio
+    assert "(3 not a recording or transcript (.pipe), 2 hidden file)" in run.stdout
     assert attempts == ["first", "second"]  # c_slow was in flight when the pool was killed, and ran again
     assert "other file(s) in flight will be scored again" in run.stderr
     status = callqa("status", "--db", db).stdout
@@ -240,5 +242,5 @@ def test_ray_engine_kills_the_actor_of_a_hanging_file(tmp_path, pipes):
                  "--workers", "2", "--results-dir", str(tmp_path / "results"), "--file-timeout", str(limit), "-q",
                  timeout=300)
     assert run.returncode == 1, run.stderr
-    assert "3 call(s) scored, 1 failed, 0 skipped" in run.stdout, run.stdout + run.stderr
+    assert "3 call(s) scored, 1 failed, 1 skipped" in run.stdout, run.stdout + run.stderr  # the .pipe: counted
     assert f"{hang}: took longer than {limit} s to score" in run.stderr

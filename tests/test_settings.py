@@ -58,6 +58,8 @@ BAD = [
     ("roles: {review_below: 1.2}", "roles.review_below", "1.2", "a number from 0.5 to 1"),
     ("roles: {voice_margin: -0.1}", "roles.voice_margin", "-0.1", "a number from 0 to 1"),
     ("roles: {opener: boss}", "roles.opener", "'boss'", "one of agent, customer, unknown"),
+    ("imports: {language: fr}", "imports.language", "'fr'", "one of vi, en"),
+    ("imports: {csv_text: note}", "imports.csv_text", "'note'", "a list"),
     ("sentiment: {batch_size: -3}", "sentiment.batch_size", "-3", "a whole number >= 1"),
     ("sentiment: {batch_size: '16'}", "sentiment.batch_size", "'16'", "a whole number >= 1"),
     ("sentiment: {max_length: 0}", "sentiment.max_length", "0", "a whole number >= 1"),

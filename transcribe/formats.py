@@ -66,7 +66,8 @@ def json_depth(value: Any, limit: int) -> int:
     return deepest
 
 
-def _read_bounded(path: str, limits: Limits) -> bytes:
+def read_bounded(path: str, limits: Limits) -> bytes:
+    """The file's bytes, refused with an `InputError` when it is larger than `limits.max_bytes`."""
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
         data = fh.read(limits.max_bytes + 1)
@@ -83,7 +84,7 @@ def load_transcript(path: str | os.PathLike, *, limits: Limits = DEFAULT_LIMITS,
     `audio_roots`: the folders its "audio" recording may lie in (default: the transcript's own folder)."""
     path = os.fspath(path)
     try:
-        raw = _read_bounded(path, limits)
+        raw = read_bounded(path, limits)
         data = json.loads(raw.decode("utf-8-sig"))  # a byte-order mark (Windows tools write one) is fine
     except RecursionError:
         raise InputError(path, f"is nested more than {limits.max_depth} levels deep (JSON objects or lists "

@@ -12,38 +12,23 @@ run redoes; a call is never stored twice.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 
 from qa import __version__
+from qa.batch.discover import Scan, discover, scan
 from qa.batch.paths import plan_paths, refusal
 from qa.batch.state import commit, plan, record_summary
-from qa.batch.types import BatchReport, BatchSummary, FileOutcome, Task
+from qa.batch.types import BatchReport, BatchSummary, FileOutcome, Task, by_count
 from qa.config.settings import Settings
-from qa.pipeline.call import Pipeline, is_audio_file, is_transcript_file
+from qa.pipeline.call import Pipeline
 from qa.store.database import Store
 
-__all__ = ["BatchReport", "FileOutcome", "discover", "run_batch", "score_files"]
+__all__ = ["BatchReport", "FileOutcome", "Scan", "discover", "run_batch", "scan", "score_files"]
 
 logger = logging.getLogger("qa")
 COMMIT_EVERY_S = 1.0
 COMMIT_EVERY_N = 50
-
-
-def discover(paths: Iterable[str]) -> list[str]:
-    """Files to score: each given file, and every audio/transcript file under each given folder (sorted).
-    A missing path is returned as is, so that it is reported as a failure rather than ignored."""
-    found: list[str] = []
-    for p in paths:
-        if os.path.isdir(p):
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found.extend(os.path.join(root, f) for f in sorted(files)
-                             if not f.startswith(".") and (is_audio_file(f) or is_transcript_file(f)))
-        else:
-            found.append(p)
-    return list(dict.fromkeys(found))
 
 
 def _engine(tasks: list[Task], settings: Settings, pipeline: Pipeline | None, run_id: str,
@@ -67,20 +52,24 @@ def _engine(tasks: list[Task], settings: Settings, pipeline: Pipeline | None, ru
 
 def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipeline: Pipeline | None = None,
               retry_failed: bool = False, command: str = "score",
-              on_file: Callable[[int, int, FileOutcome], None] | None = None) -> BatchReport:
+              on_file: Callable[[int, int, FileOutcome], None] | None = None,
+              scanned: Scan | None = None) -> BatchReport:
     """Score every file under `paths` into `store`, resuming where earlier runs stopped.
 
-    Files already done (same content) are skipped, as are files that failed before unless `retry_failed`.
-    `on_file(i, n, outcome)` is called for every file, settled or scored (progress bars, logs)."""
+    Files already done (same content) are skipped, as are files that failed before unless `retry_failed`;
+    files a folder scan leaves out are counted with their reasons (`report.not_imported`). `scanned`: the scan
+    of `paths` when the caller has made it. `on_file(i, n, outcome)` is called for every file to score,
+    settled or scored (progress bars, logs)."""
     t0 = time.monotonic()
     batch = settings.batch
-    files = discover(paths)
+    scanned = scanned or scan(paths)
+    files = scanned.files
     path_plan = plan_paths(files, batch, store)
     refused = refusal(path_plan, batch.allow_unknown_agents)
     if refused is not None:  # before the run starts: nothing is stored under a pattern that would mis-assign
         raise refused
     run_id = store.start_run(command, settings.to_dict(), __version__)
-    report = BatchReport(run_id)
+    report = BatchReport(run_id, not_imported=list(scanned.skipped))
     tasks, settled = plan(store, files, run_id, batch, retry_failed, path_plan.metadata)
     n = len(files)
 
@@ -107,9 +96,11 @@ def run_batch(paths: Iterable[str], settings: Settings, store: Store, *, pipelin
         commit(store, pending, dispatched, run_id)  # also on Ctrl-C: keep what is finished
     for p in pending:
         note(p)
-    s = BatchSummary(run_id, batch.engine, batch.workers, n, len(report.done), len(report.failed),
-                     len(report.skipped), sum(o.audio_seconds for o in report.done + report.needs_review),
-                     time.monotonic() - t0, len(report.needs_review))
+    left_out = scanned.reasons()
+    s = BatchSummary(run_id, batch.engine, batch.workers, n + len(scanned.skipped), len(report.done),
+                     len(report.failed), len(report.skipped) + len(scanned.skipped),
+                     sum(o.audio_seconds for o in report.done + report.needs_review),
+                     time.monotonic() - t0, len(report.needs_review), tuple(by_count(left_out)))
     report.summary = s
     store.finish_run(run_id, s.n_done, s.n_failed)
     record_summary(store, s)

@@ -7,7 +7,7 @@ from typing import Any
 import click
 
 from qa.batch.lock import RunLock
-from qa.batch.run import BatchReport, FileOutcome, discover, run_batch
+from qa.batch.run import BatchReport, FileOutcome, run_batch, scan
 from qa.batch.types import NEEDS_REVIEW, SKIPPED
 from qa.config.settings import Settings
 from qa.store.database import Store
@@ -49,11 +49,11 @@ def run_score(paths: list[str], settings: Settings, db: str, quiet: bool = False
 
 def _run(paths: list[str], settings: Settings, db: str, quiet: bool, command: str,
          retry_failed: bool) -> BatchReport:
-    files = discover(paths)
+    scanned = scan(paths)
     store = Store(db)
     from tqdm import tqdm
 
-    bar = tqdm(total=len(files), unit="call", disable=quiet, file=sys.stderr, dynamic_ncols=True)
+    bar = tqdm(total=len(scanned.files), unit="call", disable=quiet, file=sys.stderr, dynamic_ncols=True)
 
     def on_file(i: int, n: int, outcome: FileOutcome) -> None:
         bar.update(1)
@@ -61,7 +61,8 @@ def _run(paths: list[str], settings: Settings, db: str, quiet: bool, command: st
             bar.write(summary_line(outcome), file=sys.stdout)
 
     try:
-        return run_batch(files, settings, store, command=command, retry_failed=retry_failed, on_file=on_file)
+        return run_batch(paths, settings, store, command=command, retry_failed=retry_failed, on_file=on_file,
+                         scanned=scanned)
     finally:
         bar.close()
 
@@ -71,7 +72,8 @@ def print_report(report: BatchReport, quiet: bool = False) -> None:
     review = f"{len(report.needs_review)} need review (recognition failed, not scored), " \
         if report.needs_review else ""
     click.echo(f"{len(report.done)} call(s) scored, {review}{len(report.failed)} failed, "
-               f"{len(report.skipped)} skipped (run {report.run_id})")
+               f"{len(report.skipped) + len(report.not_imported)} skipped (run {report.run_id})")
+    click.echo(report.files_line())
     if report.summary and not quiet:
         click.echo(report.summary.line())
     if not report.failed:

@@ -4,6 +4,8 @@
     diarization: {backend: auto|pyannote|offline, model, device, num_speakers, min_speakers, max_speakers}
     audio:       {agent_channel: left|right|auto, turn_gap, spool_after, spool_dir, allowed_roots}
     roles:       {opener: agent|customer|unknown, review_below, voices_dir, voice_margin}
+    imports:     {language, agent_labels, customer_labels, csv_call_id, csv_speaker, csv_start, csv_end, csv_text,
+                  csv_delimiter} (transcripts from other tools: docs/importing.md)
     sentiment:   {backend: auto|transformers|lexicon, models: {en, vi}, device, batch_size, max_length}
     batch:       {workers, engine: local|ray, path_pattern, date_format, path_fields, allow_unknown_agents, results_dir,
                   ray_address, max_transcript_mb, file_timeout}
@@ -33,6 +35,7 @@ from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
 from transcribe.diarize import DiarizationSettings
 from transcribe.errors import InputError, yaml_error
+from transcribe.importers.settings import ImportSettings
 from transcribe.roles import RoleSettings
 from transcribe.setting_types import SETTINGS_CONFIG, Name, Seconds
 
@@ -87,6 +90,7 @@ class Settings:
     batch: BatchSettings = field(default_factory=BatchSettings)
     roles: RoleSettings = field(default_factory=RoleSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    imports: ImportSettings = field(default_factory=ImportSettings)
     rubric: Name = "last"            # built-in rubric name or rubric YAML file
     models_dir: Name | None = None
 
@@ -96,7 +100,7 @@ class Settings:
 
 SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
             "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings,
-            "privacy": PrivacySettings}
+            "privacy": PrivacySettings, "imports": ImportSettings}
 
 
 FIX = "see docs/configuration.md for every key, its type, range and default"
@@ -114,7 +118,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<settings>",
     `from_command_line`: dotted keys whose values came from the command line (said so in the error)."""
     if not isinstance(data, dict):
         raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment, "
-                                 "batch, roles, privacy, rubric, models_dir)", FIX)
+                                 "batch, roles, privacy, imports, rubric, models_dir)", FIX)
     # an empty section (`asr:` with nothing under it) and `rubric: null` mean the defaults
     data = {k: v for k, v in data.items() if not (v is None and (k in SECTIONS or k == "rubric"))}
     try:

@@ -158,11 +158,14 @@ def error_rates(reference: str, hypothesis: str) -> ErrorRates:
 
 
 def reference_text(path: str) -> str:
-    """Text of a reference: a transcript JSON (turns in time order) or a plain text file."""
-    if path.lower().endswith(".json"):
-        from transcribe.formats import load_transcript
+    """Text of a reference: a transcript file in any format callqa imports (turns in time order; see
+    transcribe.importers) or a plain text file."""
+    from transcribe.importers import is_importable
 
-        t = load_transcript(path)
+    if is_importable(path):
+        from transcribe.importers import load_call
+
+        t = load_call(path)
         return " ".join(turn.text for turn in sorted(t.turns, key=lambda x: x.start))
     try:
         with open(path, encoding="utf-8") as fh:

@@ -11,6 +11,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from qa.config.settings import Settings
@@ -26,7 +27,8 @@ from transcribe.asr import Recognizer
 from transcribe.audio import AUDIO_EXTENSIONS, Audio, decode, speech_regions
 from transcribe.diarize import Diarizer, make_diarizer
 from transcribe.errors import CallQAError, InputError, ModelUnavailable
-from transcribe.formats import Limits, load_transcript
+from transcribe.formats import Limits
+from transcribe.importers import IMPORT_EXTENSIONS, is_importable, load_call
 from transcribe.roles import decide_agent
 from transcribe.speakers import (
     CHANNEL_NAMES,
@@ -48,7 +50,8 @@ def _seconds(regions: list[tuple[float, float]] | None) -> float:
 
 
 def is_transcript_file(path: str) -> bool:
-    return path.lower().endswith(".json")
+    """A transcript in one of the formats `transcribe.importers` reads (.json, .srt, .vtt, .csv, .tsv)."""
+    return is_importable(path)
 
 
 def is_audio_file(path: str) -> bool:
@@ -207,14 +210,29 @@ class Pipeline:
         return roles
 
     def import_transcript(self, path: str) -> Transcript:
-        """A transcript file; turns labelled other than agent/customer get their roles decided here."""
+        """A transcript file (any format `transcribe.importers` reads); turns labelled other than agent/customer
+        get their roles here: by channel on a channel-identified transcript (`audio.agent_channel`), else by
+        greeting cues. A file that names no speakers is flagged for review."""
         limits = Limits(max_bytes=int(self.settings.batch.max_transcript_mb * 1e6))
-        transcript = load_transcript(path, limits=limits, audio_roots=self.settings.audio.allowed_roots)
-        if any(t.speaker not in ROLES for t in transcript.turns):
-            turns, decision = decide_turn_roles(transcript.turns, self.settings.roles)
-            transcript.turns = turns
-            transcript.roles = roles_record(decision, "transcript labels+cues", self.settings.roles,
-                                            labels=sorted({t.extra["label"] for t in turns}))
+        transcript = load_call(path, limits=limits, audio_roots=self.settings.audio.allowed_roots,
+                               settings=self.settings.imports)
+        if not any(t.speaker not in ROLES for t in transcript.turns):
+            return transcript
+        channels = {t.channel for t in transcript.turns}
+        if channels <= {0, 1} and len(channels) == 2 and self.settings.audio.agent_channel != "auto":
+            agent_ch = CHANNEL_NAMES.index(self.settings.audio.agent_channel)
+            transcript.turns = [replace(t, speaker=AGENT if t.channel == agent_ch else CUSTOMER,
+                                        extra={**t.extra, "label": t.speaker}) for t in transcript.turns]
+            transcript.roles = {"method": "channel", "agent_channel": CHANNEL_NAMES[agent_ch], "confidence": 1.0,
+                                "evidence": ["audio.agent_channel setting"], "review": False}
+            return transcript
+        turns, decision = decide_turn_roles(transcript.turns, self.settings.roles)
+        transcript.turns = turns
+        transcript.roles = roles_record(decision, "transcript labels+cues", self.settings.roles,
+                                        labels=sorted({t.extra["label"] for t in turns}))
+        if transcript.extra.get("speakers_from") == "none":
+            transcript.roles.update(review=True, evidence=[*transcript.roles["evidence"],
+                                                           "the file names no speakers"])
         return transcript
 
     def prepare(self) -> None:
@@ -276,8 +294,9 @@ class Pipeline:
                     raise CallQAError(path, exc.problem, exc.fix) from exc
                 raise
         else:
-            raise InputError(path, "is neither a transcript (.json) nor a recording",
-                             f"give .json or one of {', '.join(AUDIO_EXTENSIONS)}")
+            raise InputError(path, "is neither a transcript nor a recording",
+                             f"give a transcript ({', '.join(IMPORT_EXTENSIONS)}) or a recording "
+                             f"({', '.join(AUDIO_EXTENSIONS)})")
         result.timings["transcribe"] = t1 - t0
         return result
 
