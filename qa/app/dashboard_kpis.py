@@ -1,0 +1,112 @@
+"""The dashboard's customer KPI section: CSAT, NPS, CES, first-contact resolution, escalation rate against the
+practice's 5-10% band and handling time per agent or team and period, and each KPI's correlation with each
+criterion (with n and a 95% interval; too few calls are said so). The figures come from `qa.review.kpis`."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from qa.app.common import Context
+from qa.config.kpis import KpiSettings
+from qa.i18n import criterion_name
+from qa.i18n import format as fmt
+from qa.review import dashboard as dash
+from qa.review import kpis
+from qa.review.kpi_stats import ESCALATION_BAND, Correlation
+from qa.review.queue import QueueFilter
+from transcribe.errors import CallQAError
+
+
+def kpi_settings(ctx: Context) -> KpiSettings:
+    """The `kpis` settings of $CALLQA_CONFIG (the defaults without one; an unusable file is said, then defaults)."""
+    from qa.config.settings import load_settings
+
+    try:
+        return load_settings(os.environ.get("CALLQA_CONFIG")).kpis
+    except CallQAError as exc:
+        st.warning(ctx.error(exc))
+        return KpiSettings()
+
+
+def kpi_labels(ctx: Context) -> dict[str, str]:
+    """Column key -> the header shown (and written to the CSV)."""
+    return {k: ctx.t("dash_col_" + k) if k in ("period", "group", "calls", "handling_time") else ctx.t("kpi_col_" + k)
+            for k in kpis.kpi_columns()}
+
+
+def band_text(ctx: Context, band: str | None) -> str | None:
+    return None if band is None else ctx.t("kpi_band_" + band)
+
+
+def chart_escalations(ctx: Context, whole: list[kpis.KpiRow], group: str) -> None:
+    """Escalation rate per agent or team over the whole range, over the practice's 5-10% band."""
+    frame = pd.DataFrame([{"group": r.group or dash.NO_GROUP, "rate": round(100 * (r.escalation_rate or 0), 1),
+                           "calls": r.calls} for r in whole])
+    if frame.empty:
+        return
+    st.caption(ctx.t("kpi_chart_escalations", group=ctx.t("dash_group_" + group),
+                     low=fmt.percent(ESCALATION_BAND[0], ctx.lang), high=fmt.percent(ESCALATION_BAND[1], ctx.lang)))
+    who, rate = ctx.t("dash_group_" + group), ctx.t("kpi_col_escalation_rate")
+    low, high = (100 * b for b in ESCALATION_BAND)
+    band = alt.Chart(pd.DataFrame([{"low": low, "high": high}])).mark_rect(opacity=0.2, color="orange").encode(
+        y="low:Q", y2="high:Q")
+    bars = alt.Chart(frame).mark_bar().encode(
+        x=alt.X("group:N", title=who), y=alt.Y("rate:Q", title=rate),
+        tooltip=[alt.Tooltip("group:N", title=who), alt.Tooltip("rate:Q", title=rate),
+                 alt.Tooltip("calls:Q", title=ctx.t("dash_col_calls"))])
+    st.altair_chart(alt.layer(band, bars).configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
+
+
+def correlation_records(ctx: Context, found: list[Correlation], names: dict[str, str],
+                        min_calls: int) -> list[dict[str, Any]]:
+    """The correlations as the table shows them: criterion, KPI, n, r, interval, p and what to make of it."""
+    out = []
+    for c in found:
+        if c.too_few:
+            reading = ctx.t("kpi_corr_too_few", n=c.n, min=max(min_calls, 4))
+        elif c.r is None:
+            reading = ctx.t("kpi_corr_no_variation")
+        else:
+            reading = ctx.t("kpi_corr_clear" if c.low is not None and (c.low > 0 or (c.high or 0) < 0)
+                            else "kpi_corr_unclear")
+        out.append({ctx.t("rev_criterion"): criterion_name(c.criterion, names.get(c.criterion, c.criterion),
+                                                              ctx.lang),
+                    ctx.t("kpi_corr_kpi"): ctx.t("kpi_name_" + c.kpi), ctx.t("kpi_corr_n"): c.n,
+                    ctx.t("kpi_corr_r"): None if c.r is None else fmt.number(c.r, ctx.lang, 2),
+                    ctx.t("kpi_corr_ci"): None if c.low is None or c.high is None else
+                    f"{fmt.number(c.low, ctx.lang, 2)} … {fmt.number(c.high, ctx.lang, 2)}",
+                    ctx.t("kpi_corr_p"): None if c.p is None else fmt.number(c.p, ctx.lang, 3),
+                    ctx.t("kpi_corr_reading"): reading})
+    return out
+
+
+def render_kpis(ctx: Context, filt: QueueFilter, period: str, group: str,
+                criteria: list[tuple[str, str]]) -> None:
+    """The KPI section under the quality figures, for the same period, grouping and filter."""
+    settings = kpi_settings(ctx)
+    st.subheader(ctx.t("kpi_title"))
+    st.caption(ctx.t("kpi_caption", days=settings.fcr_days))
+    rows = kpis.kpi_rows(ctx.store, ctx.viewer, filt, period=period, group=group, fcr_days=settings.fcr_days)
+    names = kpi_labels(ctx)
+    shown = kpis.kpi_records(rows, ctx.t("dash_period_all"))
+    for rec in shown:
+        rec["escalation_band"] = band_text(ctx, rec["escalation_band"])
+    st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
+    st.download_button(ctx.t("dash_download"), dash.to_csv(shown, names, kpis.kpi_columns()),
+                       file_name=f"callqa-kpis-{group}-{period}.csv", mime="text/csv", key="kpi_download")
+    whole = rows if period == "all" else kpis.kpi_rows(ctx.store, ctx.viewer, filt, period="all", group=group,
+                                                       fcr_days=settings.fcr_days)
+    chart_escalations(ctx, whole, group)
+    st.subheader(ctx.t("kpi_corr_title"))
+    st.caption(ctx.t("kpi_corr_caption", min=settings.min_calls))
+    found = kpis.correlations(ctx.store, ctx.viewer, filt, fcr_days=settings.fcr_days,
+                              min_calls=settings.min_calls)
+    if not found:
+        st.info(ctx.t("kpi_corr_none"))
+        return
+    st.dataframe(correlation_records(ctx, found, dict(criteria), settings.min_calls), hide_index=True,
+                 width="stretch")
