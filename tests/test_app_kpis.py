@@ -47,7 +47,7 @@ def test_kpi_section_beside_the_quality_table(db):
     assert set(corr["KPI"]) == {"CSAT", "NPS", "CES", "Resolved at first contact", "Escalated"}
     # 7 calls, at most 5 with a survey: below the 10 calls a correlation needs
     assert all(r.startswith("too few calls") for r in corr["Reading"]) and corr["r"].isna().all()
-    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download CSV"]
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download the KPIs (CSV)"]
 
 
 def test_kpi_section_in_vietnamese_and_per_team(db):

@@ -42,10 +42,16 @@ def band_text(ctx: Context, band: str | None) -> str | None:
     return None if band is None else ctx.t("kpi_band_" + band)
 
 
-def chart_escalations(ctx: Context, whole: list[kpis.KpiRow], group: str) -> None:
-    """Escalation rate per agent or team over the whole range, over the practice's 5-10% band."""
-    frame = pd.DataFrame([{"group": r.group or dash.NO_GROUP, "rate": round(100 * (r.escalation_rate or 0), 1),
-                           "calls": r.calls} for r in whole])
+def chart_escalations(ctx: Context, rows: list[kpis.KpiRow], group: str) -> None:
+    """Escalation rate per agent or team over the whole range (summed over the periods of `rows`), over the
+    practice's 5-10% band."""
+    totals: dict[str, list[int]] = {}
+    for r in rows:
+        calls_escalated = totals.setdefault(r.group or dash.NO_GROUP, [0, 0])
+        calls_escalated[0] += r.calls
+        calls_escalated[1] += r.escalations
+    frame = pd.DataFrame([{"group": g, "rate": round(100 * esc / n, 1) if n else 0.0, "calls": n}
+                          for g, (n, esc) in sorted(totals.items())])
     if frame.empty:
         return
     st.caption(ctx.t("kpi_chart_escalations", group=ctx.t("dash_group_" + group),
@@ -96,11 +102,9 @@ def render_kpis(ctx: Context, filt: QueueFilter, period: str, group: str,
     for rec in shown:
         rec["escalation_band"] = band_text(ctx, rec["escalation_band"])
     st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
-    st.download_button(ctx.t("dash_download"), dash.to_csv(shown, names, kpis.kpi_columns()),
+    st.download_button(ctx.t("kpi_download"), dash.csv_file(shown, names, kpis.kpi_columns()),
                        file_name=f"callqa-kpis-{group}-{period}.csv", mime="text/csv", key="kpi_download")
-    whole = rows if period == "all" else kpis.kpi_rows(ctx.store, ctx.viewer, filt, period="all", group=group,
-                                                       fcr_days=settings.fcr_days)
-    chart_escalations(ctx, whole, group)
+    chart_escalations(ctx, rows, group)
     st.subheader(ctx.t("kpi_corr_title"))
     st.caption(ctx.t("kpi_corr_caption", min=settings.min_calls))
     found = kpis.correlations(ctx.store, ctx.viewer, filt, fcr_days=settings.fcr_days,

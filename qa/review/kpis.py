@@ -39,16 +39,17 @@ def fcr_sql(fcr_days: int) -> str:
         raise ValueError(f"fcr_days must be at least 1, not {fcr_days!r}")
     at = ("coalesce(try_cast(json_extract_string(c.extra, '$.date') AS TIMESTAMP), "
           "CAST(c.call_date AS TIMESTAMP))")
+    # each call's moment is computed once (a JSON field); the customer's next call (lead over their calls in order)
+    # is the only one that can fall inside the window first
     return f"""
-        WITH ck AS (SELECT c.call_id, k.customer_key, {at} AS moment
-                    FROM calls c JOIN call_customers k USING (call_id)),
-             newest AS (SELECT max({at}) AS moment FROM calls c)
-        SELECT a.call_id,
-               EXISTS (SELECT 1 FROM ck b WHERE b.customer_key = a.customer_key AND b.call_id <> a.call_id
-                       AND (b.moment > a.moment OR (b.moment = a.moment AND b.call_id > a.call_id))
-                       AND b.moment <= a.moment + INTERVAL {days} DAY) AS repeated,
-               a.moment + INTERVAL {days} DAY <= (SELECT moment FROM newest) AS closed
-        FROM ck a"""
+        WITH m AS MATERIALIZED (SELECT c.call_id, {at} AS moment FROM calls c),
+             ck AS (SELECT m.call_id, m.moment,
+                           lead(m.moment) OVER (PARTITION BY k.customer_key ORDER BY m.moment, m.call_id) AS next_moment
+                    FROM m JOIN call_customers k USING (call_id)),
+             newest AS (SELECT max(moment) AS moment FROM m)
+        SELECT call_id, coalesce(next_moment <= moment + INTERVAL {days} DAY, false) AS repeated,
+               moment + INTERVAL {days} DAY <= (SELECT moment FROM newest) AS closed
+        FROM ck"""
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def correlations(store: Store, viewer: Viewer, filt: QueueFilter | None = None, 
     pairs = ", ".join(f"corr({name}, y), regr_count({name}, y)" for name in CORRELATED)
     with store.connect() as con:
         found = con.execute(f"""
-            WITH per_call AS (
+            WITH per_call AS MATERIALIZED (
                 SELECT c.call_id, {", ".join(f"CAST({sql} AS DOUBLE) AS {name}" for name, sql in kpi.items())},
                        {forced.passed} AS passed, {forced.failed} AS failed {base}),
             results AS (
