@@ -296,3 +296,34 @@ def test_survey_averages_and_correlations_from_the_store(tmp_path, pipeline):
     assert c.low < c.r < c.high
     assert found[("fcr", "solve")].too_few and found[("fcr", "solve")].n == 0  # no customer keys
     assert all(c.too_few for c in correlations(store, ADMIN, min_calls=25))
+
+
+def test_ray_parquet_results_carry_the_survey_and_customer(tmp_path, pipeline):
+    """The Ray engine's workers write Parquet and the driver ingests it: the survey and the customer key come along,
+    and an imported survey still wins over the transcript's."""
+    from qa.batch.parquet_results import ParquetWriter, ingest
+
+    store = Store(str(tmp_path / "ray.duckdb"))
+    first = pipeline.process(write_call(tmp_path, "r1", "a1", DAY0, customer="My number is 0912 345 678.", csat=3))
+    second = pipeline.process(write_call(tmp_path, "r2", "a1", DAY0, csat=4))
+    writer = ParquetWriter(str(tmp_path / "results"))
+    with store.transaction() as con:
+        for key, result in (("k1", first), ("k2", second)):
+            ingest(con, writer.write(result, key), None)
+    assert surveys(store) == {"r1": (3, None, None, "transcript"), "r2": (4, None, None, "transcript")}
+    (tmp_path / "s.csv").write_text("call_id,csat\nr2,1\n")
+    import_surveys(store, str(tmp_path / "s.csv"))
+    with store.transaction() as con:  # both scored again
+        for key, result in (("k1", first), ("k2", second)):
+            ingest(con, writer.write(result, key), result.transcript.call_id)
+    assert surveys(store) == {"r1": (3, None, None, "transcript"), "r2": (1, None, None, "import")}
+    with store.connect() as con:
+        assert con.execute("SELECT call_id, key_source FROM call_customers").fetchall() == [("r1", "phone")]
+
+
+def test_kpis_keep_to_the_viewer_and_count_repeats_whoever_answers(repeat_store):
+    agent = Viewer("ann", "agent", agent_id="a1")
+    (row,) = kpi_rows(repeat_store, agent, period="all", fcr_days=7)
+    # A0 (a1) is not resolved because of A4, which a2 answered and the agent does not see
+    assert (row.group, row.calls, row.fcr_n, row.fcr) == ("a1", 2, 2, 0.5)
+    assert {c.n for c in correlations(repeat_store, agent, min_calls=4) if c.kpi == "csat"} == {0}

@@ -13,9 +13,10 @@ from typing import Any
 from qa.pipeline.kpis import Survey
 from qa.pipeline.result import CallResult
 
-__all__ = ["IMPORTED", "FROM_TRANSCRIPT", "write_kpis", "write_surveys"]
+__all__ = ["FROM_TRANSCRIPT", "IMPORTED", "KPI_TABLES", "write_kpis", "write_surveys"]
 
 IMPORTED, FROM_TRANSCRIPT = "import", "transcript"
+KPI_TABLES = ("call_kpis", "call_customers")  # kept beside a call's tables (the Ray engine's Parquet carries them)
 
 
 def _values(con: Any, table: str, rows: list[list[Any]], chunk: int = 500) -> None:
