@@ -44,9 +44,11 @@ def test_kpi_section_beside_the_quality_table(db):
     assert all(b == "below 5%" for a, b in bands.items() if a not in escalated)
     assert any("shaded band" in c.value for c in at.caption)
     corr = at.dataframe[-1].value
-    assert set(corr["KPI"]) == {"CSAT", "NPS", "CES", "Resolved at first contact", "Escalated"}
+    assert list(corr.columns) == ["Criterion", "CSAT", "NPS", "CES", "Resolved at first contact", "Escalated"]
+    assert list(corr["Criterion"]) == ["Listen", "Apologize", "Solve", "Thank"]
     # 7 calls, at most 5 with a survey: below the 10 calls a correlation needs
-    assert all(r.startswith("too few calls") for r in corr["Reading"]) and corr["r"].isna().all()
+    assert all(cell.startswith("too few calls") for col in corr.columns[1:] for cell in corr[col])
+    assert corr.loc[0, "CSAT"] == "too few calls (5; at least 10 needed)"
     assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download the KPIs (CSV)"]
 
 
@@ -61,3 +63,20 @@ def test_kpi_section_in_vietnamese_and_per_team(db):
     at = run_app(db, at=at)
     table = next(d.value for d in at.dataframe if "CSAT (trung bình 1–5)" in d.value.columns)
     assert len(table) == 1 and table.iloc[0]["CSAT (trung bình 1–5)"] == round((1 + 2 + 5 + 4 + 5) / 5, 2)
+
+
+def test_a_correlation_cell_says_r_interval_n_and_p_and_when_the_link_is_unclear():
+    from qa.accounts.access import Viewer
+    from qa.app.common import Context
+    from qa.app.dashboard_kpis import correlation_cell
+    from qa.review.kpi_stats import correlation
+    from qa.store.database import Store
+
+    en, vi = (Context(Store(":memory:"), Viewer("sup", "supervisor"), lang) for lang in ("en", "vi"))
+    clear, unclear = correlation("csat", "solve", 0.6, 40, 10), correlation("csat", "solve", 0.1, 40, 10)
+    assert clear.p < 0.001 and correlation_cell(en, clear, 10) == (
+        f"r = 0.60 (95%: {clear.low:.2f} … {clear.high:.2f}), n = 40, p < 0.001")
+    assert f"p = {unclear.p:.3f};" in correlation_cell(en, unclear, 10)
+    assert correlation_cell(en, unclear, 10).endswith("; no clear link (the interval includes 0)")
+    assert correlation_cell(vi, clear, 10).startswith("r = 0,60 (khoảng tin cậy 95%: ")  # decimal comma
+    assert correlation_cell(en, correlation("csat", "solve", None, 40, 10), 10).startswith("no variation (n = 40)")

@@ -67,27 +67,28 @@ def chart_escalations(ctx: Context, rows: list[kpis.KpiRow], group: str) -> None
     st.altair_chart(alt.layer(band, bars).configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
+def correlation_cell(ctx: Context, c: Correlation, min_calls: int) -> str:
+    """One KPI x criterion correlation as the table shows it: r with its 95% interval, n and p, or why not."""
+    if c.too_few:
+        return ctx.t("kpi_corr_too_few", n=c.n, min=max(min_calls, 4))
+    if c.r is None or c.low is None or c.high is None or c.p is None:
+        return ctx.t("kpi_corr_no_variation", n=c.n)
+    p = ("= " + fmt.number(c.p, ctx.lang, 3)) if c.p >= 0.001 else "< " + fmt.number(0.001, ctx.lang, 3)
+    text = ctx.t("kpi_corr_cell", r=fmt.number(c.r, ctx.lang, 2), low=fmt.number(c.low, ctx.lang, 2),
+                 high=fmt.number(c.high, ctx.lang, 2), n=c.n, p=p)
+    return text + ("" if c.low > 0 or c.high < 0 else ctx.t("kpi_corr_unclear"))
+
+
 def correlation_records(ctx: Context, found: list[Correlation], names: dict[str, str],
                         min_calls: int) -> list[dict[str, Any]]:
-    """The correlations as the table shows them: criterion, KPI, n, r, interval, p and what to make of it."""
-    out = []
+    """The correlations as the table shows them: one row per criterion, one column per KPI."""
+    rows: dict[str, dict[str, Any]] = {}
+    criterion = ctx.t("rev_criterion")
     for c in found:
-        if c.too_few:
-            reading = ctx.t("kpi_corr_too_few", n=c.n, min=max(min_calls, 4))
-        elif c.r is None:
-            reading = ctx.t("kpi_corr_no_variation")
-        else:
-            reading = ctx.t("kpi_corr_clear" if c.low is not None and (c.low > 0 or (c.high or 0) < 0)
-                            else "kpi_corr_unclear")
-        out.append({ctx.t("rev_criterion"): criterion_name(c.criterion, names.get(c.criterion, c.criterion),
-                                                              ctx.lang),
-                    ctx.t("kpi_corr_kpi"): ctx.t("kpi_name_" + c.kpi), ctx.t("kpi_corr_n"): c.n,
-                    ctx.t("kpi_corr_r"): None if c.r is None else fmt.number(c.r, ctx.lang, 2),
-                    ctx.t("kpi_corr_ci"): None if c.low is None or c.high is None else
-                    f"{fmt.number(c.low, ctx.lang, 2)} … {fmt.number(c.high, ctx.lang, 2)}",
-                    ctx.t("kpi_corr_p"): None if c.p is None else fmt.number(c.p, ctx.lang, 3),
-                    ctx.t("kpi_corr_reading"): reading})
-    return out
+        row = rows.setdefault(c.criterion, {criterion: criterion_name(c.criterion, names.get(c.criterion, c.criterion),
+                                                                      ctx.lang)})
+        row[ctx.t("kpi_name_" + c.kpi)] = correlation_cell(ctx, c, min_calls)
+    return list(rows.values())
 
 
 def render_kpis(ctx: Context, filt: QueueFilter, period: str, group: str,
