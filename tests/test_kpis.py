@@ -327,3 +327,21 @@ def test_kpis_keep_to_the_viewer_and_count_repeats_whoever_answers(repeat_store)
     # A0 (a1) is not resolved because of A4, which a2 answered and the agent does not see
     assert (row.group, row.calls, row.fcr_n, row.fcr) == ("a1", 2, 2, 0.5)
     assert {c.n for c in correlations(repeat_store, agent, min_calls=4) if c.kpi == "csat"} == {0}
+
+
+def test_calls_stored_without_a_customer_get_one_afterwards(tmp_path, pipeline):
+    store = Store(str(tmp_path / "old.duckdb"))
+    for call_id, said, meta in [("o1", "My number is 0912 345 678.", None), ("o2", "No number here.", "0912345678"),
+                                ("o3", "No number here.", None)]:
+        t = pipeline.import_transcript(write_call(tmp_path, call_id, "a1", DAY0, said))
+        if meta:
+            t.extra["path_meta"] = {"customer_id": meta}
+        store.save(pipeline.score(t))  # scored without its customer, as before migration 11
+    env = {"CALLQA_CUSTOMER_KEY_FILE": pipeline.settings.kpis.key_file}
+    out = CliRunner().invoke(main, ["kpis", "customers", "--db", store.path], env=env)
+    assert out.exit_code == 0 and "2 call(s) got a customer key" in out.output
+    with store.connect() as con:
+        keys = dict(con.execute("SELECT call_id, customer_key FROM call_customers").fetchall())
+    assert set(keys) == {"o1", "o2"} and keys["o1"] == keys["o2"]  # the same number, said or in the file name
+    again = CliRunner().invoke(main, ["kpis", "customers", "--db", store.path], env=env)
+    assert "0 call(s) got a customer key" in again.output  # o3 has none to find; o1 and o2 have theirs

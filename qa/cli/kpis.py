@@ -38,6 +38,22 @@ def kpis_import(file: str, db: str, keep_good: bool) -> None:
         sys.exit(1)
 
 
+@kpis_group.command(name="customers")
+@existing_db_option
+@config_option
+def kpis_customers(db: str, config: str | None) -> None:
+    """Find the customer of stored calls that have none (calls stored before this version): from the path
+    metadata's or transcript's customer_id, else a phone number in the stored customer turns; only a keyed hash
+    is stored (kpis.key_file)."""
+    from qa.pipeline.kpis import load_secret
+    from qa.review.kpi_import import fill_customers
+    from qa.store.database import Store
+
+    settings = load(config)
+    n = fill_customers(Store(db), load_secret(settings.kpis.key_file), settings.kpis.phone_region)
+    click.echo(f"{n} call(s) got a customer key")
+
+
 @kpis_group.command(name="report")
 @existing_db_option
 @config_option

@@ -165,3 +165,35 @@ def import_surveys(store: Store, path: str, keep_good: bool = False) -> ImportRe
         write_surveys(con, surveys, os.path.basename(path), datetime.now(UTC).replace(tzinfo=None))
     report.stored = len(surveys)
     return report
+
+
+def fill_customers(store: Store, secret: bytes, region: str, page: int = 1000) -> int:
+    """Give stored calls without a customer key one (`qa.pipeline.kpis.customer_key`): from their path metadata's or
+    transcript's customer_id, else a phone number in their stored customer turns (calls stored before migration 11,
+    or scored without one). Returns how many calls got a key."""
+    from qa.pipeline.kpis import customer_key
+    from qa.store.kpis import write_customers
+    from transcribe.types import CUSTOMER, Turn
+
+    done, after = 0, ""
+    while True:
+        with store.connect() as con:
+            rows = con.execute("""
+                SELECT c.call_id, coalesce(json_extract_string(c.extra, '$.path_meta.customer_id'),
+                                           json_extract_string(c.extra, '$.customer_id')),
+                       list(t.text ORDER BY t.idx) FILTER (WHERE t.speaker = ?)
+                FROM calls c LEFT JOIN turns t USING (call_id)
+                WHERE c.call_id > ? AND c.call_id NOT IN (SELECT call_id FROM call_customers)
+                GROUP BY ALL ORDER BY c.call_id LIMIT ?""", [CUSTOMER, after, page]).fetchall()
+        if not rows:
+            return done
+        found = {}
+        for call_id, ident, texts in rows:
+            key = customer_key([Turn(CUSTOMER, 0.0, 0.0, text or "") for text in texts or []],
+                               {"customer_id": ident}, secret, region)
+            if key is not None:
+                found[call_id] = key
+        with store.transaction() as con:
+            write_customers(con, found)
+        done += len(found)
+        after = rows[-1][0]

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from qa.pipeline.kpis import Survey
+from qa.pipeline.kpis import CustomerKey, Survey
 from qa.pipeline.result import CallResult
 
-__all__ = ["FROM_TRANSCRIPT", "IMPORTED", "KPI_TABLES", "write_kpis", "write_surveys"]
+__all__ = ["FROM_TRANSCRIPT", "IMPORTED", "KPI_TABLES", "write_customers", "write_kpis", "write_surveys"]
 
 IMPORTED, FROM_TRANSCRIPT = "import", "transcript"
 KPI_TABLES = ("call_kpis", "call_customers")  # kept beside a call's tables (the Ray engine's Parquet carries them)
@@ -39,7 +39,11 @@ def write_kpis(con: Any, results: Sequence[CallResult], now: datetime) -> None:
                 for cid, s in surveys.items() if cid not in kept]
         if rows:
             _values(con, "call_kpis", rows)
-    customers = {r.transcript.call_id: r.customer for r in results if r.customer is not None}
+    write_customers(con, {r.transcript.call_id: r.customer for r in results if r.customer is not None})
+
+
+def write_customers(con: Any, customers: dict[str, CustomerKey]) -> None:
+    """Customer keys (call id -> key), replacing each call's earlier one, inside the caller's transaction."""
     if customers:
         ids = list(customers)
         con.execute(f"DELETE FROM call_customers WHERE call_id IN ({', '.join('?' * len(ids))})", ids)
