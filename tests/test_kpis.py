@@ -345,3 +345,26 @@ def test_calls_stored_without_a_customer_get_one_afterwards(tmp_path, pipeline):
     assert set(keys) == {"o1", "o2"} and keys["o1"] == keys["o2"]  # the same number, said or in the file name
     again = CliRunner().invoke(main, ["kpis", "customers", "--db", store.path], env=env)
     assert "0 call(s) got a customer key" in again.output  # o3 has none to find; o1 and o2 have theirs
+
+
+def test_a_batch_keys_each_call_by_the_customer_id_in_its_file_name(tmp_path, pipeline):
+    from qa.batch.run import run_batch
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, call_id in [("a1_20261102_0912345678", "b1"), ("a1_20261104_0912345678", "b2"),
+                          ("a2_20261105_0987654321", "b3")]:
+        (folder / f"{name}.json").write_text(json.dumps(
+            {"call_id": call_id, "language": "en", "turns": turns("I was charged twice.")}), encoding="utf-8")
+    settings = pipeline.settings
+    settings.batch.path_pattern, settings.batch.allow_unknown_agents = "{agent_id}_{date}_{customer_id}", True
+    store = Store(str(tmp_path / "batch.duckdb"))
+    assert len(run_batch([str(folder)], settings, store).done) == 3
+    with store.connect() as con:
+        keys = dict(con.execute("SELECT call_id, customer_key FROM call_customers").fetchall())
+    secret = load_secret(settings.kpis.key_file)
+    assert keys == {"b1": hash_customer("phone", "+84912345678", secret), "b2": keys["b1"],
+                    "b3": hash_customer("phone", "+84987654321", secret)}
+    # the dates come from the file names: b1 (2 Nov) was repeated by b2 (4 Nov); b2 and b3 are inside their windows
+    rows = {r.group: r for r in kpi_rows(store, ADMIN, period="all", fcr_days=7)}
+    assert (rows["a1"].fcr_n, rows["a1"].fcr, rows["a2"].fcr_n) == (1, 0.0, 0)
