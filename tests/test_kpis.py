@@ -153,6 +153,9 @@ def test_pipeline_keeps_the_survey_and_only_the_customer_hash(tmp_path, pipeline
     secret = load_secret(pipeline.settings.kpis.key_file)
     assert keys == [(hash_customer("phone", "+84912345678", secret), "phone")]
     assert "912345678" not in keys[0][0]
+    with store.connect() as con:  # the stored turns are redacted (privacy.redact): the key was taken before that
+        said = con.execute("SELECT text FROM turns WHERE speaker = 'customer'").fetchone()[0]
+    assert "345" not in said and "[PHONE]" in said
     # path metadata's customer id wins over the number said in the call
     meta_key = pipeline.process(path, meta={"customer_id": "CRM-1"}).customer
     assert meta_key.source == "customer_id" and meta_key.key == hash_customer("id", "CRM-1", secret)
