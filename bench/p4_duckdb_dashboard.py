@@ -6,7 +6,8 @@
 Builds the store through the product's migrations, fills it with SQL-generated rows (200 agents in 10 teams,
 90 days of calls, flags, metrics, assessments and overrides), then times the app's own functions — the review
 queue (`qa.review.queue.list_queue`, `sample_page`, `filter_options`; 100 rows a page, as the app shows them), the
-dashboard (`qa.review.dashboard.dashboard`) and the call page (`qa.accounts.access.get_call`, and every read the page makes in one
+dashboard (`qa.review.dashboard.dashboard`), its customer KPIs (`qa.review.kpis.kpi_rows`, `correlations`; a survey on
+one call in three, customers calling about three times each) and the call page (`qa.accounts.access.get_call`, and every read the page makes in one
 connection, as the app holds it: `Store.reading`) — for a supervisor and for an agent, each call opening the
 database anew as the app does.
 """
@@ -25,6 +26,7 @@ from qa.accounts.access import Viewer, call_scope, get_call
 from qa.calibration.sessions import pending_blind_sessions
 from qa.review.assessments import allowed_actions, audit_trail, get_assessment, results
 from qa.review.dashboard import dashboard, records
+from qa.review.kpis import correlations, kpi_records, kpi_rows
 from qa.review.notes import visible_notes
 from qa.review.queue import QueueFilter, filter_options, list_queue, sample_page
 from qa.review.search import search_turns
@@ -56,6 +58,9 @@ INSERT INTO assessments SELECT 'c' || i, CASE WHEN i % 2 = 0 THEN 'final' ELSE '
        TIMESTAMP '2026-11-02', TIMESTAMP '2026-11-02' FROM range({n}) t(i) WHERE i % 7 = 0;
 INSERT INTO overrides (call_id, criterion_id, auto_status, status, reason, author, created_at)
 SELECT 'c' || i, 'listen', 'fail', 'pass', 'heard it', 'sup', TIMESTAMP '2026-11-03' FROM range({n}) t(i) WHERE i % 101 = 0;
+INSERT INTO call_kpis SELECT 'c' || i, 1 + i % 5, i % 11, 1 + i % 7, 'import', NULL, TIMESTAMP '2026-11-03'
+FROM range({n}) t(i) WHERE i % 3 = 0;
+INSERT INTO call_customers SELECT 'c' || i, 'k' || (i * 7919 % ({n} // 3 + 1)), 'phone' FROM range({n}) t(i);
 """
 
 
@@ -131,6 +136,9 @@ def main() -> None:
             "dashboard day x team": lambda: records(dashboard(store, sup, period="day", group="team")),
             "dashboard all x agent": lambda: records(dashboard(store, sup, period="all", group="agent")),
             "dashboard, agent viewer": lambda: records(dashboard(store, agent, period="week")),
+            "KPIs week x agent (FCR 7 days)": lambda: kpi_records(kpi_rows(store, sup, period="week")),
+            "KPIs, team supervisor": lambda: kpi_records(kpi_rows(store, team_sup, period="week", group="team")),
+            "KPI x criterion correlations": lambda: correlations(store, sup),
             "search 'giao chậm' (1 in 8 turns)": lambda: search_turns(store, sup, "giao chậm", limit=25),
             "search rare phrase, page 1": lambda: search_turns(store, sup, "huy hop dong", limit=25),
             "search, agent": lambda: search_turns(store, agent, "xin lỗi", limit=25),

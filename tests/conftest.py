@@ -8,6 +8,8 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["PYANNOTE_METRICS_ENABLED"] = "false"
 # Real models installed by `callqa models install` (the demo, the real-model tests) go to one cached folder.
 os.environ.setdefault("CALLQA_MODELS_DIR", os.path.expanduser("~/.cache/callqa/models"))
+# Customer keys (kpis.key_file null) are hashed with a test key, not one made in the user data folder.
+os.environ.setdefault("CALLQA_CUSTOMER_KEY_FILE", os.path.expanduser("~/.cache/callqa/test-customer.key"))
 
 from pathlib import Path
 

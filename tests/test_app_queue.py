@@ -75,9 +75,9 @@ def test_dashboard_shows_table_chart_and_csv(db):
     table = at.dataframe[0].value
     assert list(table["Agent or team"]) == ["agent_lan", "agent_linda", "agent_mai", "agent_minh", "agent_tom"]
     assert list(table["Calls"]) == [2, 2, 1, 1, 1]
-    assert len(at.get("vega_lite_chart")) == 2, "a chart over time and one of the criteria"
+    assert len(at.get("vega_lite_chart")) == 3, "a chart over time, one of the criteria, one of escalations"
     download = at.get("download_button")
-    assert download and download[0].label == "Download CSV"
+    assert download and download[0].label == "Download CSV"  # then the KPI table's (tests/test_app_kpis.py)
     at.radio(key="dash_group").set_value("team")
     at.selectbox(key="dash_period").set_value("all")
     at = run_app(db, at=at)

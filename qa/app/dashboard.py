@@ -1,4 +1,5 @@
-"""Dashboard page: quality per agent or team over time, as charts and a table, with a CSV of the table.
+"""Dashboard page: quality per agent or team over time, as charts and a table, with a CSV of the table, and the
+customer KPIs beside them (`qa.app.dashboard_kpis`).
 The figures come from `qa.review.dashboard` (aggregated in DuckDB, scoped to the viewer); this page only draws them."""
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.common import Context
+from qa.app.dashboard_kpis import render_kpis
 from qa.app.queue import date_range
 from qa.i18n import criterion_name, level_name
 from qa.i18n import format as fmt
@@ -102,3 +104,4 @@ def render(ctx: Context) -> None:
     st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
     st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
                        mime="text/csv", key="dash_download")
+    render_kpis(ctx, filt, period, group, data.criteria)

@@ -36,7 +36,7 @@ def score_one(pipeline: Pipeline, task: Task, batch: BatchSettings) -> FileOutco
             raise InputError(path, f"is {size / 1e6:.1f} MB, larger than batch.max_transcript_mb "
                              f"({batch.max_transcript_mb:g} MB) allows for a transcript",
                              "check that it is a single call's transcript, or raise batch.max_transcript_mb")
-        result = pipeline.process(path)
+        result = pipeline.process(path, meta=task.meta)
         apply_metadata(result, task.meta)
         outcome.result, outcome.call_id = result, result.transcript.call_id
         if result.transcript.source == "audio":

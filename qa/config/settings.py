@@ -10,6 +10,7 @@
     batch:       {workers, engine: local|ray, path_pattern, date_format, path_fields, allow_unknown_agents, results_dir,
                   ray_address, max_transcript_mb, file_timeout}
     privacy:     {redact, entities}
+    kpis:        {fcr_days, phone_region, key_file, min_calls}
     rubric:      last | path/to/rubric.yaml
     models_dir:  folder where `callqa models install|pull` put models (default: $CALLQA_MODELS_DIR or the user data
                  folder for installed models, the Hugging Face cache for pulled ones)
@@ -30,6 +31,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from qa.config.batch import BatchSettings
+from qa.config.kpis import KpiSettings
 from qa.config.validation import explain
 from scoring.sentiment import SentimentSettings
 from transcribe.asr import AsrSettings
@@ -91,6 +93,7 @@ class Settings:
     roles: RoleSettings = field(default_factory=RoleSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    kpis: KpiSettings = field(default_factory=KpiSettings)
     rubric: Name = "last"            # built-in rubric name or rubric YAML file
     models_dir: Name | None = None
 
@@ -100,7 +103,7 @@ class Settings:
 
 SECTIONS = {"asr": AsrSettings, "diarization": DiarizationSettings, "audio": AudioSettings,
             "sentiment": SentimentSettings, "batch": BatchSettings, "roles": RoleSettings,
-            "privacy": PrivacySettings, "imports": ImportSettings}
+            "privacy": PrivacySettings, "imports": ImportSettings, "kpis": KpiSettings}
 
 
 FIX = "see docs/configuration.md for every key, its type, range and default"
@@ -118,7 +121,7 @@ def settings_from_dict(data: dict[str, Any], source: str = "<settings>",
     `from_command_line`: dotted keys whose values came from the command line (said so in the error)."""
     if not isinstance(data, dict):
         raise InputError(source, "settings must be a mapping of sections (asr, diarization, audio, sentiment, "
-                                 "batch, roles, privacy, imports, rubric, models_dir)", FIX)
+                                 "batch, roles, privacy, imports, kpis, rubric, models_dir)", FIX)
     # an empty section (`asr:` with nothing under it) and `rubric: null` mean the defaults
     data = {k: v for k, v in data.items() if not (v is None and (k in SECTIONS or k == "rubric"))}
     try:

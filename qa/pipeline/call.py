@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from qa.config.settings import Settings
+from qa.pipeline.kpis import CustomerKey, customer_key, load_secret, transcript_survey
 from qa.pipeline.recognition import ChannelCheck, RecognitionFailed, recognition_problems
 from qa.pipeline.redaction import RawHook, redact_transcript
 from qa.pipeline.result import CallResult
@@ -72,6 +73,7 @@ class Pipeline:
         self._recognizer, self._diarizer = recognizer, diarizer
         self._failed: dict[str, ModelUnavailable] = {}
         self._voices: dict[str, Any] | None = None
+        self._secret: bytes | None = None
         self.sentiment = sentiment or SentimentScorer(s.sentiment, cache_dir=s.models_dir)
         self.rubric = resolve_rubric(s.rubric)
 
@@ -263,25 +265,46 @@ class Pipeline:
             models["asr"] = transcript.asr
             if "diarization" in transcript.roles:
                 models["diarization"] = transcript.roles["diarization"]
+        survey, problems = transcript_survey(transcript.extra)
+        for problem in problems:
+            logger.warning("%s: survey field left out: %s", transcript.source_path or transcript.call_id, problem)
         return CallResult(transcript, card, models,
-                          timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1})
+                          timings={"sentiment": t1 - t0, "rubric": time.perf_counter() - t1}, survey=survey)
+
+    def customer(self, transcript: Transcript, meta: dict[str, Any] | None = None) -> CustomerKey | None:
+        """The call's customer key (`qa.pipeline.kpis.customer_key`) from path metadata `meta`, the transcript's
+        own customer_id field, or a phone number in the customer's turns as heard (call it before the turns are
+        changed for storage); the secret key is read once, when first needed."""
+        ids = {"customer_id": (meta or {}).get("customer_id") or transcript.extra.get("customer_id")}
+        if self._secret is None:
+            if not ids["customer_id"] and not any(t.speaker == CUSTOMER and any(c.isdigit() for c in t.text)
+                                                  for t in transcript.turns):
+                return None
+            self._secret = load_secret(self.settings.kpis.key_file)
+        return customer_key(transcript.turns, ids, self._secret, self.settings.kpis.phone_region)
 
     def _prosody(self, transcript: Transcript, audio: Audio | None = None) -> list[Prosody | None]:
         """Voice measures for the voice rules (qa.pipeline.voice), with this pipeline's decoder and channel."""
         return voice_measures(transcript, audio, default_channel=self.settings.audio.agent_channel,
                               decoder=self.decode)
 
-    def process(self, path: str, progress: Progress | None = None) -> CallResult:
-        """Score one file: a transcript JSON or a recording."""
+    def process(self, path: str, progress: Progress | None = None,
+                meta: dict[str, Any] | None = None) -> CallResult:
+        """Score one file: a transcript JSON or a recording (`meta`: its path metadata, for the customer id).
+        The customer key is taken from the turns as heard: before they are redacted, scored and stored."""
         t0 = time.perf_counter()
         if is_transcript_file(path):
-            transcript = self.redact(self.import_transcript(path))
+            raw = self.import_transcript(path)
+            customer = self.customer(raw, meta)  # the raw text: redaction replaces the phone numbers
+            transcript = self.redact(raw)
             t1 = time.perf_counter()
             result = self.score(transcript)
         elif is_audio_file(path):
             try:  # decoded once (the voice rules reuse it); a long call's temporary files go when it is done
                 with self.decode(path) as audio:
-                    transcript = self.redact(self.transcribe(path, progress, audio))
+                    raw = self.transcribe(path, progress, audio)
+                    customer = self.customer(raw, meta)  # the raw text: redaction replaces the phone numbers
+                    transcript = self.redact(raw)
                     t1 = time.perf_counter()
                     problems = transcript.asr.get("recognition", {}).get("problems")
                     if problems:  # never scored: a reviewer listens to it (batch status needs_review)
@@ -298,5 +321,6 @@ class Pipeline:
                              f"give a transcript ({', '.join(IMPORT_EXTENSIONS)}) or a recording "
                              f"({', '.join(AUDIO_EXTENSIONS)})")
         result.timings["transcribe"] = t1 - t0
+        result.customer = customer
         return result
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa import __version__
+from qa.pipeline.kpis import CustomerKey, Survey
 from scoring.types import Scorecard
 from transcribe.types import Transcript
 
@@ -21,3 +22,5 @@ class CallResult:
     models: dict[str, Any]
     code_version: str = __version__
     timings: dict[str, float] = field(default_factory=dict)
+    survey: Survey | None = None          # the customer's survey from the transcript's own fields
+    customer: CustomerKey | None = None   # who the customer is (a keyed hash), for repeat calls

@@ -22,6 +22,7 @@ import duckdb
 from qa.pipeline.result import CallResult
 from qa.store.calls import ROW_COLUMNS, call_rows, js
 from qa.store.in_force import refresh
+from qa.store.kpis import write_kpis
 from qa.store.migrations import MIGRATIONS
 from qa.store.scorecard_view import CallView, build_scorecard
 from transcribe.errors import InputError
@@ -268,6 +269,7 @@ class Store:
                 tables[name].extend(rows)
         for name, rows in tables.items():
             _insert(con, name, ROW_COLUMNS[name], rows)
+        write_kpis(con, results, now)  # surveys and customer keys: kept across re-scores (qa.store.kpis)
         # overrides outlive a re-score (and a call stored again): the results in force follow the new results
         refresh(con, [r[0] for r in con.execute(
             f"SELECT DISTINCT call_id FROM overrides WHERE call_id IN ({marks})", ids).fetchall()])

@@ -181,6 +181,20 @@ def _sign_in_failures(con: Any) -> None:
     con.execute("CREATE INDEX sign_in_failures_at ON sign_in_failures (failed_at)")
 
 
+@migration(11, "customer survey results per call and each call's customer key (a keyed hash) for repeat calls")
+def _kpis(con: Any) -> None:
+    # One survey per call: from the transcript's own fields (source 'transcript') or `callqa kpis import` (source
+    # 'import', which a transcript's fields never replace). Not a call table: a re-score keeps it.
+    con.execute("""
+        CREATE TABLE call_kpis (
+            call_id TEXT PRIMARY KEY, csat INTEGER, nps INTEGER, ces INTEGER, source TEXT NOT NULL, file TEXT,
+            imported_at TIMESTAMP NOT NULL)""")
+    # Who the customer is, as a keyed BLAKE2b hash of their id or phone number (qa.pipeline.kpis); never the number.
+    con.execute("CREATE TABLE call_customers (call_id TEXT PRIMARY KEY, customer_key TEXT NOT NULL, "
+                "key_source TEXT NOT NULL)")
+    con.execute("CREATE INDEX call_customers_key ON call_customers (customer_key)")
+
+
 @migration(12, "scorecards.rubric_sha256: the content hash of the rubric that scored each call (from models)")
 def _rubric_sha256(con: Any) -> None:
     con.execute("ALTER TABLE scorecards ADD COLUMN rubric_sha256 TEXT")
