@@ -18,6 +18,7 @@ from transcribe.errors import CallQAError
 
 TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
 GOTO_KEY = "ui_goto"  # page to open on the next run (see go())
+LANG_SAVED_KEY = "callqa_lang_saved"  # (user, language) last stored as that user's preference (qa.app.main)
 
 
 def _app_args() -> argparse.Namespace:

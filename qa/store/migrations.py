@@ -181,6 +181,12 @@ def _sign_in_failures(con: Any) -> None:
     con.execute("CREATE INDEX sign_in_failures_at ON sign_in_failures (failed_at)")
 
 
+@migration(13, "sessions: revoked_at (sign-out revokes the token); users: language (the UI language they chose)")
+def _session_revoke_and_language(con: Any) -> None:
+    con.execute("ALTER TABLE sessions ADD COLUMN revoked_at TIMESTAMP")
+    con.execute("ALTER TABLE users ADD COLUMN language TEXT")
+
+
 @migration(16, "turns.search_text: each turn's words folded for search (qa.store.search_text), filled for stored turns")
 def _search_text(con: Any) -> None:
     from qa.store.search_text import fold
