@@ -95,11 +95,11 @@ def db(tmp_path_factory):
 
 def test_sign_in_restores_the_users_language_and_the_picker_stores_it(db):
     set_user_language(Store(db), "admin", "vi")
-    at = run_app(db, "admin")
+    at = run_app(db, "admin", keep_language=True)
     assert at.sidebar.radio(key="ui_lang").value == "vi"
     assert at.title[0].value == "callqa — đánh giá chất lượng cuộc gọi"
     at.sidebar.radio(key="ui_lang").set_value("en")
     run_app(db, at=at)
     assert user_language(Store(db), "admin") == "en"
-    again = run_app(db, "admin")  # a new browser session of the same user
+    again = run_app(db, "admin", keep_language=True)  # a new browser session of the same user
     assert again.sidebar.radio(key="ui_lang").value == "en"

@@ -119,9 +119,9 @@ class Page:
     render: Callable[[Context], None]
 
 
-def go(page: str, **params: str) -> None:
-    """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)`.
-    Parameters not given are removed (except `page`)."""
+def go(page: str, **params: str | list[str]) -> None:
+    """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)` (a list: the
+    parameter repeated). Parameters not given are removed (except `page`)."""
     st.session_state[GOTO_KEY] = page
     st.query_params.clear()
     st.query_params.update({"page": page, **params})
