@@ -17,7 +17,15 @@ import streamlit as st
 from qa.accounts import access
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_nav import nav_bar
-from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
+from qa.app.call_review import (
+    NOTES_OPEN,
+    notes_panel,
+    override_forms,
+    review_bar,
+    state_label,
+    status_label,
+    trail_panel,
+)
 from qa.app.common import Context, plain
 from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
@@ -182,8 +190,10 @@ def render_call(ctx: Context, call_id: str) -> None:
             override_forms(ctx, call_id, items)
     with left:
         transcript_panel(ctx, card, notes)
-    tabs = st.tabs([ctx.t("rev_metrics"), ctx.t("rev_sentiment_chart"), ctx.t("rev_notes") + f" ({len(notes)})",
-                    ctx.t("rev_trail"), ctx.t("models")])
+    notes_tab = ctx.t("rev_notes") + f" ({len(notes)})"
+    reopen = st.session_state.pop(NOTES_OPEN.format(call=call_id), False)  # the label changed: it would close
+    tabs = st.tabs([ctx.t("rev_metrics"), ctx.t("rev_sentiment_chart"), notes_tab, ctx.t("rev_trail"), ctx.t("models")],
+                   default=notes_tab if reopen else None)
     with tabs[0]:
         metrics_panel(ctx, card)
     with tabs[1]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from qa.pipeline.call import Pipeline
 
 FLASH_KEY = "rev_flash"
+NOTES_OPEN = "rev_notes_open_{call}"  # st.session_state: a note was just added, show the Notes tab (qa.app.call)
 COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
 STATUS_CHOICES = ("pass", "fail", "na")
 
@@ -83,9 +84,9 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
     st.markdown(f"**{ctx.t('rev_override_title')}**")
     names = {r.criterion_id: criterion_name(r.criterion_id, r.name, ctx.lang) for r in items}
     done, status_key, reason_key = f"rev_ov_done_{call_id}", f"rev_ov_status_{call_id}", f"rev_ov_reason_{call_id}"
-    if st.session_state.pop(done, False):  # saved on the previous run: start the next override afresh
-        st.session_state.pop(status_key, None)
-        st.session_state.pop(reason_key, None)
+    if st.session_state.pop(done, False):  # saved on the previous run: start the next override afresh (set, not
+        st.session_state[status_key] = STATUS_CHOICES[0]  # removed: the browser would send back what it shows)
+        st.session_state[reason_key] = ""
     criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
                              key=f"rev_ov_crit_{call_id}")
     if criterion is None:
@@ -143,8 +144,11 @@ def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool
                         key=f"rev_note_kind_{call_id}", help=ctx.t("rev_note_kind_help"))
         text = st.text_area(ctx.t("rev_note_text"), key=f"rev_note_text_{call_id}")
         if st.form_submit_button(ctx.t("rev_note_submit")):
-            attempt(ctx, lambda: add_review_note(ctx.store, ctx.viewer, call_id, text, turn_idx=target, kind=kind),
-                    ctx.t("rev_done_note"))
+            def add() -> None:
+                add_review_note(ctx.store, ctx.viewer, call_id, text, turn_idx=target, kind=kind)
+                st.session_state[NOTES_OPEN.format(call=call_id)] = True  # its tab's label changes: reopen it
+
+            attempt(ctx, add, ctx.t("rev_done_note"))
 
 
 @st.cache_resource

@@ -123,6 +123,5 @@ def go(page: str, **params: str | list[str]) -> None:
     """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)` (a list: the
     parameter repeated). Parameters not given are removed (except `page`)."""
     st.session_state[GOTO_KEY] = page
-    st.query_params.clear()
-    st.query_params.update({"page": page, **params})
+    st.query_params.from_dict({"page": page, **params})  # one change: one step for the browser's Back
     st.rerun()

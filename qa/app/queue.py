@@ -46,10 +46,8 @@ def write_url(view: QueueView, opts: queue.FilterOptions) -> None:
     params = to_params(view, opts)
     current = {k: v for k, v in url_params(st.query_params).items() if v}
     if current != params or "call" in st.query_params:
-        for key in (*NAV_PARAMS, "call"):
-            if key in st.query_params:
-                del st.query_params[key]
-        st.query_params.update(params)
+        kept = {k: st.query_params.get_all(k) for k in st.query_params if k not in (*NAV_PARAMS, "call")}
+        st.query_params.from_dict({**kept, **params})  # one change: one step for the browser's Back
     st.session_state[URL_KEY] = params
 
 
