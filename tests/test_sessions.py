@@ -103,3 +103,16 @@ def test_sign_in_restores_the_users_language_and_the_picker_stores_it(db):
     assert user_language(Store(db), "admin") == "en"
     again = run_app(db, "admin", keep_language=True)  # a new browser session of the same user
     assert again.sidebar.radio(key="ui_lang").value == "en"
+
+
+def test_a_language_picked_before_signing_in_wins_and_is_stored(db):
+    from apphelp import ROOT, token_for
+    from streamlit.testing.v1 import AppTest
+
+    set_user_language(Store(db), "sup", "en")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["callqa_token"] = token_for(db, "sup")
+    at.session_state["ui_lang"] = "vi"  # picked on the sign-in page of this browser session
+    at = run_app(db, at=at)
+    assert at.sidebar.radio(key="ui_lang").value == "vi"
+    assert user_language(Store(db), "sup") == "vi"

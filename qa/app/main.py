@@ -17,7 +17,7 @@ from qa.app import cookies, notifications
 from qa.app.common import GOTO_KEY, LANG_SAVED_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from qa.app.login import render_sign_in, render_signed_in
 from qa.app.pages import pages_for
-from qa.i18n import LANGUAGES, t
+from qa.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from qa.store.database import Store
 from transcribe.errors import CallQAError
 
@@ -91,16 +91,18 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
 
 
 def remember_language(store: Store, viewer: Viewer, lang: str) -> None:
-    """At a user's first page of this browser session, switch to the language they chose last (one rerun);
-    afterwards store the picker's language as theirs whenever it changes."""
+    """At a user's first page of this browser session, switch to the language they chose last (one rerun) —
+    unless they picked another than the default before signing in: that is their choice now. From then on, store
+    the picker's language as theirs whenever it changes (a user who never picked one has none stored)."""
     saved = st.session_state.get(LANG_SAVED_KEY)
     if saved is None or saved[0] != viewer.username:
         stored = user_language(store, viewer.username)
-        st.session_state[LANG_SAVED_KEY] = (viewer.username, stored)
-        if stored is not None and stored != lang:
+        if stored is not None and stored != lang and lang == DEFAULT_LANGUAGE:
+            st.session_state[LANG_SAVED_KEY] = (viewer.username, stored)
             st.session_state[LANG_PENDING] = stored
             st.rerun()
-        saved = st.session_state[LANG_SAVED_KEY]
+        saved = (viewer.username, stored or DEFAULT_LANGUAGE)
+        st.session_state[LANG_SAVED_KEY] = saved
     if saved[1] != lang:
         set_user_language(store, viewer.username, lang)
         st.session_state[LANG_SAVED_KEY] = (viewer.username, lang)
