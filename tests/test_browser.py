@@ -171,6 +171,10 @@ def test_reload_keeps_the_sign_in_and_the_filtered_view(tmp_path, browser):
         page.get_by_text("Calls to review").first.wait_for(timeout=WAIT)
         settle(page)
         assert "page=queue" in page.url and "order=lowest" in page.url and "call=" not in page.url
+        page.go_back()  # Back from the results to the call page
+        page.get_by_text("Call 3 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        assert "call=en_complaint_good" in page.url
 
         other = context.new_page()  # a new tab of the same browser: signed in too
         other.goto(url + "/?page=queue&order=lowest")

@@ -21,6 +21,7 @@ from qa.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from qa.store.database import Store
 from transcribe.errors import CallQAError
 
+PAGE_IN_URL = "ui_page_in_url"  # the page this session last put in the URL (another there: Back/Forward)
 LANG_PENDING = "callqa_lang_pending"  # the signed-in user's language, to put in the picker on the next run
 
 
@@ -76,7 +77,9 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
     pages = pages_for(viewer.role)
     keys = [p.key for p in pages]
     goto = st.session_state.pop(GOTO_KEY, None)  # qa.app.common.go() from the previous run
-    asked = goto or (None if "ui_page" in st.session_state else st.query_params.get("page"))
+    in_url = st.query_params.get("page")
+    moved = "ui_page" not in st.session_state or in_url != st.session_state.get(PAGE_IN_URL)  # reload, Back/Forward
+    asked = goto or (in_url if moved else None)
     if asked in keys:
         st.session_state["ui_page"] = asked
     elif st.session_state.get("ui_page") not in keys:
@@ -85,6 +88,7 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
                            format_func=lambda k: t(next(p.title for p in pages if p.key == k), lang))
     if st.query_params.get("page") != key:
         st.query_params["page"] = key
+    st.session_state[PAGE_IN_URL] = key
     ctx = Context(store, viewer, lang)
     notifications.sidebar(ctx, key)
     next(p for p in pages if p.key == key).render(ctx)
