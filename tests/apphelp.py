@@ -43,12 +43,17 @@ def token_for(db: str, username: str) -> str:
 
 
 def run_app(db: str, user: str | None = None, *, query: dict[str, str] | None = None,
-            at: AppTest | None = None) -> AppTest:
+            at: AppTest | None = None, keep_language: bool = False) -> AppTest:
     """Run app.py against `db` (signed in as `user` when given), with URL query parameters `query`.
-    Pass `at` to re-run an existing session after interacting with its widgets."""
+    Pass `at` to re-run an existing session after interacting with its widgets. A new session of `user` starts
+    from a user who never picked a language (English), so tests sharing a database do not depend on each
+    other's language picks; `keep_language=True` keeps the language the user chose (qa.accounts.preferences)."""
     if at is None:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         if user:
+            if not keep_language:
+                with Store(db).transaction() as con:
+                    con.execute("UPDATE users SET language = NULL WHERE username = ?", [user])
             at.session_state["callqa_token"] = token_for(db, user)
         for key, value in (query or {}).items():
             at.query_params[key] = value

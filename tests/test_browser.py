@@ -1,6 +1,8 @@
 """Browser test: the real app (`streamlit run`) in headless Chromium. A supervisor signs in, works the queue,
 opens a call, overrides a criterion with a reason and adds a coaching note; the dashboard and calibration
-pages render; the agent signs in and sees only their own scorecards. Screenshots of each page go to
+pages render; the agent signs in and sees only their own scorecards. A reload, a new tab and Back keep the
+sign-in (an HttpOnly cookie) and the filtered view (the URL); a row opens its call, next / previous follow the
+queue; sign-out ends the session for every tab. Screenshots of each page go to
 test-artifacts/browser/ (or $CALLQA_TEST_ARTIFACTS)."""
 from __future__ import annotations
 
@@ -68,8 +70,8 @@ def test_supervisor_reviews_a_call_and_the_agent_reads_it(tmp_path, browser):
         page.get_by_text("Review queue").first.wait_for(timeout=WAIT)
         shot(page, "queue")
 
-        page.goto(url + "/?page=call&call=en_complaint_bad")  # a new browser session: sign in again
-        sign_in(page, url + "/?page=call&call=en_complaint_bad", "sup")
+        page.goto(url + "/?page=call&call=en_complaint_bad")  # a new app session: the cookie keeps the sign-in
+        page.get_by_text("Signed in as").wait_for(timeout=WAIT)
         page.get_by_text("could you repeat that").first.wait_for(timeout=WAIT)
         form = page.locator('[data-testid="stForm"]').filter(has_text="Reason (required)")
         form.get_by_role("textbox").fill("The agent did apologise for the delay at 0:21; the rubric missed it.")
@@ -104,7 +106,8 @@ def test_agent_sees_only_their_scorecards(tmp_path, browser):
         html = page.content()  # table cells are in the DOM even where the grid draws them on a canvas
         assert "vi_complaint_good" in html
         assert "en_complaint_bad" not in html and "agent_tom" not in html
-        sign_in(page, url + "/?page=call&call=en_complaint_bad", "lan")  # another agent's call by URL
+        page.goto(url + "/?page=call&call=en_complaint_bad")  # another agent's call by URL, still signed in
+        page.get_by_text("Signed in as").wait_for(timeout=WAIT)
         page.get_by_text("not found").first.wait_for(timeout=WAIT)
         assert "could you repeat" not in page.locator("body").inner_text()
 
@@ -118,3 +121,67 @@ def test_call_view_in_vietnamese(tmp_path, browser):
         page.get_by_text("Kết quả LAST").first.wait_for(timeout=WAIT)
         page.get_by_text("Nội dung cuộc gọi").first.wait_for(timeout=WAIT)
         shot(page, "call-vi")
+
+
+def row_marker(page, row: int) -> None:
+    """Click the selection box of the table's `row` (0-based; the grid is drawn on a canvas)."""
+    box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 * (row + 1) + 17)
+
+
+def test_reload_keeps_the_sign_in_and_the_filtered_view(tmp_path, browser):
+    db = sample_store(tmp_path / "reload.duckdb")
+    with running_app(db) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1500})
+        page = context.new_page()
+        sign_in(page, url, "sup")
+        settle(page)
+        cookie = next(c for c in context.cookies() if c["name"] == "callqa_session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and len(cookie["value"]) >= 40
+        assert "callqa_session" not in page.evaluate("document.cookie")  # out of the page's scripts' reach
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Order").click()
+        page.get_by_role("option", name="lowest score first").click()
+        settle(page)
+        assert "order=lowest" in page.url
+
+        page.reload()  # signed in still, on the same filtered view
+        page.get_by_text("Signed in as").wait_for(timeout=WAIT)
+        settle(page)
+        assert "order=lowest" in page.url and page.get_by_role("textbox", name="Password").count() == 0
+        shot(page, "queue-reloaded")
+
+        row_marker(page, 1)  # the second call lowest score first (newest first it would be vi_complaint_good)
+        page.get_by_text("Call 2 of 7").wait_for(timeout=WAIT)
+        assert "call=vi_complaint_bad" in page.url and "pos=2" in page.url and "order=lowest" in page.url
+        page.get_by_role("button", name="Next").click()
+        page.get_by_text("Call 3 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        assert "call=en_complaint_good" in page.url
+        page.reload()
+        page.get_by_text("Call 3 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        page.wait_for_function("window.__callqaNavKeys === true", timeout=WAIT)
+        page.keyboard.press("[")  # the previous call, by key
+        page.get_by_text("Call 2 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        page.go_back()
+        page.get_by_text("Call 3 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        page.get_by_role("button", name="Back to results").click()
+        page.get_by_text("Calls to review").first.wait_for(timeout=WAIT)
+        settle(page)
+        assert "page=queue" in page.url and "order=lowest" in page.url and "call=" not in page.url
+        page.go_back()  # Back from the results to the call page
+        page.get_by_text("Call 3 of 7").wait_for(timeout=WAIT)
+        settle(page)
+        assert "call=en_complaint_good" in page.url
+
+        other = context.new_page()  # a new tab of the same browser: signed in too
+        other.goto(url + "/?page=queue&order=lowest")
+        other.get_by_text("Signed in as").wait_for(timeout=WAIT)
+        other.get_by_role("button", name="Sign out").click()
+        other.get_by_role("textbox", name="Password").wait_for(timeout=WAIT)
+        page.reload()  # the session was revoked: signed out here too
+        page.get_by_role("textbox", name="Password").wait_for(timeout=WAIT)
+        assert page.get_by_text("Signed in as").count() == 0
+        context.close()

@@ -215,22 +215,24 @@ def sign_in(store: Store, username: str, password: str, *, max_hours: float = MA
         if _hasher.check_needs_rehash(digest):
             con.execute("UPDATE users SET password_hash = ? WHERE username = ?", [_hasher.hash(password), username])
         con.execute("DELETE FROM sessions WHERE expires_at < ?", [now])
-        con.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+        con.execute("INSERT INTO sessions (token_hash, username, created_at, expires_at, last_seen) "
+                    "VALUES (?, ?, ?, ?, ?)",
                     [_token_hash(token), username, now, now + timedelta(hours=max_hours), now])
     return token
 
 
 def session_viewer(store: Store, token: str | None, *, idle_minutes: float = IDLE_MINUTES,
                    max_hours: float = MAX_HOURS, now: datetime | None = None) -> Viewer | None:
-    """The signed-in person of a live session, or None when the token is unknown, expired (`max_hours` after
-    sign-in, or the limit in force at sign-in if shorter), idle longer than `idle_minutes` or its user
-    disabled. Using a session keeps it alive (at most one write a minute)."""
+    """The signed-in person of a live session, or None when the token is unknown, revoked (signed out),
+    expired (`max_hours` after sign-in, or the limit in force at sign-in if shorter), idle longer than
+    `idle_minutes` or its user disabled. Using a session keeps it alive (at most one write a minute)."""
     if not token:
         return None
     now, key = now or utcnow(), _token_hash(token)
     with store.connect() as con:
         row = con.execute("SELECT s.username, s.created_at, s.expires_at, s.last_seen, u.active FROM sessions s "
-                          "JOIN users u USING (username) WHERE s.token_hash = ?", [key]).fetchone()
+                          "JOIN users u USING (username) WHERE s.token_hash = ? AND s.revoked_at IS NULL",
+                          [key]).fetchone()
     if row is None:
         return None
     username, created_at, expires_at, last_seen, active = row
@@ -251,8 +253,11 @@ def end_sessions(store: Store, username: str) -> None:
         con.execute("DELETE FROM sessions WHERE username = ?", [username])
 
 
-def sign_out(store: Store, token: str | None) -> None:
-    """End a session (nothing happens for an unknown token)."""
+def sign_out(store: Store, token: str | None, *, now: datetime | None = None) -> None:
+    """End a session: its token is revoked (kept, marked with the time, so a copy of it in a browser cookie or a
+    stolen one never signs in again; rows past their expiry are removed at the next sign-in). Nothing happens
+    for an unknown token."""
     if token:
         with store.transaction() as con:
-            con.execute("DELETE FROM sessions WHERE token_hash = ?", [_token_hash(token)])
+            con.execute("UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                        [now or utcnow(), _token_hash(token)])

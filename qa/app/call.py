@@ -3,7 +3,8 @@ sentiment colours, each criterion with its evidence and any override beside the 
 conversation metrics, the customer's sentiment across the call, and the review (qa.app.call_review): state and
 actions on top, overrides under the criteria, notes and the audit trail at the end.
 
-Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common.go("call", call=call_id)`.
+Page key "call": `?page=call&call=<id>`; other pages open it with `qa.app.common.go("call", call=call_id)`. Opened
+from the queue, the URL also carries the queue's view and `pos`, for previous / next (qa.app.call_nav).
 """
 from __future__ import annotations
 
@@ -15,7 +16,15 @@ import streamlit as st
 
 from qa.accounts import access
 from qa.app.call_charts import metrics_panel, sentiment_chart
-from qa.app.call_review import notes_panel, override_forms, review_bar, state_label, status_label, trail_panel
+from qa.app.call_nav import nav_bar
+from qa.app.call_review import (
+    notes_panel,
+    override_forms,
+    review_bar,
+    state_label,
+    status_label,
+    trail_panel,
+)
 from qa.app.common import Context, plain
 from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
@@ -147,6 +156,7 @@ def render_call(ctx: Context, call_id: str) -> None:
     if card is None:
         st.error(ctx.t("call_not_found", call=call_id))
         return
+    nav_bar(ctx, call_id)
     blind = pending_blind_sessions(ctx.store, ctx.viewer, call_id)
     if blind and not st.toggle(ctx.t("rev_blind_reveal"), key=f"rev_blind_{call_id}"):
         st.header(f"{ctx.t('call')} {card.call_id}")
@@ -244,6 +254,9 @@ def flag_chips(ctx: Context, card: CallView) -> None:
 def render(ctx: Context) -> None:
     """The "call" page: the call named by `?call=`, or a list to pick one from."""
     asked = st.query_params.get("call")
+    if asked and len(asked) > 200:  # no call id is that long: a URL someone made up
+        st.error(ctx.t("call_not_found", call=plain(asked[:40]) + "…"))
+        return
     if asked:
         render_call(ctx, asked)
         return

@@ -77,17 +77,30 @@ def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: s
 
 
 def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
+    """Override one criterion's result, with a reason. The criterion is picked outside the form, so the save
+    button names it ("Save override for Solve") before anything is sent; the form keeps the chosen result and
+    reason when qa refuses them (no reason given), and is emptied only after a save."""
     st.markdown(f"**{ctx.t('rev_override_title')}**")
     names = {r.criterion_id: criterion_name(r.criterion_id, r.name, ctx.lang) for r in items}
-    with st.form(f"rev_override_{call_id}", clear_on_submit=True):
-        criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
-                                 key=f"rev_ov_crit_{call_id}")
+    done, status_key, reason_key = f"rev_ov_done_{call_id}", f"rev_ov_status_{call_id}", f"rev_ov_reason_{call_id}"
+    if st.session_state.pop(done, False):  # saved on the previous run: start the next override afresh (set, not
+        st.session_state[status_key] = STATUS_CHOICES[0]  # removed: the browser would send back what it shows)
+        st.session_state[reason_key] = ""
+    criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
+                             key=f"rev_ov_crit_{call_id}")
+    if criterion is None:
+        return
+    with st.form(f"rev_override_{call_id}", clear_on_submit=False):
         status = st.radio(ctx.t("rev_new_result"), STATUS_CHOICES, format_func=lambda s: status_label(ctx, s),
-                          horizontal=True, key=f"rev_ov_status_{call_id}")
-        reason = st.text_area(ctx.t("rev_override_reason"), key=f"rev_ov_reason_{call_id}")
-        if st.form_submit_button(ctx.t("rev_override_submit")):
-            attempt(ctx, lambda: override(ctx.store, ctx.viewer, call_id, criterion, status, reason),
-                    ctx.t("rev_done_override", criterion=names.get(criterion, criterion)))
+                          horizontal=True, key=status_key)
+        reason = st.text_area(ctx.t("rev_override_reason"), key=reason_key)
+        if st.form_submit_button(ctx.t("rev_override_submit_for", criterion=names[criterion]),
+                                 key=f"rev_ov_save_{call_id}"):
+            def save() -> None:
+                override(ctx.store, ctx.viewer, call_id, criterion, status, reason)
+                st.session_state[done] = True
+
+            attempt(ctx, save, ctx.t("rev_done_override", criterion=names[criterion]))
     active = [r.criterion_id for r in items if r.override]
     if active:
         with st.form(f"rev_withdraw_{call_id}", clear_on_submit=True):
@@ -130,8 +143,10 @@ def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool
                         key=f"rev_note_kind_{call_id}", help=ctx.t("rev_note_kind_help"))
         text = st.text_area(ctx.t("rev_note_text"), key=f"rev_note_text_{call_id}")
         if st.form_submit_button(ctx.t("rev_note_submit")):
-            attempt(ctx, lambda: add_review_note(ctx.store, ctx.viewer, call_id, text, turn_idx=target, kind=kind),
-                    ctx.t("rev_done_note"))
+            def add() -> None:
+                add_review_note(ctx.store, ctx.viewer, call_id, text, turn_idx=target, kind=kind)
+
+            attempt(ctx, add, ctx.t("rev_done_note"))
 
 
 @st.cache_resource

@@ -18,6 +18,7 @@ from transcribe.errors import CallQAError
 
 TOKEN_KEY = "callqa_token"  # st.session_state key of the sign-in session token
 GOTO_KEY = "ui_goto"  # page to open on the next run (see go())
+LANG_SAVED_KEY = "callqa_lang_saved"  # (user, language) last stored as that user's preference (qa.app.main)
 
 
 def _app_args() -> argparse.Namespace:
@@ -118,10 +119,9 @@ class Page:
     render: Callable[[Context], None]
 
 
-def go(page: str, **params: str) -> None:
-    """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)`.
-    Parameters not given are removed (except `page`)."""
+def go(page: str, **params: str | list[str]) -> None:
+    """Open page `page` (a Page.key) with URL parameters `params`, e.g. `go("call", call=call_id)` (a list: the
+    parameter repeated). Parameters not given are removed (except `page`)."""
     st.session_state[GOTO_KEY] = page
-    st.query_params.clear()
-    st.query_params.update({"page": page, **params})
+    st.query_params.from_dict({"page": page, **params})  # one change: one step for the browser's Back
     st.rerun()

@@ -5,7 +5,8 @@ import streamlit as st
 
 from qa.accounts.access import Viewer
 from qa.accounts.auth import MAX_HOURS, SignInLocked, sign_in, sign_out
-from qa.app.common import TOKEN_KEY, error_text
+from qa.app import cookies
+from qa.app.common import LANG_SAVED_KEY, TOKEN_KEY, error_text
 from qa.i18n import t
 from qa.store.database import Store
 
@@ -35,6 +36,7 @@ def render_sign_in(store: Store, lang: str, *, max_hours: float = MAX_HOURS) -> 
             st.error(t("sign_in_failed", lang))
             return
         st.session_state[TOKEN_KEY] = token
+        st.session_state[cookies.CODE_KEY] = cookies.offer(token, int(max_hours * 3600))  # see qa.app.main.show
         st.rerun()
     if st.session_state.pop("callqa_expired", False):
         st.info(t("session_expired", lang))
@@ -44,6 +46,8 @@ def render_signed_in(store: Store, viewer: Viewer, lang: str) -> None:
     who = viewer.username + (f" ({viewer.agent_id})" if viewer.agent_id else "")
     st.sidebar.caption(t("signed_in_as", lang, who=who, role=t("role_" + viewer.role, lang)))
     if st.sidebar.button(t("sign_out", lang), key="sign_out"):
-        sign_out(store, st.session_state.pop(TOKEN_KEY, None))
+        sign_out(store, st.session_state.pop(TOKEN_KEY, None))  # revoked: the browser's cookie is worthless now
+        for key in (LANG_SAVED_KEY, cookies.CODE_KEY, cookies.DROPPED_KEY):  # the next run drops the cookie
+            st.session_state.pop(key, None)
         st.query_params.clear()
         st.rerun()

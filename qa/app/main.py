@@ -10,18 +10,26 @@ import os
 
 import streamlit as st
 
+from qa.accounts.access import Viewer
 from qa.accounts.auth import SessionLimits, session_viewer
-from qa.app import notifications
-from qa.app.common import GOTO_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
+from qa.accounts.preferences import set_user_language, user_language
+from qa.app import cookies, notifications
+from qa.app.common import GOTO_KEY, LANG_SAVED_KEY, TOKEN_KEY, Context, db_path, error_text, get_store, session_limits
 from qa.app.login import render_sign_in, render_signed_in
 from qa.app.pages import pages_for
-from qa.i18n import LANGUAGES, t
+from qa.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from qa.store.database import Store
 from transcribe.errors import CallQAError
+
+PAGE_IN_URL = "ui_page_in_url"  # the page this session last put in the URL (another there: Back/Forward)
+LANG_PENDING = "callqa_lang_pending"  # the signed-in user's language, to put in the picker on the next run
 
 
 def main() -> None:
     st.set_page_config(page_title="callqa", layout="wide")
+    pending = st.session_state.pop(LANG_PENDING, None)
+    if pending in LANGUAGES:  # before the picker is drawn: a widget's value cannot change after
+        st.session_state["ui_lang"] = pending
     lang = st.sidebar.radio("Language / Ngôn ngữ", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True,
                             key="ui_lang")
     st.title(t("title", lang))
@@ -43,22 +51,35 @@ def main() -> None:
 
 
 def show(store: Store, lang: str, limits: SessionLimits) -> None:
-    """Sign-in, or the signed-in person's sidebar and page."""
+    """Sign-in, or the signed-in person's sidebar and page. The session is this tab's (after a sign-in here) or
+    the browser's session cookie (a reload, a new tab, a link: qa.app.cookies)."""
     token = st.session_state.get(TOKEN_KEY)
-    viewer = session_viewer(store, token, idle_minutes=limits.idle_minutes, max_hours=limits.max_hours)
+    cookie = None if token else cookies.cookie_token()
+    viewer = session_viewer(store, token or cookie, idle_minutes=limits.idle_minutes, max_hours=limits.max_hours)
     if viewer is None:
         if token:
             st.session_state.pop(TOKEN_KEY, None)
             st.session_state["callqa_expired"] = True
+        if (token or cookie) and not st.session_state.get(cookies.DROPPED_KEY):  # the cookie holds a dead token
+            st.session_state[cookies.DROPPED_KEY] = True
+            cookies.drop()
         render_sign_in(store, lang, max_hours=limits.max_hours)
         return
+    st.session_state[TOKEN_KEY] = token or cookie
+    st.session_state.pop(cookies.DROPPED_KEY, None)
+    remember_language(store, viewer, lang)
+    code = st.session_state.pop(cookies.CODE_KEY, None)
+    if code:
+        cookies.push(code)
     render_signed_in(store, viewer, lang)
     if viewer.role == "admin":  # the server's file paths are shown to admins only
         st.sidebar.caption(f"{t('database', lang)}: {store.path}")
     pages = pages_for(viewer.role)
     keys = [p.key for p in pages]
     goto = st.session_state.pop(GOTO_KEY, None)  # qa.app.common.go() from the previous run
-    asked = goto or (None if "ui_page" in st.session_state else st.query_params.get("page"))
+    in_url = st.query_params.get("page")
+    moved = "ui_page" not in st.session_state or in_url != st.session_state.get(PAGE_IN_URL)  # reload, Back/Forward
+    asked = goto or (in_url if moved else None)
     if asked in keys:
         st.session_state["ui_page"] = asked
     elif st.session_state.get("ui_page") not in keys:
@@ -67,6 +88,25 @@ def show(store: Store, lang: str, limits: SessionLimits) -> None:
                            format_func=lambda k: t(next(p.title for p in pages if p.key == k), lang))
     if st.query_params.get("page") != key:
         st.query_params["page"] = key
+    st.session_state[PAGE_IN_URL] = key
     ctx = Context(store, viewer, lang)
     notifications.sidebar(ctx, key)
     next(p for p in pages if p.key == key).render(ctx)
+
+
+def remember_language(store: Store, viewer: Viewer, lang: str) -> None:
+    """At a user's first page of this browser session, switch to the language they chose last (one rerun) —
+    unless they picked another than the default before signing in: that is their choice now. From then on, store
+    the picker's language as theirs whenever it changes (a user who never picked one has none stored)."""
+    saved = st.session_state.get(LANG_SAVED_KEY)
+    if saved is None or saved[0] != viewer.username:
+        stored = user_language(store, viewer.username)
+        if stored is not None and stored != lang and lang == DEFAULT_LANGUAGE:
+            st.session_state[LANG_SAVED_KEY] = (viewer.username, stored)
+            st.session_state[LANG_PENDING] = stored
+            st.rerun()
+        saved = (viewer.username, stored or DEFAULT_LANGUAGE)
+        st.session_state[LANG_SAVED_KEY] = saved
+    if saved[1] != lang:
+        set_user_language(store, viewer.username, lang)
+        st.session_state[LANG_SAVED_KEY] = (viewer.username, lang)

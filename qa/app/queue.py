@@ -1,18 +1,54 @@
 """Review queue page: filters over the scored calls, one page of results at a time, review samples, and a way to
-open a call. Every query and permission rule is in `qa.review.queue` (this page only draws widgets and tables)."""
+open a call (click its row; the call page then steps through the list: qa.app.call_nav). Every query and
+permission rule is in `qa.review.queue` (this page only draws widgets and tables). The filters, order and page
+number live in the URL too (qa.app.queue_url), so a reload, Back/Forward or a shared link shows the same list."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import streamlit as st
 
 from qa.app.common import Context, go
+from qa.app.queue_url import NAV_PARAMS, PARAMS, QueueView, parse, to_params, url_params
 from qa.i18n import criterion_name, flag_text, level_name
 from qa.i18n import format as fmt
 from qa.review import queue
 
 PAGE_SIZE = 100
+URL_KEY = "queue_url"  # st.session_state: the queue parameters this session last put in (or took from) the URL
+TABLE_N = "queue_table_n"  # st.session_state: bumped after a row opens a call (a fresh table, nothing selected)
+
+
+def apply_url(opts: queue.FilterOptions) -> None:
+    """Set the queue's widgets to the view the URL asks for, when the URL is not the one this session wrote last
+    (a reload, a new tab, a shared link, Back/Forward). Every value is checked (`qa.app.queue_url.parse`)."""
+    params = {k: v for k, v in url_params(st.query_params).items() if k in PARAMS and v}
+    if st.session_state.get(URL_KEY) == params and "queue_agents" in st.session_state:
+        return  # the widgets hold this view (Streamlit forgets them while another page shows)
+    view = parse(params, opts)
+    f, state = view.filt, st.session_state
+    state["queue_dates"] = (f.date_from, f.date_to)
+    for key, values in (("queue_agents", f.agent_ids), ("queue_teams", f.teams), ("queue_languages", f.languages),
+                        ("queue_failed", f.failed_criteria), ("queue_flags", f.flags),
+                        ("queue_states", f.review_states)):
+        state[key] = list(values)
+    state["queue_score"] = (int(f.score_min or 0), int(100 if f.score_max is None else f.score_max))
+    state["queue_order"] = view.order
+    state["queue_page_no"] = view.page
+    state["queue_page_no_asked"] = repr((f, view.order))  # page_number keeps the page for this filter
+    state[URL_KEY] = params
+
+
+def write_url(view: QueueView, opts: queue.FilterOptions) -> None:
+    """Put `view` in the URL (replacing the queue's parameters there), when it changed."""
+    params = to_params(view, opts)
+    current = {k: v for k, v in url_params(st.query_params).items() if v}
+    if current != params or "call" in st.query_params:
+        kept = {k: st.query_params.get_all(k) for k in st.query_params if k not in (*NAV_PARAMS, "call")}
+        st.query_params.from_dict({**kept, **params})  # one change: one step for the browser's Back
+    st.session_state[URL_KEY] = params
 
 
 def date_range(ctx: Context, first: date | None, last: date | None, key: str) -> tuple[date | None, date | None]:
@@ -68,35 +104,55 @@ def table(ctx: Context, rows: list[queue.QueueRow], names: dict[str, str]) -> li
              if r.review_state in queue.REVIEW_STATES else r.review_state} for r in rows]
 
 
-def open_call(ctx: Context, rows: list[queue.QueueRow]) -> None:
-    """Pick one of the shown calls and open it on the call page."""
+def open_row(rows: list[queue.QueueRow], index: int, first: int, nav: dict[str, list[str]] | None) -> None:
+    """Open the call of `rows[index]` on the call page; with `nav` (the list's URL parameters) the call page
+    knows its place (`pos`, 1-based over all pages, `first` being the page's first) for previous / next."""
+    params: dict[str, str | list[str]] = {"call": rows[index].call_id}
+    if nav is not None:
+        params.update(nav)
+        params["pos"] = str(first + index)
+    go("call", **params)
+
+
+def open_call(ctx: Context, rows: list[queue.QueueRow], first: int, nav: dict[str, list[str]] | None) -> None:
+    """Pick one of the shown calls (in the table's order) and open it on the call page."""
     ids = [r.call_id for r in rows]
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     chosen = left.selectbox(ctx.t("queue_open"), ids, key="queue_open")
-    if right.button(ctx.t("queue_open_button"), key="queue_open_button") and chosen:
-        go("call", call=chosen)
+    if right.button(ctx.t("queue_open_button"), key="queue_open_button") and chosen in ids:
+        open_row(rows, ids.index(chosen), first, nav)
 
 
-def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
+def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str], opts: queue.FilterOptions) -> None:
     order = st.selectbox(ctx.t("queue_order"), queue.ORDERS, key="queue_order",
                          format_func=lambda o: ctx.t("queue_order_" + o))
     page_no = page_number(ctx, "queue_page_no", repr((filt, order)))
+    view = QueueView(filt, order, page_no)
+    write_url(view, opts)
     result = queue.list_queue(ctx.store, ctx.viewer, filt, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
                               order=order)
-    show_page(ctx, result, page_no, names)
+    show_page(ctx, result, page_no, names, to_params(replace(view, page=1), opts))
 
 
-def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[str, str]) -> None:
-    """One page of calls (a queue page or a sample page): which calls of how many, the table, and Open."""
+def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[str, str],
+              nav: dict[str, list[str]] | None = None) -> None:
+    """One page of calls (a queue page or a sample page): which calls of how many, the table (click a row to
+    open its call), and Open. `nav`: the list's URL parameters, passed on to the call page (None: a sample)."""
     if not result.rows:
         st.info(ctx.t("queue_none"))
         return
     first = (page_no - 1) * PAGE_SIZE + 1
     last = first + len(result.rows) - 1
     st.caption(ctx.t("queue_showing", first=fmt.integer(first, ctx.lang), last=fmt.integer(last, ctx.lang),
-                     total=fmt.integer(result.total, ctx.lang)))
-    st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch")
-    open_call(ctx, result.rows)
+                     total=fmt.integer(result.total, ctx.lang)) + " · " + ctx.t("queue_open_hint"))
+    n = st.session_state.get(TABLE_N, 0)
+    event = st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key=f"queue_table_{n}")
+    picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
+    if picked and 0 <= picked[0] < len(result.rows):
+        st.session_state[TABLE_N] = n + 1  # back on the queue, the table has no row selected
+        open_row(result.rows, picked[0], first, nav)
+    open_call(ctx, result.rows, first, nav)
 
 
 def page_number(ctx: Context, key: str, asked: str) -> int:
@@ -136,8 +192,13 @@ def render(ctx: Context) -> None:
     if opts.first_date is None:
         st.info(ctx.t("no_calls_visible"))
         return
+    apply_url(opts)
     filt = filter_form(ctx, opts)
     names = dict(opts.criteria)
     mode = st.radio(ctx.t("queue_mode"), ("list", "sample"), key="queue_mode", horizontal=True,
                     format_func=lambda m: ctx.t("queue_mode_" + m))
-    (show_list if mode == "list" else show_sample)(ctx, filt, names)
+    if mode == "list":
+        show_list(ctx, filt, names, opts)
+    else:
+        write_url(QueueView(filt), opts)
+        show_sample(ctx, filt, names)

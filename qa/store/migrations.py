@@ -201,6 +201,12 @@ def _rubric_sha256(con: Any) -> None:
     con.execute("UPDATE scorecards SET rubric_sha256 = json_extract_string(models, '$.rubric.sha256')")
 
 
+@migration(13, "sessions: revoked_at (sign-out revokes the token); users: language (the UI language they chose)")
+def _session_revoke_and_language(con: Any) -> None:
+    con.execute("ALTER TABLE sessions ADD COLUMN revoked_at TIMESTAMP")
+    con.execute("ALTER TABLE users ADD COLUMN language TEXT")
+
+
 @migration(16, "turns.search_text: each turn's words folded for search (qa.store.search_text), filled for stored turns")
 def _search_text(con: Any) -> None:
     from qa.store.search_text import fold
