@@ -115,21 +115,17 @@ def test_calls_in_an_unrated_calibration_session_are_left_out_for_reviewers(stor
             con.execute("DELETE FROM calibration_sessions WHERE call_id = 'a3_w2_2'")
 
 
-def test_kpis_only_when_the_table_exists(store, tmp_path):
-    with pytest.raises(InputError) as err:
-        export(store, OPERATOR, "kpis", str(tmp_path / "k.csv"))
-    assert err.value.key == "export_no_kpis" and "no call_kpis table" in err.value.message
-    assert not (tmp_path / "k.csv").exists()
+def test_kpis_export_the_surveys_of_the_calls_the_viewer_may_see(store, tmp_path):
     with store.transaction() as con:
-        con.execute("CREATE TABLE call_kpis (call_id TEXT PRIMARY KEY, aht DOUBLE, fcr BOOLEAN)")
-        con.execute("INSERT INTO call_kpis SELECT call_id, duration, TRUE FROM calls")
+        con.execute("INSERT INTO call_kpis SELECT call_id, 4, 9, 2, 'import', 'surveys.csv', now() FROM calls")
     try:
         export(store, viewer_as(store, "ann"), "kpis", str(tmp_path / "k.csv"))
         rows = read_csv(tmp_path / "k.csv")
-        assert list(rows[0]) == ["call_id", "aht", "fcr"] and {r["call_id"][:2] for r in rows} == {"a1"}
+        assert list(rows[0]) == ["call_id", "call_date", "agent_id", "csat", "nps", "ces", "source", "imported_at"]
+        assert {r["call_id"][:2] for r in rows} == {"a1"} and {r["csat"] for r in rows} == {"4"}
     finally:
         with store.transaction() as con:
-            con.execute("DROP TABLE call_kpis")
+            con.execute("DELETE FROM call_kpis")
 
 
 def test_formula_like_text_is_quoted_in_csv():
@@ -163,7 +159,8 @@ def test_cli_export(store, tmp_path):
     assert run.exit_code == 0, run.output
     assert {r["call_id"] for r in pq.read_table(tmp_path / "t.parquet").to_pylist()} == {"a3_w2_1"}
     run = CliRunner().invoke(main, ["export", "--what", "kpis", "--out", str(tmp_path / "k.csv"), "--db", store.path])
-    assert run.exit_code == 1 and "this database has no KPIs yet" in run.output
+    assert run.exit_code == 0, run.output  # no survey imported yet: the header alone
+    assert read_csv(tmp_path / "k.csv") == [] and "call_id,call_date" in (tmp_path / "k.csv").read_text("utf-8-sig")
     run = CliRunner().invoke(main, ["export", "--what", "calls", "--as", "ghost", "--db", store.path,
                                     "--out", str(tmp_path / "g.csv")])
     assert run.exit_code == 1 and "ghost is not an active user" in run.output

@@ -104,7 +104,8 @@ def _query(what: str, viewer: Viewer, sel: str) -> str:
     if what == "kpis":
         return f"""
             WITH sel AS ({sel})
-            SELECT k.* FROM sel JOIN {KPI_TABLE} k ON k.call_id = sel.call_id JOIN calls c ON c.call_id = k.call_id
+            SELECT k.call_id, c.call_date, c.agent_id, k.csat, k.nps, k.ces, k.source, k.imported_at
+            FROM sel JOIN {KPI_TABLE} k ON k.call_id = sel.call_id JOIN calls c ON c.call_id = k.call_id
             ORDER BY c.call_date, k.call_id"""
     raise InputError(None, f"cannot export {what!r}", f"export one of {', '.join(WHATS)}", key="export_unknown_what",
                      what=what, whats=", ".join(WHATS))
