@@ -46,41 +46,80 @@ def controls(ctx: Context, opts: queue.FilterOptions) -> tuple[str, str, queue.Q
     return period, group, filt
 
 
+def chart_groups(ctx: Context, shown: list[dict[str, Any]]) -> list[str] | None:
+    """Which agents or teams the charts draw: all of up to CHART_GROUPS; of more, the lowest (default) or highest
+    few by mean total, or all, as the reader picks (None: all)."""
+    total = len({rec["group"] for rec in shown})
+    if total <= dash.CHART_GROUPS:
+        return None
+    n = dash.CHART_GROUPS
+    end = st.radio(ctx.t("dash_chart_groups"), ("bottom", "top", "all"), horizontal=True, key="dash_chart_end",
+                   format_func=lambda e: ctx.t("dash_chart_" + e, n=n if e != "all" else total))
+    if end == "all":
+        return None
+    groups = dash.ranked_groups(shown, n, end)
+    st.caption(ctx.t("dash_chart_note", shown=len(groups), total=total))
+    return groups
+
+
+def _legend(n: int) -> alt.Legend:
+    return alt.Legend(symbolLimit=0, columns=1 if n <= 15 else 2, labelLimit=160)  # every name, none cut off
+
+
 def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str], period: str,
-                    group: str) -> None:
-    """The chosen measure per agent or team: a line over the periods (bars for the whole range)."""
+                    group: str, groups: list[str] | None) -> None:
+    """The chosen measure per agent or team: a line over the periods with a point on every period (so an agent or
+    team with one period of data shows too); bars for the whole range."""
     measures = [k for k in names if k not in ("period", "group")]
     measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=lambda m: names[m],
                            index=measures.index("mean_total"))
     st.caption(ctx.t("dash_chart_over_time", measure=names[measure], group=ctx.t("dash_group_" + group)))
     frame = pd.DataFrame(shown)[["period", "group", measure]].rename(columns={measure: "value"})
+    if groups is not None:
+        frame = frame[frame["group"].isin(groups)]
     value = alt.Y("value:Q", title=names[measure])
     tooltip = [alt.Tooltip("group:N", title=names["group"]), alt.Tooltip("value:Q", title=names[measure])]
     if period == "all":
-        chart = alt.Chart(frame).mark_bar().encode(x=alt.X("group:N", title=names["group"]), y=value,
+        chart = alt.Chart(frame).mark_bar().encode(x=alt.X("group:N", title=names["group"], sort="y"), y=value,
                                                    tooltip=tooltip)
     else:
-        chart = alt.Chart(frame).mark_line(point=True).encode(
-            x=alt.X("period:T", title=names["period"]), y=value, color=alt.Color("group:N", title=names["group"]),
-            tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
+        n = frame["group"].nunique()
+        color = alt.Color("group:N", title=names["group"], legend=_legend(n))
+        base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"]), y=value, color=color,
+                                       tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
+        chart = base.mark_line() + base.mark_point(filled=True, size=50)
     st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
-def chart_criteria(ctx: Context, data: dash.Dashboard, group: str) -> None:
-    """Pass rate of each criterion per agent or team over the whole range."""
+def chart_criteria(ctx: Context, data: dash.Dashboard, group: str, groups: list[str] | None) -> None:
+    """Pass rate of each criterion per agent or team over the whole range, as a heat-map (one row per agent or
+    team, lowest mean first): it stays readable with 40 agents where grouped bars tangle."""
     if not data.criteria:
         return
     st.caption(ctx.t("dash_chart_criteria", group=ctx.t("dash_group_" + group)))
     rows = dash.records(data, ctx.t("dash_period_all"))
+    order = dash.ranked_groups(rows, len(rows), "bottom") if groups is None else groups
     frame = pd.DataFrame([{"group": r["group"], "criterion": criterion_name(cid, name, ctx.lang),
-                           "rate": r[f"pass_{cid}"]} for r in rows for cid, name in data.criteria])
+                           "rate": r[f"pass_{cid}"]} for r in rows for cid, name in data.criteria
+                          if r["group"] in order])
     who, criterion, rate = ctx.t("dash_group_" + group), ctx.t("rev_criterion"), ctx.t("rev_pass_rate") + " (%)"
-    chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("group:N", title=who), xOffset="criterion:N", y=alt.Y("rate:Q", title=rate),
-        color=alt.Color("criterion:N", title=criterion),
+    base = alt.Chart(frame).encode(
+        x=alt.X("criterion:N", title=criterion, axis=alt.Axis(labelAngle=0, orient="top")),
+        y=alt.Y("group:N", title=who, sort=order),
         tooltip=[alt.Tooltip("group:N", title=who), alt.Tooltip("criterion:N", title=criterion),
                  alt.Tooltip("rate:Q", title=rate)])
-    st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
+    cells = base.mark_rect().encode(color=alt.Color("rate:Q", title=rate,
+                                                    scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100])))
+    text = base.mark_text(fontSize=12).encode(text=alt.Text("rate:Q", format=".0f"))
+    height = max(120, 26 * len(order))
+    st.altair_chart((cells + text).properties(height=height).configure(locale=fmt.chart_locale(ctx.lang)),
+                    width="stretch")
+
+
+def table_rows(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The table as shown: a figure that does not apply (no calls it counts) reads "n/a", not "None"."""
+    na = ctx.t("dash_na")
+    return [{names[k]: (na if v is None else v) for k, v in rec.items()} for rec in shown]
 
 
 def render(ctx: Context) -> None:
@@ -97,11 +136,12 @@ def render(ctx: Context) -> None:
         return
     names = labels(ctx, data)
     shown = dash.records(data, ctx.t("dash_period_all"))
-    chart_over_time(ctx, shown, names, period, group)
     whole = data if period == "all" else dash.dashboard(ctx.store, ctx.viewer, filt, period="all", group=group)
-    chart_criteria(ctx, whole, group)
+    groups = chart_groups(ctx, dash.records(whole, ctx.t("dash_period_all")))
+    chart_over_time(ctx, shown, names, period, group, groups)
+    chart_criteria(ctx, whole, group, groups)
     st.subheader(ctx.t("dash_table"))
-    st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
+    st.dataframe(table_rows(ctx, shown, names), hide_index=True, width="stretch")
     st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
                        mime="text/csv", key="dash_download")
     render_kpis(ctx, filt, period, group, data.criteria)

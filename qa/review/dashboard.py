@@ -117,6 +117,28 @@ def columns(dash: Dashboard) -> list[str]:
             + ["handling_time", "silence_share", "agent_interruptions", "negative_starts", "turnaround"])
 
 
+CHART_GROUPS = 10  # more agents or teams than this: the charts show the lowest or highest few (the table has all)
+
+
+def ranked_groups(rows: list[dict[str, Any]], n: int = CHART_GROUPS, end: str = "bottom") -> list[str]:
+    """The `n` groups (agents or teams) of `records` rows with the lowest (`end` "bottom") or highest ("top") mean
+    total over their calls, weighted by calls; groups without a total last; every group when `end` is "all"."""
+    if end not in ("bottom", "top", "all"):
+        raise ValueError(f"end must be bottom, top or all, not {end!r}")
+    sums: dict[str, list[float]] = {}
+    for rec in rows:
+        acc = sums.setdefault(rec["group"], [0.0, 0.0])
+        if rec.get("mean_total") is not None and rec.get("calls"):
+            acc[0] += rec["mean_total"] * rec["calls"]
+            acc[1] += rec["calls"]
+    means = {g: (t / c if c else None) for g, (t, c) in sums.items()}
+    if end == "all":
+        return sorted(means)
+    known = sorted((g for g, m in means.items() if m is not None), key=lambda g: (means[g], g),
+                   reverse=end == "top")
+    return (known + sorted(g for g, m in means.items() if m is None))[:max(0, n)]
+
+
 def records(dash: Dashboard, all_label: str = "all") -> list[dict[str, Any]]:
     """The rows as the app's table shows them: one dict per row, keys as `columns`, rates in percent and means
     rounded (`all_label`: the period text of the whole range)."""
