@@ -22,19 +22,19 @@ def test_dashboard_shows_the_customer_kpis(tmp_path, browser):
     assert import_surveys(Store(db), str(tmp_path / "surveys.csv")).stored == 5
     errors: list[str] = []
     with running_app(db) as url:
-        page = browser.new_page(viewport={"width": 1440, "height": 1100})
+        page = browser.new_page(viewport={"width": 1440, "height": 1300})
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         sign_in(page, url + "/?page=dashboard", "sup")
         title = page.get_by_role("heading", name="Customer KPIs")
         title.wait_for(timeout=WAIT)
         settle(page)
         title.scroll_into_view_if_needed()
-        page.get_by_text("CSAT (mean 1–5)").first.wait_for(timeout=WAIT)
-        page.get_by_text("too few calls").first.wait_for(timeout=WAIT)
+        page.get_by_text("CSAT (mean 1–5)").first.wait_for(state="attached", timeout=WAIT)  # (a data grid)
+        page.get_by_text("too few calls").first.wait_for(state="attached", timeout=WAIT)
         page.wait_for_timeout(500)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        top = title.bounding_box()
-        assert top is not None
-        page.screenshot(path=str(ARTIFACTS / "kpis.png"), clip={"x": 0, "y": max(0.0, top["y"] - 20),
-                                                                  "width": 1440, "height": 1000})
+        page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+        title.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "kpis.png"))
     assert not errors, errors

@@ -86,8 +86,21 @@ def test_many_agents_the_charts_show_the_lowest_few_and_the_table_all(db):
     assert len(_chart_groups(at.get("vega_lite_chart")[0])) == N_AGENTS
 
 
+def _shown(frame) -> list[dict]:
+    """The cells of a st.dataframe as the reader sees them (the Styler's display values)."""
+    import pyarrow as pa
+
+    shown = pa.ipc.open_stream(frame.proto.arrow_data.styler.display_values).read_all().to_pylist()
+    return [{k: v for k, v in row.items() if not k.startswith("__")} for row in shown]
+
+
 def test_figures_that_do_not_apply_read_n_a(db):
     at = run_app(db, "sup", query={"page": "dashboard"})
-    table = at.dataframe[0].value.astype(str)
-    assert "None" not in table.values
-    assert table[table["Agent or team"] == "agent_13"]["Apologize passed (%)"].tolist() == ["n/a"]
+    frame = at.dataframe[0]
+    names = list(frame.value.columns)
+    rows = [dict(zip(names, r.values())) for r in _shown(frame)]
+    assert all("None" not in map(str, r.values()) for r in rows)
+    agent_13 = next(r for r in rows if "agent_13" in r.values())
+    assert agent_13["Apologize passed (%)"] == "n/a"
+    assert frame.value["Mean total"].dtype.kind == "f"  # the table keeps its numbers (it sorts by value)
+    assert frame.proto.placeholder == "n/a"  # what the grid writes in an empty cell

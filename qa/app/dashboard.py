@@ -12,6 +12,7 @@ import streamlit as st
 from qa.app.common import Context
 from qa.app.dashboard_kpis import render_kpis
 from qa.app.queue import date_range
+from qa.app.tables import figures_table
 from qa.i18n import criterion_name, level_name
 from qa.i18n import format as fmt
 from qa.review import dashboard as dash
@@ -116,12 +117,6 @@ def chart_criteria(ctx: Context, data: dash.Dashboard, group: str, groups: list[
                     width="stretch")
 
 
-def table_rows(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
-    """The table as shown: a figure that does not apply (no calls it counts) reads "n/a", not "None"."""
-    na = ctx.t("dash_na")
-    return [{names[k]: (na if v is None else v) for k, v in rec.items()} for rec in shown]
-
-
 def render(ctx: Context) -> None:
     """The dashboard (reviewers only: see qa.app.pages; the data is scoped by qa.review.dashboard either way)."""
     st.header(ctx.t("dash_title"))
@@ -141,7 +136,8 @@ def render(ctx: Context) -> None:
     chart_over_time(ctx, shown, names, period, group, groups)
     chart_criteria(ctx, whole, group, groups)
     st.subheader(ctx.t("dash_table"))
-    st.dataframe(table_rows(ctx, shown, names), hide_index=True, width="stretch")
+    st.dataframe(figures_table([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang), hide_index=True,
+                 width="stretch", placeholder=ctx.t("dash_na"))  # "n/a", not "None"; numbers in the reader's form
     st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
                        mime="text/csv", key="dash_download")
     render_kpis(ctx, filt, period, group, data.criteria)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from qa.app.common import Context
+from qa.app.tables import figures_table
 from qa.config.kpis import KpiSettings
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
@@ -102,7 +103,8 @@ def render_kpis(ctx: Context, filt: QueueFilter, period: str, group: str,
     shown = kpis.kpi_records(rows, ctx.t("dash_period_all"))
     for rec in shown:
         rec["escalation_band"] = band_text(ctx, rec["escalation_band"])
-    st.dataframe([{names[k]: v for k, v in rec.items()} for rec in shown], hide_index=True, width="stretch")
+    st.dataframe(figures_table([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang),
+                 hide_index=True, width="stretch", placeholder=ctx.t("dash_na"))  # "n/a", not "None"
     st.download_button(ctx.t("kpi_download"), dash.csv_file(shown, names, kpis.kpi_columns()),
                        file_name=f"callqa-kpis-{group}-{period}.csv", mime="text/csv", key="kpi_download")
     chart_escalations(ctx, rows, group)
