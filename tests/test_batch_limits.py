@@ -119,8 +119,8 @@ class NestsOneCall(Pipeline):
     """The real pipeline, with one call given a field too deep to store (as no input file can be any more):
     the failure now surfaces where the call's rows are written."""
 
-    def process(self, path, progress=None):
-        result = super().process(path, progress)
+    def process(self, path, progress=None, **kw):
+        result = super().process(path, progress, **kw)
         if "deep" in path:
             result.transcript.extra["meta"] = deep_list(5000)
         return result
