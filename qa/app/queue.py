@@ -15,6 +15,7 @@ from qa.app.queue_url import NAV_PARAMS, PARAMS, QueueView, parse, to_params, ur
 from qa.i18n import criterion_name, flag_text, level_name
 from qa.i18n import format as fmt
 from qa.review import queue
+from qa.review.date_presets import PRESETS, date_preset
 
 PAGE_SIZE = 100
 URL_KEY = "queue_url"  # st.session_state: the queue parameters this session last put in (or took from) the URL
@@ -52,8 +53,21 @@ def write_url(view: QueueView, opts: queue.FilterOptions) -> None:
 
 
 def date_range(ctx: Context, first: date | None, last: date | None, key: str) -> tuple[date | None, date | None]:
-    """A from–to date picker (a half-picked range leaves the end open)."""
-    picked = st.date_input(ctx.t("queue_dates"), value=(first, last), key=key)
+    """A from–to date picker (a half-picked range leaves the end open), with presets above it (last 7 days, this
+    week, …: qa.review.date_presets) that fill it in; changing the dates by hand clears the preset."""
+    preset_key = f"{key}_preset"
+
+    def apply_preset() -> None:
+        name = st.session_state.get(preset_key)
+        if name:
+            st.session_state[key] = date_preset(name, date.today(), first, last)
+
+    def clear_preset() -> None:
+        st.session_state[preset_key] = None
+
+    st.pills(ctx.t("date_presets"), PRESETS, key=preset_key, on_change=apply_preset,
+             format_func=lambda p: ctx.t("date_preset_" + p), label_visibility="collapsed")
+    picked = st.date_input(ctx.t("queue_dates"), value=(first, last), key=key, on_change=clear_preset)
     picked = picked if isinstance(picked, (tuple, list)) else (picked,)
     return (picked[0] if picked else None), (picked[1] if len(picked) > 1 else None)
 
