@@ -36,6 +36,7 @@ def apply_url(opts: queue.FilterOptions) -> None:
                         ("queue_states", f.review_states)):
         state[key] = list(values)
     state["queue_score"] = (int(f.score_min or 0), int(100 if f.score_max is None else f.score_max))
+    state["queue_says"] = f.says
     state["queue_order"] = view.order
     state["queue_page_no"] = view.page
     state["queue_page_no_asked"] = repr((f, view.order))  # page_number keeps the page for this filter
@@ -92,10 +93,12 @@ def filter_form(ctx: Context, opts: queue.FilterOptions) -> queue.QueueFilter:
                                    format_func=lambda f: flag_label(f, ctx.lang))
         states = row[3].multiselect(ctx.t("queue_states"), list(queue.REVIEW_STATES), key="queue_states",
                                     placeholder=pick, format_func=lambda s: ctx.t("queue_state_" + s))
+        says = st.text_input(ctx.t("queue_says"), key="queue_says", max_chars=120,
+                             placeholder=ctx.t("queue_says_placeholder"), help=ctx.t("queue_says_help"))
     return queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(agents), teams=tuple(teams),
                              languages=tuple(languages), score_min=low if low > 0 else None,
                              score_max=high if high < 100 else None, failed_criteria=tuple(failed),
-                             flags=tuple(flags), review_states=tuple(states))
+                             flags=tuple(flags), review_states=tuple(states), says=" ".join(says.split()))
 
 
 def flag_label(flag: str, lang: str) -> str:

@@ -15,10 +15,11 @@ from datetime import date
 from qa.review.queue import ORDERS, REVIEW_STATES, FilterOptions, QueueFilter
 
 MAX_VALUES, MAX_CHARS, MAX_PAGE = 200, 200, 100_000
+MAX_SAYS = 120  # characters of the words-said filter
 # URL parameter -> QueueFilter field, for the filters that pick several values
 LISTS = {"agent": "agent_ids", "team": "teams", "lang": "languages", "failed": "failed_criteria", "flag": "flags",
          "state": "review_states"}
-PARAMS = ("from", "to", "min", "max", *LISTS, "order", "p")  # every parameter of a queue view
+PARAMS = ("from", "to", "min", "max", *LISTS, "says", "order", "p")  # every parameter of a queue view
 NAV_PARAMS = (*PARAMS, "pos")  # and the call's position, on the call page
 
 
@@ -79,8 +80,9 @@ def parse(params: Mapping[str, Sequence[str]], opts: FilterOptions) -> QueueView
     last = _date(_one(params, "to"), opts.first_date, opts.last_date) or opts.last_date
     if first and last and first > last:
         first, last = opts.first_date, opts.last_date
+    says = " ".join((_one(params, "says") or "").split())[:MAX_SAYS]  # words said in the call (plain text)
     filt = QueueFilter(date_from=first, date_to=last, score_min=low or None, score_max=None if high == 100 else high,
-                       **{LISTS[name]: values for name, values in lists.items()})
+                       says=says, **{LISTS[name]: values for name, values in lists.items()})
     order = _one(params, "order")
     return QueueView(filt, order if order in ORDERS else ORDERS[0], _int(_one(params, "p"), 1, MAX_PAGE) or 1,
                      _int(_one(params, "pos"), 1, 10 ** 9))
@@ -101,6 +103,8 @@ def to_params(view: QueueView, opts: FilterOptions) -> dict[str, list[str]]:
     for name, attr in LISTS.items():
         if getattr(f, attr):
             out[name] = list(getattr(f, attr))
+    if f.says:
+        out["says"] = [f.says]
     if view.order != ORDERS[0]:
         out["order"] = [view.order]
     if view.page != 1:

@@ -22,6 +22,7 @@ from typing import Any
 from qa.accounts.access import Viewer, call_scope, require_role
 from qa.calibration.sessions import UNRATED, blind_calls
 from qa.review.audit import VISIBLE_TO_AGENT
+from qa.review.search import calls_saying
 from qa.store.database import Store
 from qa.store.vocabulary import REVIEW_STATES as STORED_STATES
 
@@ -86,7 +87,8 @@ class QueueFilter:
     """What the queue shows. Empty tuples and None mean "any". Dates are inclusive; `score_min`/`score_max` bound
     the total (0-100); `failed_criteria`: calls failing any of these criteria; `flags`: calls carrying any of these
     flags, by full text ("critical_failure:rude") or by kind ("critical_failure"); `review_states`: assessment
-    states, "unreviewed" for calls nobody has assessed."""
+    states, "unreviewed" for calls nobody has assessed; `says`: calls with a turn saying these words (whole
+    words, in this order; case, diacritics and Unicode form ignored: qa.review.search)."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -98,6 +100,7 @@ class QueueFilter:
     failed_criteria: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     review_states: tuple[str, ...] = ()
+    says: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +187,9 @@ def filter_sql(filt: QueueFilter, forced: InForce) -> tuple[str, list[Any]]:
         if unknown:
             raise ValueError(f"unknown review state(s) {sorted(unknown)}; use {', '.join(REVIEW_STATES)}")
         add("coalesce(a.state, 'unreviewed') = ANY(?::VARCHAR[])", list(filt.review_states))
+    saying = calls_saying(filt.says) if filt.says else None
+    if saying is not None:
+        add(saying[0], *saying[1])
     return (" AND ".join(conds) or "TRUE"), params
 
 
