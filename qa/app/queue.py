@@ -12,6 +12,7 @@ import streamlit as st
 
 from qa.app.common import Context, go
 from qa.app.queue_url import NAV_PARAMS, PARAMS, QueueView, parse, to_params, url_params
+from qa.app.saved_views import saved_views_bar
 from qa.i18n import criterion_name, flag_text, level_name
 from qa.i18n import format as fmt
 from qa.review import queue
@@ -211,6 +212,8 @@ def render(ctx: Context) -> None:
         return
     apply_url(opts)
     filt = filter_form(ctx, opts)
+    order = st.session_state.get("queue_order")
+    saved_views_bar(ctx, to_params(QueueView(filt, order if order in queue.ORDERS else queue.ORDERS[0]), opts))
     names = dict(opts.criteria)
     mode = st.radio(ctx.t("queue_mode"), ("list", "sample"), key="queue_mode", horizontal=True,
                     format_func=lambda m: ctx.t("queue_mode_" + m))

@@ -227,3 +227,9 @@ def _assignments(con: Any) -> None:
             assigned_at TIMESTAMP NOT NULL, PRIMARY KEY (call_id, reviewer, week))""")
     con.execute("CREATE TABLE review_goals (reviewer TEXT PRIMARY KEY, weekly_goal INTEGER NOT NULL, set_by TEXT, "
                 "set_at TIMESTAMP)")
+
+
+@migration(18, "saved queue views per user: a name and the view's URL parameters (qa.review.saved_views)")
+def _saved_views(con: Any) -> None:
+    con.execute("CREATE TABLE saved_views (username TEXT NOT NULL, name TEXT NOT NULL, params TEXT NOT NULL, "
+                "created_at TIMESTAMP NOT NULL, PRIMARY KEY (username, name))")
