@@ -29,7 +29,8 @@ def kpi_table(at):
 def test_kpi_section_beside_the_quality_table(db):
     at = run_app(db, "sup", query={"page": "dashboard"})
     assert not at.exception
-    assert [s.value for s in at.subheader][-2:] == ["Customer KPIs", "KPIs and the criteria"]
+    subheaders = [s.value for s in at.subheader]  # (then the reviewers' week, qa.app.assignments)
+    assert subheaders[-3:] == ["Customer KPIs", "KPIs and the criteria", "Reviewers this week"]
     table = kpi_table(at).set_index("Agent or team")
     # agent_tom: en_complaint_bad (csat 1, nps 2); agent_lan: vi_complaint_good (4, 9), vi_request (no survey)
     assert table.loc["agent_tom", "CSAT (mean 1–5)"] == 1.0 and table.loc["agent_tom", "NPS (−100 to 100)"] == -100.0

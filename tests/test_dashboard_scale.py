@@ -104,3 +104,20 @@ def test_figures_that_do_not_apply_read_n_a(db):
     assert agent_13["Apologize passed (%)"] == "n/a"
     assert frame.value["Mean total"].dtype.kind == "f"  # the table keeps its numbers (it sorts by value)
     assert frame.proto.placeholder == "n/a"  # what the grid writes in an empty cell
+
+
+def test_the_reviewers_progress_this_week_is_on_the_dashboard(db):
+    from datetime import date
+
+    from qa.accounts.access import Viewer
+    from qa.review.assignments import assign, set_goal, week_of
+
+    store, sup = Store(db), Viewer("sup", "supervisor")
+    assert assign(store, sup, ["agent_00_0", "agent_01_0"], "sup", week_of(date.today())) == 2
+    set_goal(store, sup, "sup", 5)
+    at = run_app(db, "sup", query={"page": "dashboard"})
+    assert not at.exception
+    assert any(s.value == "Reviewers this week" for s in at.subheader)
+    table = at.dataframe[-1].value
+    row = table[table["Reviewer"] == "sup"].iloc[0]
+    assert (row["Assigned"], row["Done (shared)"], row["Weekly goal"]) == (2, 0, 5)

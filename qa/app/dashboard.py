@@ -3,12 +3,14 @@ customer KPIs beside them (`qa.app.dashboard_kpis`).
 The figures come from `qa.review.dashboard` (aggregated in DuckDB, scoped to the viewer); this page only draws them."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
+from qa.app.assignments import progress_panel
 from qa.app.common import Context
 from qa.app.dashboard_kpis import render_kpis
 from qa.app.queue import date_range
@@ -17,6 +19,7 @@ from qa.i18n import criterion_name, level_name
 from qa.i18n import format as fmt
 from qa.review import dashboard as dash
 from qa.review import queue
+from qa.review.assignments import week_of
 
 
 def labels(ctx: Context, data: dash.Dashboard) -> dict[str, str]:
@@ -141,3 +144,4 @@ def render(ctx: Context) -> None:
     st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
                        mime="text/csv", key="dash_download")
     render_kpis(ctx, filt, period, group, data.criteria)
+    progress_panel(ctx, week_of(date.today()))  # the reviewers' assignments and goals this week (qa.app.assignments)
