@@ -1,4 +1,4 @@
-"""Date presets of the queue and the dashboard: each preset's range on a known day, and in the app a preset fills
+"""Date presets of the queue and the dashboard: each preset's range on a known day, and in the app a preset (a select box above the dates) fills
 the date range and filters the list (the sample calls are all on one day)."""
 from datetime import date
 
@@ -33,9 +33,9 @@ def test_a_preset_fills_the_range_and_filters_the_queue(db):
     assert not at.exception
     shown = len(at.dataframe[0].value)
     assert shown == 7
-    pills = next(b for b in at.button_group if b.key == "queue_dates_preset")
-    assert list(pills.options)[:2] == ["Last 7 days", "This week"]
-    pills.set_value("last_week")
+    presets = at.selectbox(key="queue_dates_preset")
+    assert list(presets.options)[:2] == ["Last 7 days", "This week"] and presets.value is None
+    presets.set_value("last_week")
     at = run_app(db, at=at)
     assert not at.exception
     monday = date.fromordinal(date.today().toordinal() - date.today().weekday())
@@ -44,7 +44,6 @@ def test_a_preset_fills_the_range_and_filters_the_queue(db):
     rows = at.dataframe[0].value if at.dataframe else []
     assert all(start <= date.fromisoformat(str(d)[:10]) <= end for d in (rows["Date"] if len(rows) else []))
     assert len(rows) < shown or start <= date.fromisoformat(str(rows["Date"].iloc[0])[:10]) <= end
-    pills = next(b for b in at.button_group if b.key == "queue_dates_preset")
-    pills.set_value("all")
+    at.selectbox(key="queue_dates_preset").set_value("all")
     at = run_app(db, at=at)
     assert len(at.dataframe[0].value) == 7

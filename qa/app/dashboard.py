@@ -115,9 +115,9 @@ def chart_criteria(ctx: Context, data: dash.Dashboard, group: str, groups: list[
     cells = base.mark_rect().encode(color=alt.Color("rate:Q", title=rate,
                                                     scale=alt.Scale(scheme="redyellowgreen", domain=[0, 100])))
     text = base.mark_text(fontSize=12).encode(text=alt.Text("rate:Q", format=".0f"))
-    height = max(120, 26 * len(order))
+    height = max(140, 28 * len(order) + 60)  # a readable row per agent or team (plus the axis and its title)
     st.altair_chart((cells + text).properties(height=height).configure(locale=fmt.chart_locale(ctx.lang)),
-                    width="stretch")
+                    width="stretch", height=height)
 
 
 def render(ctx: Context) -> None:

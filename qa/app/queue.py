@@ -67,8 +67,9 @@ def date_range(ctx: Context, first: date | None, last: date | None, key: str) ->
     def clear_preset() -> None:
         st.session_state[preset_key] = None
 
-    st.pills(ctx.t("date_presets"), PRESETS, key=preset_key, on_change=apply_preset,
-             format_func=lambda p: ctx.t("date_preset_" + p), label_visibility="collapsed")
+    st.selectbox(ctx.t("date_presets"), PRESETS, index=None, key=preset_key, on_change=apply_preset,
+                 format_func=lambda p: ctx.t("date_preset_" + p), placeholder=ctx.t("date_presets"),
+                 label_visibility="collapsed")
     picked = st.date_input(ctx.t("queue_dates"), value=(first, last), key=key, on_change=clear_preset)
     picked = picked if isinstance(picked, (tuple, list)) else (picked,)
     return (picked[0] if picked else None), (picked[1] if len(picked) > 1 else None)
@@ -165,7 +166,7 @@ def show_page(ctx: Context, result: queue.QueuePage, page_no: int, names: dict[s
                      total=fmt.integer(result.total, ctx.lang)) + " · " + ctx.t("queue_open_hint"))
     n = st.session_state.get(TABLE_N, 0)
     event = st.dataframe(table(ctx, result.rows, names), hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key=f"queue_table_{n}")
+                         selection_mode="single-row", key=f"queue_table_{n}", placeholder=fmt.NOTHING)
     picked = list(event.selection.rows) if event is not None and hasattr(event, "selection") else []
     if picked and 0 <= picked[0] < len(result.rows):
         st.session_state[TABLE_N] = n + 1  # back on the queue, the table has no row selected
