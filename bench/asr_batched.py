@@ -23,19 +23,11 @@ sys.path[:0] = [ROOT]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def _stm_text(path: str) -> str:
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split(maxsplit=5)
-            if len(parts) == 6 and not line.startswith(";;"):
-                rows.append((float(parts[3]), parts[5].strip()))
-    return " ".join(text for _, text in sorted(rows))
-
-
 def _files() -> list[tuple[str, str]]:
     """(recording, reference text)."""
     import importlib.util
+
+    from asr_models import stm_text  # (bench/: the STM reader of the model benchmark)
 
     from transcribe.formats import load_transcript
 
@@ -48,7 +40,7 @@ def _files() -> list[tuple[str, str]]:
     spec = importlib.util.find_spec("pyannote.audio")
     if spec and spec.submodule_search_locations:
         sample = os.path.join(next(iter(spec.submodule_search_locations)), "sample")
-        out.append((os.path.join(sample, "sample.wav"), _stm_text(os.path.join(sample, "sample.stm"))))
+        out.append((os.path.join(sample, "sample.wav"), stm_text(os.path.join(sample, "sample.stm"))))
     return out
 
 

@@ -55,6 +55,8 @@ def eval_diarization(ref: str, audio: tuple[str, ...], config: str | None, backe
     if end_to_end:
         from qa.evaluation.end_to_end import METHOD, run_all, turn_segments
 
+        for path in audio:  # every reference found before the first recording is recognised
+            rttm_segments(ref, path)
         for st in run_all(_pipeline(settings), list(audio), lambda st: st, _progress):
             pairs.append((os.path.basename(st.path), rttm_segments(ref, st.path), turn_segments(st.transcript),
                           METHOD, st.seconds))
@@ -101,6 +103,8 @@ def eval_asr(ref: str, inputs: tuple[str, ...], config: str | None, model: str |
         if texts:
             raise click.UsageError(f"--end-to-end evaluates recordings; {texts[0]} is a transcript (leave it out, "
                                    "or drop --end-to-end to score transcript files)")
+        for path in inputs:  # every reference found before the first recording is recognised
+            find_reference(ref, path, (".json", ".txt"))
         totals.rows = run_all(_pipeline(settings), list(inputs),
                               lambda st: asr_row(st, find_reference(ref, st.path, (".json", ".txt"))), _progress)
     for path in inputs if not end_to_end else ():
@@ -173,6 +177,8 @@ def _roles_end_to_end(ref: str, audio: tuple[str, ...], settings, as_json: bool)
     from qa.evaluation.speech import find_reference
     from transcribe.formats import load_transcript
 
+    for path in audio:  # every reference found before the first recording is recognised
+        find_reference(ref, path, (".json",))
     rows = e2e.run_all(_pipeline(settings), list(audio),
                        lambda st: e2e.role_row(st, load_transcript(find_reference(ref, st.path, (".json",)))),
                        _progress)

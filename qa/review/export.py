@@ -111,10 +111,6 @@ def _query(what: str, viewer: Viewer, sel: str) -> str:
                      what=what, whats=", ".join(WHATS))
 
 
-def _has_table(con: Any, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()[0] > 0
-
-
 def csv_cell(value: Any) -> Any:
     """A value as a CSV cell: lists joined with "; ", text that a spreadsheet would run as a formula quoted."""
     if isinstance(value, (list, tuple)):
@@ -165,10 +161,6 @@ def export(store: Store, viewer: Viewer, what: str, out: str, *, fmt: str = "csv
         raise InputError(out, "its folder does not exist", "create the folder or give another --out",
                          key="export_no_folder", file=out)
     with store.connect() as con:
-        if what == "kpis" and not _has_table(con, KPI_TABLE):
-            raise InputError(None, f"this database has no KPIs yet (no {KPI_TABLE} table)",
-                             "score calls with a callqa version that computes KPIs, then export again",
-                             key="export_no_kpis", table=KPI_TABLE)
         query = _query(what, viewer, sel)
         fd, tmp = tempfile.mkstemp(prefix=".callqa-export-", dir=folder)
         os.close(fd)
