@@ -110,7 +110,15 @@ export default function (component) {
       const go = () => { audio.currentTime = req.t; const p = audio.play(); if (p && p.catch) p.catch(() => {}); };
       if (audio.readyState >= 1) go(); else audio.addEventListener('loadedmetadata', go, { once: true });
     } else if (req.turn !== null && req.turn !== undefined) {
-      const el = outline(req.turn); if (el) el.scrollIntoView({ behavior: 'smooth', block: 'center' });
+      // the transcript is drawn after the player and may be redrawn (which drops the outline): outline the turn
+      // again for two seconds, and scroll to it once it is there
+      let scrolled = false;
+      const show = (tries) => {
+        const el = outline(req.turn);
+        if (el && !scrolled) { scrolled = true; el.scrollIntoView({ behavior: 'smooth', block: 'center' }); }
+        if (tries < 8) setTimeout(() => show(tries + 1), 250);
+      };
+      show(0);
     }
   }
 
