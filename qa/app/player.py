@@ -110,12 +110,16 @@ export default function (component) {
       const go = () => { audio.currentTime = req.t; const p = audio.play(); if (p && p.catch) p.catch(() => {}); };
       if (audio.readyState >= 1) go(); else audio.addEventListener('loadedmetadata', go, { once: true });
     } else if (req.turn !== null && req.turn !== undefined) {
-      // the transcript is drawn after the player and may be redrawn (which drops the outline): outline the turn
-      // again for two seconds, and scroll to it once it is there
-      let scrolled = false;
+      // the transcript is drawn after the player and may be redrawn (which drops the outline and moves the turn):
+      // for two seconds, outline the turn again and bring it back into view when it is out of it
+      const view = doc.defaultView || window;
       const show = (tries) => {
         const el = outline(req.turn);
-        if (el && !scrolled) { scrolled = true; el.scrollIntoView({ behavior: 'smooth', block: 'center' }); }
+        if (el) {
+          const r = el.getBoundingClientRect();
+          const how = { behavior: tries ? 'auto' : 'smooth', block: 'center' };
+          if (r.top < 0 || r.bottom > view.innerHeight) el.scrollIntoView(how);
+        }
         if (tries < 8) setTimeout(() => show(tries + 1), 250);
       };
       show(0);
