@@ -17,8 +17,10 @@ from scoring.signals import (
     _CONTENT,
     _IS_HANDLE,
     OUTCOME_TRIGGERS,
+    Sentence,
     asks_which,
     call_view,
+    is_question,
     numbers_of,
     outcome,
 )
@@ -192,7 +194,8 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
 
 def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
-            skip_outcomes: float = 0, which_questions: float = 0, **_: Any) -> list[Evidence]:
+            skip_outcomes: float = 0, which_questions: float = 0, details: float = 1, sentence_generic: float = 1,
+            **_: Any) -> list[Evidence]:
     """Active listening without a cue word: an agent turn (after the customer spoke) that reads back the
     customer's own details — `min_shared_words` of their content words from their last `recent_turns` turns,
     in a question or in a sentence made mostly of their words (`min_their_share`), or a number they gave — or asks a
@@ -201,26 +204,49 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
     sentences that state an outcome (they repeat the request without confirming it).
     Read-backs come first in the evidence (the restatement, not an identity request, is what earned it)."""
     views = call_view(ctx)
+    use_details, per_sentence = bool(details), bool(sentence_generic)
     generic_l = flatten(generic or {})
     readbacks: list[Evidence] = []
     questions: list[Evidence] = []
     recent = int(recent_turns)
     is_handle = _IS_HANDLE.__getitem__
-    for i, turn in enumerate(ctx.transcript.turns):
+    turns = ctx.transcript.turns
+    for i, turn in enumerate(turns):
         if turn.speaker != AGENT:
             continue
         heard, numbers = views.heard(i, recent)
         if not heard and not numbers:
             continue  # the customer has not said anything yet
+        given_words, given_numbers = views.details(i, generic_l) if use_details else (_NONE, _NONE)
+        if use_details:  # answers to the agent's questions count however long ago they were given
+            heard, numbers = heard | given_words, numbers | given_numbers
         tt = ctx.tokens[i]
         v = views[i]
+        if use_details and len(v.keys) <= 4 and v.content and i and turns[i - 1].speaker == CUSTOMER:
+            answer = views[i - 1]
+            if v.content <= (answer.content | answer.numbers) and v.content <= (given_words | given_numbers) \
+                    and not (generic_l and tt.matches(generic_l)):
+                # an echo of the detail the customer just gave when asked ("checking", "seventy nine", "monday?")
+                # confirms it ("bye" after their "bye" does not: it answered no question)
+                readbacks.append(ctx.turn_evidence(i, "repeats the customer's detail: "
+                                                      f"{', '.join(sorted(v.content)[:4])}", "for"))
+                return readbacks
         overlap = len(v.content & heard)
         if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
                 not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
             continue  # too little of what the customer said to read back or to ask about
-        if (generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude)):
+        if not per_sentence and ((generic_l and tt.matches(generic_l)) or (exclude and tt.matches(exclude))):
             continue
         for sent in v.sentences:
+            if per_sentence:
+                if exclude and find((), exclude, v.folded, sent.keys):
+                    continue
+                said = find((), generic_l, v.folded, sent.keys) if generic_l else []
+                if said:  # "… to your checking account is there anything else": the read-back before it stands
+                    before = sent.keys[:said[0].first]
+                    if len(before) < 3:
+                        continue
+                    sent = Sentence(before, sent.question and is_question("", before, v.folded))
             content = {k for k in map(_CONTENT[tt.folded].__getitem__, sent.keys) if k and not is_handle(k)}
             shared = sorted(content & heard)
             common = set(sent.keys) & numbers
@@ -229,8 +255,14 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                 nums = sorted(common)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
             mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
-            if skip_outcomes and outcome(sent.keys, v.folded):
-                continue  # an outcome repeats the request; it is not a read-back
+            if (skip_outcomes or use_details) and not sent.question and outcome(sent.keys, v.folded):
+                if skip_outcomes:
+                    continue  # an outcome repeats the request; it is not a read-back
+                # an outcome that repeats the request ("your password reset link has been sent") is no read-back;
+                # one that repeats the details the customer gave when asked ("we will send your payment to fossil
+                # gas", "$126 has been transferred to your checking") or their numbers confirms them
+                shared = sorted(content & given_words)  # (numbers they said count wherever they said them)
+                mostly_theirs = True
             if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
@@ -242,6 +274,9 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
     return readbacks + questions
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 def _alternative(keys: Sequence[str]) -> bool:
@@ -357,7 +392,8 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
     "listens": (listens, {"generic": ("phrases?", None),
                           "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
                           "min_their_share": ("number", 0.5), "skip_outcomes": ("number", 0),
-                          "which_questions": ("number", 0)}, False),
+                          "which_questions": ("number", 0), "details": ("number", 1),
+                          "sentence_generic": ("number", 1)}, False),
     "resolution": (resolution, {"deflections": ("phrases", None), "detail_requests": ("phrases", None),
                                 "closures": ("phrases", None), "unresolved": ("phrases?", None),
                                 "min_new_words": ("number", 3), "min_answer_words": ("number", 0)}, False),

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from scoring.content import _CONTENT
-from scoring.phrases import key_sequence
+from scoring.phrases import find, key_sequence
 from transcribe.text import fold
 from transcribe.types import CUSTOMER
 
@@ -68,7 +68,8 @@ class TurnView:
 
     def __init__(self, index: int, speaker: str, tt: TurnTokens) -> None:
         self.index, self.speaker, self.keys, self.folded = index, speaker, tt.key_seq, tt.folded
-        self._text, self._tt = tt.text, tt
+        text = tt.text
+        self._text, self._tt = (_FILLER_WORD.sub("", text) if _FILLER_PUNCT.search(text) else text), tt
         # computed on first use (None: not yet)
         self._sentences: tuple[Sentence, ...] | None = None
         self._content: set[str] | None = None
@@ -127,6 +128,10 @@ class TurnView:
         return out
 
 
+# a filler and the punctuation a recogniser printed after it ("uh," "ờ,") are left out of the sentence shapes: the
+# comma would otherwise make an unpunctuated turn look punctuated, one long sentence
+_FILLER_WORD = re.compile(r"(?<!\S)(?:uh+|uhm|um+|erm|er|ah+|hmm|hm|mm+|mhm|ờ|ơ|ừm)[,.…]*(?=\s|$)", re.IGNORECASE)
+_FILLER_PUNCT = re.compile(r"(?<!\S)(?:u|e|a|h|m|ờ|ơ|ừ)\w*[,.…]", re.IGNORECASE)  # (without it, nothing to leave out)
 _EMPTY: frozenset[str] = frozenset()
 _HAS_DIGIT = re.compile(r"\d")
 
@@ -232,12 +237,13 @@ class CallView:
     """The `TurnView`s of a call, each built on first use (a rule that decides early never builds the rest), and
     what the customer said before a turn."""
 
-    __slots__ = ("ctx", "_views", "_heard")
+    __slots__ = ("ctx", "_views", "_heard", "_details")
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._views: list[TurnView | None] = [None] * len(ctx.transcript.turns)
         self._heard: dict[int, list[tuple[frozenset[str], frozenset[str]]]] = {}
+        self._details: list[tuple[frozenset[str], frozenset[str]]] | None = None
 
     def __len__(self) -> int:
         return len(self._views)
@@ -254,6 +260,39 @@ class CallView:
         if table is None:
             table = self._heard[recent] = self._prefix(recent)
         return table[i]
+
+    def details(self, i: int, generic: tuple[str, ...] = ()) -> tuple[frozenset[str], frozenset[str]]:
+        """(content words, numbers) the customer gave before turn `i` in answer to an agent's question — the
+        customer turns right after an agent question, less the words of that question ("what is the company
+        name" → "fossil gas" gives fossil, gas): the details an agent confirms by repeating them, however long
+        ago they were said. Answers to a `generic` question ("how can I help?") are the request, not details."""
+        table = self._details
+        if table is None:
+            table = self._details = self._answers(generic)
+        return table[i]
+
+    def _answers(self, generic: tuple[str, ...]) -> list[tuple[frozenset[str], frozenset[str]]]:
+        out = []
+        words: frozenset[str] = _EMPTY
+        nums: frozenset[str] = _EMPTY
+        asked: TurnView | None = None  # the agent question the customer is answering, while they answer it
+        turns = self.ctx.transcript.turns
+        n = len(turns)
+        for j in range(n):
+            out.append((words, nums))
+            if turns[j].speaker == CUSTOMER:
+                if asked is not None:
+                    v = self[j]
+                    words = words | (v.content - asked.content)
+                    nums = nums | (v.numbers - asked.numbers)
+            elif j + 1 < n and turns[j + 1].speaker == CUSTOMER:  # (only a question the customer answers counts)
+                v = self[j]
+                last = v.sentences[-1] if v.sentences else None
+                asked = v if last is not None and last.question and \
+                    not (generic and find((), generic, v.folded, last.keys)) else None
+            else:
+                asked = None
+        return out
 
     def _prefix(self, recent: int) -> list[tuple[frozenset[str], frozenset[str]]]:
         out = []
@@ -317,6 +356,9 @@ def completion(keys: Sequence[str], folded: bool) -> str | None:
                 continue
             if _participle(w) and (prev in PERSONAL or prev.endswith("s") or nxt == "been" or prev in ("we", "i")):
                 return f"{k} {'been ' if nxt == 'been' else ''}{w}"
+        if k == "been" and prev not in HAVE and prev not in ("not", "never", "you", "ever", "have", "be") and j > 0 \
+                and _participle(nxt):  # "… dollars been transferred": the recogniser dropped "has"
+            return f"been {nxt}"
         if k in BE and prev not in ("you", "not") and prev not in WH and j > 0:
             w = keys[j + 2] if nxt in ("now", "all", "already", "successfully") and j + 2 < n else nxt
             if nxt == "all" and w == "set":

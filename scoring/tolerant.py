@@ -1,9 +1,10 @@
 """Tolerant phrase matching: a long phrase still matches with one word misrecognised or one word inserted.
 
-Speech recognition gets about one word in ten wrong and inserts words; an exact phrase of four or more words
-then rarely survives. A phrase of `TOLERANT_MIN_WORDS` or more words (without a `*` gap) also matches a window
-of the turn's keys that differs from it by one substituted word, or by one word inserted inside it (not before
-its first or after its last word). Short phrases stay exact: with one word changed they mean something else.
+Speech recognition gets about one word in ten wrong, drops words and inserts words; an exact phrase of four or
+more words then rarely survives. A phrase of `TOLERANT_MIN_WORDS` or more words (without a `*` gap) also matches a
+window of the turn's keys that differs from it by one substituted word, by one word dropped (its first word or a
+common one inside it, never its last), or by one word inserted inside it (not before its first or after its last
+word). Short phrases stay exact: with one word changed they mean something else.
 
 Only phrases with two or more uncommon words (`COMMON`) are tolerant. To stay fast, each is filed under its
 two longest uncommon words ("anchors"): a turn is only checked where an anchor occurs, so a turn without any
@@ -80,7 +81,9 @@ def tolerant_matches(keys: Sequence[str], index: TolerantIndex) -> dict[int, lis
     for j in [j for j, key in enumerate(keys) if key in index]:
         for slot, pattern, a, phrase in index[keys[j]]:
             n, s = len(pattern), j - a
-            if s < 0 or s + n > total:
+            if s + n > total or s < 0:
+                if s >= -1 and s + n - 1 <= total:
+                    _deleted(keys, j, pattern, a, phrase, out.setdefault(slot, set()))
                 continue
             last = None
             if s + n < total and keys[s] == pattern[0] and keys[s + n] == pattern[-1] and _inserted(keys, s, pattern):
@@ -92,7 +95,24 @@ def tolerant_matches(keys: Sequence[str], index: TolerantIndex) -> dict[int, lis
                 last = s + n - 1
             if last is not None:
                 out.setdefault(slot, set()).add((phrase, s, last))
-    return {slot: sorted(found, key=lambda f: (f[1], f[2], f[0])) for slot, found in out.items()}
+            else:
+                _deleted(keys, j, pattern, a, phrase, out.setdefault(slot, set()))
+    return {slot: sorted(found, key=lambda f: (f[1], f[2], f[0])) for slot, found in out.items() if found}
+
+
+def _deleted(keys: tuple[str, ...], j: int, pattern: tuple[str, ...], a: int, phrase: str, found: set[_Found]) -> None:
+    """Add the match of `pattern` with one word (not its anchor `a`, found at token `j`) dropped by the
+    recogniser ("you for calling" for "thank you for calling")."""
+    n, total = len(pattern), len(keys)
+    for d in range(n - 1):  # (never its last word: "i understand your" is not "i understand your frustration")
+        if d == a or (d and pattern[d] not in COMMON):
+            continue  # (inside a phrase only a common word may go: "số tài khoản" is not "số dư tài khoản")
+        s = j - a + (1 if d < a else 0)
+        if s < 0 or s + n - 1 > total:
+            continue
+        if keys[s:s + n - 1] == pattern[:d] + pattern[d + 1:]:
+            found.add((phrase, s, s + n - 2))
+            return
 
 
 def merge_tolerant(exact: Sequence[_Found], near: Sequence[_Found]) -> list[_Found]:

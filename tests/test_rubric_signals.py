@@ -231,3 +231,46 @@ def test_a_hope_or_a_condition_is_no_outcome():
     assert status("solve", "en", ("c", "My account is locked."), ("a", "If it has been locked, reset it online.")) \
         == "fail"
     assert status("solve", "en", ("c", "My account is locked."), ("a", "I have unlocked your account.")) == "pass"
+
+
+# ---------------------------------------------------------------- Listen: details given when asked
+
+def test_listen_outcome_repeating_details_given_when_asked_is_a_read_back():
+    # the payee was given four turns earlier, in answer to the agent's question: repeating it confirms it
+    r = result(call("en", ("a", "how can i help you today"), ("c", "i would like to pay a bill"),
+                    ("a", "what is the company name"), ("c", "northwind water"), ("a", "what is the amount"),
+                    ("c", "forty dollars"), ("a", "and the account"), ("c", "my checking account"),
+                    ("a", "we will send your payment to northwind water"), ("c", "thanks")), "listen")
+    assert r.status == "pass" and [e.turn for e in r.evidence if e.kind == "for"][-1] == 8
+
+
+def test_listen_outcome_repeating_only_the_request_is_not_a_read_back():
+    # "reset … password" is what the customer asked for (answering "how can I help"), not a detail they gave
+    assert status("listen", "en", ("a", "how can i help you today"), ("c", "hi i'd like to reset my password"),
+                  ("a", "your password reset link has been sent to your phone"), ("c", "ok")) == "fail"
+
+
+def test_listen_echo_of_the_customer_detail_and_read_back_before_anything_else():
+    r = result(call("en", ("a", "where should the money go"), ("c", "savings please"), ("a", "savings"),
+                    ("c", "yes")), "listen")
+    assert r.status == "pass" and [e.turn for e in r.evidence if e.kind == "for"] == [2]
+    # "anything else" after a read-back leaves the read-back standing, also with a filler and its comma
+    assert status("listen", "en", ("a", "hello how can i help"), ("c", "move two hundred dollars to my savings"),
+                  ("a", "okay two hundred dollars has been moved to your savings uh, is there anything else")) == "pass"
+
+
+def test_listen_generic_question_alone_is_not_listening():
+    assert status("listen", "en", ("c", "hi i need help with my account"),
+                  ("a", "sure how can i help you with your account today"), ("c", "it is locked")) == "fail"
+
+
+# ---------------------------------------------------------------- robust matching under recognition errors
+
+def test_dropped_words_keep_long_phrases_and_completions():
+    assert status("thank", "en", ("c", "that's all"), ("a", "you for calling have a great day")) == "pass"
+    assert status("thank", "vi", ("c", "vậy thôi em"), ("a", "dạ khả ơn anh đã gọi ạ")) == "pass"
+    assert status("thank", "vi", ("c", "anh làm ơn kiểm tra giúp"), ("a", "dạ anh làm ơn chờ em chút")) == "fail"
+    assert status("solve", "en", ("c", "please move fifty dollars to checking"),
+                  ("a", "fifty dollars been transferred to your checking")) == "pass"
+    assert status("apologize", "vi", ("c", "sao giao hàng chậm thế"),
+                  ("a", "dạ em lỗi anh vì đã để anh chờ lâu ạ")) == "pass"

@@ -74,6 +74,8 @@ PHRASES = ("i understand your frustration", "thank you", "sorry")
     ("I understood your frustration", (0, 3)),              # one word misrecognised
     ("eye understand your frustration", (0, 3)),            # the first word misrecognised
     ("so i understand your deep frustration today", (1, 5)),
+    ("i understand frustration", (0, 2)),                  # one word dropped
+    ("understand your frustration", (0, 2)),               # the first word dropped
 ])
 def test_long_phrase_matches_with_one_word_inserted_or_substituted(text, hit):
     tt = TurnTokens(Turn("agent", 0, 1, text), PhraseSet([PHRASES]))
@@ -81,7 +83,7 @@ def test_long_phrase_matches_with_one_word_inserted_or_substituted(text, hit):
     assert (found[0].phrase, found[0].first, found[0].last) == ("i understand your frustration",) + hit
 
 
-@pytest.mark.parametrize("text", ["i understand frustration", "you understood our frustrations", "i understand your",
+@pytest.mark.parametrize("text", ["you understood our frustrations", "i understand your", "i frustration",
                                   "thank for", "than you"])
 def test_two_errors_or_short_phrases_do_not_match(text):
     tt = TurnTokens(Turn("agent", 0, 1, text), PhraseSet([PHRASES]))
