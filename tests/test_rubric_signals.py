@@ -274,3 +274,14 @@ def test_dropped_words_keep_long_phrases_and_completions():
                   ("a", "fifty dollars been transferred to your checking")) == "pass"
     assert status("apologize", "vi", ("c", "sao giao hàng chậm thế"),
                   ("a", "dạ em lỗi anh vì đã để anh chờ lâu ạ")) == "pass"
+
+
+def test_repeat_requests_of_any_verb_are_not_apologies_but_sorry_to_hear_is():
+    problem = ("c", "my card was charged twice and i am upset")
+    assert status("apologize", "en", problem, ("a", "sorry, can you spell your last name for me")) == "fail"
+    assert status("apologize", "en", problem, ("a", "sorry, you're breaking up a little")) == "fail"
+    assert status("apologize", "en", problem, ("a", "i'm sorry to hear you were charged twice")) == "pass"
+    vi_problem = ("c", "chị bị trừ tiền hai lần, chị rất bực")
+    assert status("apologize", "vi", vi_problem, ("a", "xin lỗi chị đọc lại số thẻ giúp em được không")) == "fail"
+    assert status("apologize", "vi", vi_problem, ("a", "xin lỗi, chị đánh vần tên giúp em")) == "fail"
+    assert status("apologize", "vi", vi_problem, ("a", "dạ em xin lỗi chị vì sự bất tiện này")) == "pass"
