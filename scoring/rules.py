@@ -17,6 +17,7 @@ from scoring.signals import (
     _CONTENT,
     _IS_HANDLE,
     OUTCOME_TRIGGERS,
+    VI_TRAILING,
     Sentence,
     asks_which,
     call_view,
@@ -192,7 +193,8 @@ def agent_calm(ctx: Context, exclude: tuple[str, ...], negative_threshold: float
     return out
 
 
-def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
+def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None, requests: dict | None = None,
+            clarifying: dict | None = None,
             min_shared_words: float = 2, recent_turns: float = 3, min_their_share: float = 0.5,
             skip_outcomes: float = 0, which_questions: float = 0, details: float = 1, sentence_generic: float = 1,
             **_: Any) -> list[Evidence]:
@@ -206,6 +208,8 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
     views = call_view(ctx)
     use_details, per_sentence = bool(details), bool(sentence_generic)
     generic_l = flatten(generic or {})
+    requests_l = flatten(requests or {})
+    questions_l = flatten(clarifying or {})
     readbacks: list[Evidence] = []
     questions: list[Evidence] = []
     recent = int(recent_turns)
@@ -231,6 +235,10 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                 readbacks.append(ctx.turn_evidence(i, "repeats the customer's detail: "
                                                       f"{', '.join(sorted(v.content)[:4])}", "for"))
                 return readbacks
+        if questions_l and not questions:
+            asked = unexcluded(tt, questions_l, exclude)
+            if asked:  # "which account?", "when did you notice it?": about their matter, whatever words it uses
+                questions.append(ctx.turn_evidence(i, f"clarifying question: {asked[0].phrase}", "for"))
         overlap = len(v.content & heard)
         if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
                 not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
@@ -239,8 +247,9 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             continue
         for sent in v.sentences:
             if per_sentence:
-                if exclude and find((), exclude, v.folded, sent.keys):
-                    continue
+                if (exclude and find((), exclude, v.folded, sent.keys)) or \
+                        (requests_l and find((), requests_l, v.folded, sent.keys)):
+                    continue  # (asking for an identity detail is intake, not a read-back: "cho em xin số tài khoản")
                 said = find((), generic_l, v.folded, sent.keys) if generic_l else []
                 if said:  # "… to your checking account is there anything else": the read-back before it stands
                     before = sent.keys[:said[0].first]
@@ -263,17 +272,36 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                 # gas", "$126 has been transferred to your checking") or their numbers confirms them
                 shared = sorted(content & given_words)  # (numbers they said count wherever they said them)
                 mostly_theirs = True
-            if (nums or len(shared) >= min_shared_words) and (sent.question or mostly_theirs):
+            if (nums or len(shared) >= min_shared_words) and (mostly_theirs or (sent.question and (
+                    nums or not use_details or _confirming(sent.keys)))):
+                # (a question is a read-back when it confirms — numbers, "…, right?", "… đúng không ạ?" —
+                # otherwise a clarifying question, cited only when no read-back follows)
                 readbacks.append(ctx.turn_evidence(i, "reads back the customer's "
                                                       f"{'numbers' if nums else 'words'}: {', '.join((nums + shared)[:6])}",
                                                    "for"))
                 return readbacks  # the first read-back earns it (clarifying questions before it are not cited)
+            if questions:
+                continue
             if sent.question and (len(shared) >= min_shared_words or
                                   (shared and (_alternative(sent.keys) or (which_questions and asks_which(sent.keys))))):
                 questions.append(ctx.turn_evidence(
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
     return readbacks + questions
+
+
+_TAGS = frozenset([("right",), ("correct",), ("đúng", "không"), ("phải", "không"), ("đúng", "hông"),
+                   ("phải", "hông"), ("dung", "khong"), ("phai", "khong"), ("dung", "hong"), ("phai", "hong"),
+                   ("đúng", "chưa"), ("dung", "chua"), ("vậy", "hả"), ("phải", "hả")])
+
+
+def _confirming(keys: Sequence[str]) -> bool:
+    """A question that asks the customer to confirm what was read back: it ends with a tag ("…, right?",
+    "… is that correct?", "… đúng không ạ?", "… phải hông chị?")."""
+    end = len(keys)
+    while end and keys[end - 1] in VI_TRAILING:
+        end -= 1
+    return tuple(keys[max(0, end - 1):end]) in _TAGS or tuple(keys[max(0, end - 2):end]) in _TAGS
 
 
 _NONE: frozenset[str] = frozenset()
@@ -389,7 +417,8 @@ RULES: dict[str, tuple[RuleFn, dict[str, tuple[str, Any]], bool]] = {
                                                       "within_turns": ("number", 2)}, False),
     "hold_transparency": (hold_transparency, {"announce": ("phrases", None), "reasons": ("phrases", None),
                                               "thanks": ("phrases", None)}, False),
-    "listens": (listens, {"generic": ("phrases?", None),
+    "listens": (listens, {"generic": ("phrases?", None), "requests": ("phrases?", None),
+                          "clarifying": ("phrases?", None),
                           "min_shared_words": ("number", 2), "recent_turns": ("number", 3),
                           "min_their_share": ("number", 0.5), "skip_outcomes": ("number", 0),
                           "which_questions": ("number", 0), "details": ("number", 1),
