@@ -14,9 +14,9 @@ from transcribe.text import fold
 _STOP_EN = ["a", "an", "the", "and", "or", "but", "so", "to", "of", "in", "on", "at", "for", "with", "from", "by", "is", "are", "was", "were", "be", "been", "am", "i", "you", "your", "my", "me", "we", "our", "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "when", "how", "do", "does", "did", "have", "has", "had", "not", "no", "yes", "can", "could", "will", "would", "should", "may", "might", "just", "really", "very", "please", "about", "as", "if", "then", "than", "into", "out", "up", "down", "all", "any", "some", "only", "also", "still", "now", "today", "again", "too", "much", "many", "one", "more", "okay", "ok", "oh", "well", "hi", "hello", "thank", "thanks", "sorry", "right", "correct",
             # wanting, helping and pronouns frame a request; they are not its matter
             "like", "want", "wanna", "need", "help", "let", "us", "they", "them", "their", "he", "she", "him", "her",
-            "his", "yeah", "sure", "alright", "gonna"]
+            "his", "yeah", "sure", "alright", "gonna", "bye", "goodbye", "welcome"]
 _STOP_VI = ["em", "anh", "chị", "tôi", "mình", "bạn", "quý", "khách", "ạ", "dạ", "vâng", "à", "ừ", "thì", "là", "mà", "và", "với", "của", "cho", "được", "không", "có", "đã", "đang", "sẽ", "rồi", "vẫn", "chưa", "này", "kia", "đó", "đấy", "nhé", "nha", "ơi", "vậy", "nên", "vì", "để", "khi", "nào", "gì", "ai", "đâu", "sao", "thế", "như", "rất", "quá", "lắm", "cũng", "còn", "nữa", "đi", "lại", "ra", "vào", "một", "những", "các", "cái", "con", "người", "bị", "hiểu", "đúng", "phải", "xác", "nhận",
-           "muốn", "cần", "giúp", "nhờ", "họ"]
+           "muốn", "cần", "giúp", "nhờ", "họ", "cảm", "cám", "ơn", "chào", "tạm", "biệt"]
 STOPWORDS = frozenset(_STOP_EN + _STOP_VI)
 STOPWORDS_FOLDED = frozenset(fold(w) for w in STOPWORDS)
 _SUFFIXES = ("ing", "ed", "es", "e", "s")

@@ -77,6 +77,9 @@ WHOLE: dict[str, tuple[str, ...]] = {
     "youll": ("you", "will"), "weve": ("we", "have"), "theyre": ("they", "are"), "theyve": ("they", "have"),
     "thats": ("that", "is"), "whats": ("what", "is"), "theres": ("there", "is"), "heres": ("here", "is"),
     "lets": ("let", "us"), "itll": ("it", "will"), "gonna": ("going", "to"), "wanna": ("want", "to"),
+    # British spellings of the words the rubrics name (a phrase list then needs one spelling)
+    "apologise": ("apologize",), "apologised": ("apologized",), "apologising": ("apologizing",),
+    "apologises": ("apologizes",),
 }
 # every key that may need work: when a turn has none of these, its keys are already canonical
 SPECIAL = FILLERS | frozenset(_TAILS) | frozenset({"t"}) | frozenset(WHOLE)

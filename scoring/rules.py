@@ -8,17 +8,19 @@ validates rubric files against it.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from scoring.phrases import TurnTokens, find, find_in_turn, flatten, locate, unexcluded
+from scoring.phrases import TurnTokens, find, find_in_turn, flatten, key_sequence, locate, unexcluded
 from scoring.signals import (
     _CONTENT,
     _IS_HANDLE,
     OUTCOME_TRIGGERS,
     VI_TRAILING,
     Sentence,
+    TurnView,
     asks_which,
     call_view,
     is_question,
@@ -235,10 +237,22 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                 readbacks.append(ctx.turn_evidence(i, "repeats the customer's detail: "
                                                       f"{', '.join(sorted(v.content)[:4])}", "for"))
                 return readbacks
+        if not questions and turns[i - 1].speaker == CUSTOMER and len(views[i - 1].content) >= 3 and \
+                any(st.question and _alternative(st.keys) and not (requests_l and find((), requests_l, v.folded, st.keys))
+                    for st in v.sentences):
+            # "X or Y?" right after the customer described their matter ("lỗi ở bước chọn ghế hay bước upload?")
+            questions.append(ctx.turn_evidence(i, "clarifying question: X or Y", "for"))
+        if use_details and _spelled_back(views, turns, i):
+            readbacks.append(ctx.turn_evidence(i, "reads back the code the customer spelled", "for"))
+            return readbacks
         if questions_l and not questions:
             asked = unexcluded(tt, questions_l, exclude)
             if asked:  # "which account?", "when did you notice it?": about their matter, whatever words it uses
                 questions.append(ctx.turn_evidence(i, f"clarifying question: {asked[0].phrase}", "for"))
+        asked_words = _NONE  # the words of the question the customer just asked: a statement repeating them answers it
+        if use_details and i and turns[i - 1].speaker == CUSTOMER and views[i - 1].asks:
+            asked_words = frozenset(c for st in views[i - 1].sentences if st.question
+                                    for c in map(_CONTENT[views[i - 1].folded].__getitem__, st.keys) if c)
         overlap = len(v.content & heard)
         if overlap < min_shared_words and not (overlap and _alternative(v.keys)) and \
                 not any(n.isdigit() and len(n) >= 2 for n in numbers & v.numbers):
@@ -262,6 +276,11 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
             nums = sorted(k for k in common if k.isdigit() and len(k) >= 2)
             if not nums and len(common) >= 2:  # spelled numbers ("one hundred and twenty six")
                 nums = sorted(common)
+            if not sent.question and not nums and not NEGATIONS.isdisjoint(sent.keys) and \
+                    not any(NEGATIONS.isdisjoint(views[j].keys) is False for j in _last_customer(turns, i, 2)):
+                continue  # a refusal in their words ("không có giấy chứng nhận thì em không tra được") reads nothing back
+            if asked_words and not sent.question:
+                shared = [w for w in shared if w not in asked_words]  # ("chiều thứ bảy … thì nghỉ ạ" answers)
             # a restatement is mostly the customer's own words; an answer that reuses a few of them is not one
             mostly_theirs = len(shared) + len(nums) >= min_their_share * len(content | set(nums)) if content else False
             if (skip_outcomes or use_details) and not sent.question and outcome(sent.keys, v.folded):
@@ -305,6 +324,42 @@ def _confirming(keys: Sequence[str]) -> bool:
 
 
 _NONE: frozenset[str] = frozenset()
+NEGATIONS = frozenset(["not", "never", "no", "không", "chưa", "chẳng", "khong", "chua", "chang", "hông", "hong"])
+
+
+def _spelled_back(views: Any, turns: Sequence[Any], i: int) -> bool:
+    """The agent turn `i` says, as one word, a code the customer spelled out one character at a time in their last
+    two turns ("Q7TR4X" for "Q as in queen, 7, T, R, 4, X")."""
+    codes = [k for k in views[i].keys if len(k) >= 4 and any(ch.isdigit() for ch in k) and k.isalnum()]
+    if not codes:
+        return False
+    spelled = [run for j in _last_customer(turns, i, 2) for run in _runs(views[j].keys)]
+    return any(code in run for code in codes for run in spelled)
+
+
+def _runs(keys: Sequence[str]) -> list[str]:
+    """Single letters and digits said one by one, joined ("q", "7", "t" -> "q7t"); other words end a run unless
+    they spell a letter ("as in queen")."""
+    out, run, skip = [], "", 0
+    for k in keys:
+        if skip:
+            skip -= 1
+            continue
+        if len(k) == 1:  # (a number said as one word is the numbers' read-back, not a spelled code)
+            run += k
+        elif k == "as":  # "q as in queen"
+            skip = 2
+        elif run:
+            out.append(run)
+            run = ""
+    if run:
+        out.append(run)
+    return [r for r in out if len(r) >= 4]
+
+
+def _last_customer(turns: Sequence[Any], i: int, n: int) -> list[int]:
+    """The indexes of the customer's last `n` turns before turn `i`."""
+    return [j for j in range(i - 1, -1, -1) if turns[j].speaker == CUSTOMER][:n]
 
 
 def _alternative(keys: Sequence[str]) -> bool:
@@ -346,8 +401,12 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
         found = None
         for sent in v.stated_parts() if not OUTCOME_TRIGGERS.isdisjoint(v.keys) else ():
             found = outcome(sent.keys, v.folded)
-            if found and not (exclude and find((), exclude, v.folded, sent.keys)) \
-                    and not (defl_l and find((), defl_l, v.folded, sent.keys)):  # ("DM us and we will look")
+            if found and defl_l and find((), defl_l, v.folded, sent.keys):  # ("DM us and we will look")
+                # a clause of its own that states the outcome stands ("em đã khóa tạm thẻ, chị mang căn cước ra chi
+                # nhánh …": the card is blocked; the branch visit is the next step, not a deflection of it)
+                found = next((f for c in _clauses_of(v, sent) if not find((), defl_l, v.folded, c)
+                              for f in [outcome(c, v.folded)] if f), None)
+            if found and not (exclude and find((), exclude, v.folded, sent.keys)):
                 found = f"states the outcome: {found}"
                 break
             found = None
@@ -362,7 +421,8 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
                 if v.numbers else []
             if any(n.isdigit() for n in new_numbers) or len(new_numbers) >= 2:
                 found = f"gives information: {', '.join(new_numbers[:5])}"
-            elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER:
+            elif min_answer_words and not v.asks and turns[i - 1].speaker == CUSTOMER and \
+                    (views[i - 1].asks or len(views[i - 1].content) >= 2):  # (after "thôi được": a farewell)
                 new = {k for st in v.statements() for k in map(_CONTENT[v.folded].__getitem__, st.keys)
                        if k and k not in heard and not is_handle(k)}
                 if len(new) >= min_answer_words:
@@ -394,11 +454,45 @@ def resolution(ctx: Context, exclude: tuple[str, ...], deflections: dict, detail
         out.append(ctx.turn_evidence(i, f"the agent's last word on the matter is a deflection: {p}", "against"))
     elif last_outcome >= 0:
         after = [j for j in range(last_outcome + 1, len(turns)) if turns[j].speaker == CUSTOMER
-                 and (views[j].asks or _complains(ctx, j)) and not (close_l and ctx.tokens[j].matches(close_l))]
+                 and (_complains(ctx, j) or (views[j].asks and not _answered(ctx, j, defl_l + open_l + detail_l)))
+                 and not (close_l and ctx.tokens[j].matches(close_l))]
         if after and (closing is None or closing < after[-1]):  # (a closing after it: answered to satisfaction)
             out.append(ctx.turn_evidence(after[-1], "the customer raised the matter again and got no outcome",
                                          "against"))
     return out
+
+
+def _clauses_of(v: TurnView, sent: Sentence) -> list[tuple[str, ...]]:
+    """The comma clauses of one of the turn's sentences, as key sequences."""
+    out = []
+    for piece in _CLAUSE_CUT.split(v.text):
+        _, keys = key_sequence(piece)
+        if keys and _contains(sent.keys, keys):
+            out.append(keys)
+    return out
+
+
+def _contains(keys: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(keys[i:i + n] == part for i in range(len(keys) - n + 1))
+
+
+_CLAUSE_CUT = re.compile(r"[,;:.!?…]")
+
+
+def _answered(ctx: Context, j: int, not_answers: tuple[str, ...]) -> bool:
+    """The customer's question at turn `j` (a follow-up: "can they leave it with the neighbour?", "buổi chiều thì
+    sao?") gets an answer: the agent's next turn states something of substance — two content words, in a
+    statement that sends them nowhere, collects no detail and is not "I don't know"."""
+    turns, views = ctx.transcript.turns, call_view(ctx)
+    k = next((k for k in range(j + 1, len(turns)) if turns[k].speaker == AGENT), None)
+    if k is None:
+        return False
+    v, tt = views[k], ctx.tokens[k]
+    if not_answers and tt.matches(not_answers):
+        return False
+    said = {c for st in v.statements() for c in map(_CONTENT[v.folded].__getitem__, st.keys) if c}
+    return len(said) >= 2
 
 
 def _complains(ctx: Context, i: int) -> bool:

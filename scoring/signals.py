@@ -47,8 +47,9 @@ VI_TRAILING = frozenset(["ạ", "à", "a", "ha", "nha", "nhé", "nhe", "vậy", 
 NUMBER_WORDS = frozenset(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "first", "second", "third", "fourth", "fifth", "half", "quarter", "noon", "midnight", "pm", "am", "dollars", "dollar", "cents", "percent", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười", "mươi", "trăm", "nghìn", "ngàn", "triệu", "tỷ", "rưỡi", "giờ", "phút", "ngày", "tháng", "mot", "bon", "sau", "bay", "tam", "chin", "muoi", "tram", "nghin", "ngan", "trieu", "ty", "ruoi", "gio", "phut", "ngay", "thang"])
 MONTHS_DAYS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "tomorrow", "tonight"])
 # English irregular past participles (the regular ones end in -ed)
-IRREGULAR_PP = frozenset(["sent", "done", "made", "given", "taken", "paid", "set", "put", "shown", "written", "spoken", "told", "sold", "sent", "found", "got", "gotten", "held", "kept", "left", "lost", "met", "read", "run", "seen", "sent", "shut", "sold", "spent", "stood", "sent", "understood", "won", "withdrawn", "frozen", "chosen", "broken", "driven", "forgotten", "hidden", "ridden", "risen", "stolen", "woken", "begun", "drawn", "grown", "known", "thrown", "flown", "blown", "cut", "hit", "let", "shipped", "dispatched"])
+IRREGULAR_PP = frozenset(["gone", "sent", "done", "made", "given", "taken", "paid", "set", "put", "shown", "written", "spoken", "told", "sold", "sent", "found", "got", "gotten", "held", "kept", "left", "lost", "met", "read", "run", "seen", "sent", "shut", "sold", "spent", "stood", "sent", "understood", "won", "withdrawn", "frozen", "chosen", "broken", "driven", "forgotten", "hidden", "ridden", "risen", "stolen", "woken", "begun", "drawn", "grown", "known", "thrown", "flown", "blown", "cut", "hit", "let", "shipped", "dispatched"])
 BE = frozenset(["is", "are", "was", "were", "been", "be"])
+_ADVERBS = frozenset(["just", "already", "now", "also", "successfully", "actually", "finally"])
 DONE = frozenset(["done", "sorted", "through", "finished"])
 DONE_SUBJECTS = frozenset(["that", "it", "this", "everything", "all", "went", "gone", "got"])
 HAVE = frozenset(["have", "has", "had"])
@@ -101,6 +102,11 @@ class TurnView:
         if s is None:
             s = self._sentences = _sentences(self._text, self.keys, self.folded)
         return s
+
+    @property
+    def text(self) -> str:
+        """The turn's text as the shapes read it (fillers with their punctuation left out)."""
+        return self._text
 
     @property
     def asks(self) -> bool:
@@ -351,7 +357,9 @@ def completion(keys: Sequence[str], folded: bool) -> str | None:
         nxt = keys[j + 1] if j + 1 < n else ""
         prev = keys[j - 1] if j else ""
         if k in HAVE and prev not in ("you", "do", "did", "not") and prev not in WH:
-            w = keys[j + 2] if nxt == "been" and j + 2 < n else nxt
+            at = j + 2 if nxt in _ADVERBS and j + 2 < n else j + 1  # "i have just emailed it", "we've already sent"
+            nxt = keys[at] if at < n else ""
+            w = keys[at + 1] if nxt == "been" and at + 1 < n else nxt
             if w == "not" or w == "never":
                 continue
             if _participle(w) and (prev in PERSONAL or prev.endswith("s") or nxt == "been" or prev in ("we", "i")):

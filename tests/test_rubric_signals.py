@@ -285,3 +285,54 @@ def test_repeat_requests_of_any_verb_are_not_apologies_but_sorry_to_hear_is():
     assert status("apologize", "vi", vi_problem, ("a", "xin lỗi chị đọc lại số thẻ giúp em được không")) == "fail"
     assert status("apologize", "vi", vi_problem, ("a", "xin lỗi, chị đánh vần tên giúp em")) == "fail"
     assert status("apologize", "vi", vi_problem, ("a", "dạ em xin lỗi chị vì sự bất tiện này")) == "pass"
+
+
+# ---------------------------------------------------------------- written calls by a second author: general shapes
+
+def test_a_follow_up_question_that_gets_an_answer_leaves_the_outcome_standing():
+    assert status("solve", "en", ("c", "my order is late"), ("a", "it's due thursday by 8 pm, tracking is 1Z 555 2210"),
+                  ("c", "can they leave it with the neighbour?"),
+                  ("a", "you can set that on the carrier page with that tracking number")) == "pass"
+    # a follow-up that gets nothing back still leaves the matter open
+    assert status("solve", "en", ("c", "my order is late"), ("a", "it's due thursday by 8 pm, tracking is 1Z 555 2210"),
+                  ("c", "why is it so late? this is ridiculous"), ("a", "okay")) == "fail"
+
+
+def test_an_outcome_clause_stands_beside_a_next_step_elsewhere():
+    assert status("solve", "vi", ("c", "thẻ của chị bị máy ATM nuốt rồi"),
+                  ("a", "em đã khóa tạm thẻ để an toàn, chị mang căn cước ra chi nhánh để nhận lại thẻ ạ")) == "pass"
+    assert status("solve", "vi", ("c", "hóa đơn nước tăng gấp bốn lần"),
+                  ("a", "cái đó anh ra văn phòng chi nhánh làm đơn khiếu nại")) == "fail"
+
+
+def test_a_farewell_after_the_customer_gives_up_is_no_answer():
+    assert status("solve", "vi", ("c", "app báo lỗi hoài không check-in được"),
+                  ("a", "dạ anh thử lại sau xem sao ạ"), ("c", "thôi được"),
+                  ("a", "dạ em cảm ơn anh đã liên hệ, chúc anh chuyến bay vui vẻ")) == "fail"
+
+
+def test_answers_and_refusals_in_the_customers_words_are_not_read_backs():
+    assert status("listen", "vi", ("c", "cho anh hỏi chiều thứ bảy có làm việc không em"),
+                  ("a", "dạ chiều thứ bảy với chủ nhật thì nghỉ ạ")) == "fail"
+    assert status("listen", "vi", ("c", "giấy chứng nhận bảo hiểm thì anh để ở nhà rồi"),
+                  ("a", "dạ không có giấy chứng nhận bảo hiểm thì em không tra được ạ")) == "fail"
+
+
+def test_spelled_codes_and_alternatives_are_listening():
+    assert status("listen", "en", ("c", "it's q as in queen, 7, t, r, 4, x"), ("a", "q7tr4x, okay, i see the booking")) \
+        == "pass"
+    assert status("listen", "vi", ("c", "anh check-in online mà nó cứ báo error hoài"),
+                  ("a", "dạ lỗi hiện ra ở bước chọn ghế hay ở bước upload passport vậy anh?")) == "pass"
+    assert status("listen", "en", ("c", "i want to check on the status of my refund"),
+                  ("a", "sure, would you give me your full name or account id?")) == "fail"
+
+
+def test_spellings_and_wordings_a_phrase_list_would_miss():
+    late = ("c", "i paid on time and still got a late fee")
+    assert status("apologize", "en", late, ("a", "we don't apologise for policy, the fee stays")) == "fail"
+    assert status("apologize", "en", late, ("a", "i do apologise, that should not have happened")) == "pass"
+    assert status("thank", "en", ("c", "ok"), ("a", "appreciate you hanging on, you're booked on the 6:05")) == "pass"
+    assert status("solve", "en", ("c", "i need my proof of insurance"), ("a", "i've just emailed it over to you")) \
+        == "pass"
+    assert status("listen", "en", ("c", "email is j dot morales at mailbox dot com"),
+                  ("a", "let me read that back to you")) == "pass"
