@@ -290,8 +290,9 @@ def _match_at(keys: Sequence[str], pattern: tuple[str, ...], i: int, p: int) -> 
 
 
 VI_FOLDED = 2  # the matching mode of folded text in a call known to be Vietnamese
-# folded syllables that are another, common word too ("chờ"/"cho", "đợi"/"đổi", "lỗi"/"lời"): never matched alone
-VI_FOLDED_AMBIGUOUS = frozenset(["cho", "doi", "loi", "co", "da", "la", "ma", "on", "em", "anh", "chi", "di", "den", "ve", "ra", "vao", "lam"])
+# folded syllables that are another, common word too ("chờ"/"cho", "đợi"/"đổi", "lỗi"/"lời", "hỏng"/dialect "hông",
+# "sai"/"Sài Gòn", "mất"/"mật khẩu", "khóa"/"khoa"): never matched alone
+VI_FOLDED_AMBIGUOUS = frozenset(["cho", "doi", "loi", "co", "da", "la", "ma", "on", "em", "anh", "chi", "di", "den", "ve", "ra", "vao", "lam", "hong", "sai", "mat", "khoa"])
 
 
 @lru_cache(maxsize=65536)
@@ -303,7 +304,7 @@ def _usable(phrase: str, folded: MatchMode) -> bool:
     plain = compile_phrase(phrase, True)
     if folded == VI_FOLDED:  # a Vietnamese call: single syllables too, unless they fold onto a common word
         return not (len(plain) == 1 and plain[0] in VI_FOLDED_AMBIGUOUS)
-    return len(plain) > 1 or plain == compile_phrase(phrase, False)
+    return len(plain) > 1 or (plain == compile_phrase(phrase, False) and plain[0] not in VI_FOLDED_AMBIGUOUS)
 
 
 _Index = dict[str, list[tuple[tuple[str, ...], str]]]

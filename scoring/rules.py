@@ -238,7 +238,7 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                                                       f"{', '.join(sorted(v.content)[:4])}", "for"))
                 return readbacks
         if not questions and turns[i - 1].speaker == CUSTOMER and len(views[i - 1].content) >= 3 and \
-                any(st.question and _alternative(st.keys) and not (requests_l and find((), requests_l, v.folded, st.keys))
+                any((st.question or _vi_choice(st.keys)) and _alternative(st.keys) and not (requests_l and find((), requests_l, v.folded, st.keys))
                     for st in v.sentences):
             # "X or Y?" right after the customer described their matter ("lỗi ở bước chọn ghế hay bước upload?")
             questions.append(ctx.turn_evidence(i, "clarifying question: X or Y", "for"))
@@ -301,8 +301,9 @@ def listens(ctx: Context, exclude: tuple[str, ...], generic: dict | None = None,
                 return readbacks  # the first read-back earns it (clarifying questions before it are not cited)
             if questions:
                 continue
-            if sent.question and (len(shared) >= min_shared_words or
-                                  (shared and (_alternative(sent.keys) or (which_questions and asks_which(sent.keys))))):
+            if (sent.question or (_vi_choice(sent.keys) and _alternative(sent.keys))) and \
+                    (len(shared) >= min_shared_words or
+                     (shared and (_alternative(sent.keys) or (which_questions and asks_which(sent.keys))))):
                 questions.append(ctx.turn_evidence(
                     i, f"clarifying question about {', '.join(shared[:4]) if shared else 'the options'}", "for"))
                 break
@@ -360,6 +361,13 @@ def _runs(keys: Sequence[str]) -> list[str]:
 def _last_customer(turns: Sequence[Any], i: int, n: int) -> list[int]:
     """The indexes of the customer's last `n` turns before turn `i`."""
     return [j for j in range(i - 1, -1, -1) if turns[j].speaker == CUSTOMER][:n]
+
+
+def _vi_choice(keys: Sequence[str]) -> bool:
+    """A Vietnamese "X hay Y" choice put to the customer, punctuation lost: "hay" inside, a particle or "thôi" at
+    the end ("… cắm dây hay chỉ dùng wifi thôi ạ", "… bước chọn ghế hay bước upload vậy anh")."""
+    return any(k in ("hay", "hoặc", "hoac") for k in keys[1:-2]) and \
+        (keys[-1] in VI_TRAILING or keys[-1] in ("thôi", "thoi", "vậy", "vay"))
 
 
 def _alternative(keys: Sequence[str]) -> bool:

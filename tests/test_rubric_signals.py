@@ -336,3 +336,14 @@ def test_spellings_and_wordings_a_phrase_list_would_miss():
         == "pass"
     assert status("listen", "en", ("c", "email is j dot morales at mailbox dot com"),
                   ("a", "let me read that back to you")) == "pass"
+
+
+def test_without_diacritics_or_punctuation_shapes_still_hold():
+    # "Sài Gòn" without diacritics is not "sai" (wrong); "mật khẩu" is not "mất" (lost)
+    assert status("apologize", "vi", ("c", "chi muon dat ve sai gon di ha noi"), ("a", "da em dat ve cho chi roi a")) \
+        == "na"
+    assert status("apologize", "vi", ("c", "anh muon doi mat khau ung dung"), ("a", "da em gui ma doi mat khau roi a")) \
+        == "na"
+    # an "X hay Y" choice without the question mark is still a clarifying question
+    assert status("listen", "vi", ("c", "mạng nhà chị mấy bữa nay chậm lắm coi phim cứ quay hoài"),
+                  ("a", "dạ chị bị chậm khi cắm dây mạng hay chỉ chậm khi dùng wifi thôi ạ")) == "pass"
