@@ -87,6 +87,23 @@ def test_cli_json_per_split_and_noise_variant(tmp_path):
     assert bad.exit_code != 0 and "unknown variant" in bad.output
 
 
+def test_cli_by_source_reports_each_slice(tmp_path):
+    calls, labels, ids = _labelled(tmp_path)
+    for k, path in enumerate(sorted(calls.glob("*.json"))):  # two slices: "bank" and "written"
+        d = json.loads(path.read_text(encoding="utf-8"))
+        d["source"] = ("bank:" if k % 2 else "written:helper") + str(k)
+        path.write_text(json.dumps(d), encoding="utf-8")
+    res = run("eval", "rubric", calls, labels, "--sentiment-backend", "lexicon", "--split", "all", "--json",
+              "--by-source")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output[res.output.index("{"):])
+    slices = out["slices"]["clean"]
+    assert set(slices) == {"bank", "written"}
+    assert slices["bank"]["listen"]["n"] + slices["written"]["listen"]["n"] == len(ids)
+    text = run("eval", "rubric", calls, labels, "--sentiment-backend", "lexicon", "--no-details", "--by-source")
+    assert "-- clean · bank" in text.output and "-- clean · written" in text.output
+
+
 # ---------------------------------------------------------------- noise harness
 
 def sample(name="vi_complaint_good"):

@@ -85,9 +85,13 @@ def rubric_check(path: str, db: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--details/--no-details", default=True, show_default=True,
               help="Per-status table, confusion and disagreements of the clean run (text output).")
+@click.option("--by-source", is_flag=True,
+              help="Also the figures of each slice of calls sharing a source (the calls' `source` field up to "
+                   "':', e.g. hvb, written).")
 def eval_rubric(calls_dir: str, labels_dir: str, config: str | None, rubric: str | None,
                 sentiment_backend: str | None, also: tuple[tuple[str, str], ...], split: str,
-                split_file: str | None, noise: tuple[str, ...], seed: int, as_json: bool, details: bool) -> None:
+                split_file: str | None, noise: tuple[str, ...], seed: int, as_json: bool, details: bool,
+                by_source: bool) -> None:
     """Score CALLS_DIR and compare with the labels in LABELS_DIR: macro-F1 per criterion, evidence precision,
     precision/recall/F1 per status, confusion, disagreements; with --noise, the same on ASR-like variants."""
     import json
@@ -135,10 +139,13 @@ def eval_rubric(calls_dir: str, labels_dir: str, config: str | None, rubric: str
                 continue
             if t.call_id in labels:
                 transcripts.append(t)
-    results = evaluate(pipeline, transcripts, labels, evidence, variants, seed)
+    results = evaluate(pipeline, transcripts, labels, evidence, variants, seed, by_source)
     if as_json:
-        click.echo(json.dumps({"split": split, "calls": len(transcripts), "seed": seed,
-                               "variants": {r.variant: r.rows for r in results}}, indent=1))
+        figures: dict = {"split": split, "calls": len(transcripts), "seed": seed,
+                         "variants": {r.variant: r.rows for r in results}}
+        if by_source:
+            figures["slices"] = {r.variant: r.slices for r in results}
+        click.echo(json.dumps(figures, indent=1))
     else:
         if details:
             click.echo(format_report(results[0].reports, results[0].disagreements, results[0].unscored))
@@ -146,4 +153,8 @@ def eval_rubric(calls_dir: str, labels_dir: str, config: str | None, rubric: str
         for r in results:
             click.echo(f"== {r.variant} (split {split}, {len(transcripts)} calls)")
             click.echo(format_summary(r.rows))
+            for name, rows in r.slices.items():
+                n = max((row.get("n", 0) for row in rows.values()), default=0)
+                click.echo(f"-- {r.variant} · {name} ({n} calls)")
+                click.echo(format_summary(rows))
     sys.exit(1 if failed else 0)

@@ -7,7 +7,7 @@ rubric, and compared with the labels (macro-F1 per criterion, evidence precision
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qa.evaluation.noise import apply_variant
@@ -26,6 +26,8 @@ class VariantResult:
     disagreements: list[Disagreement]
     unscored: list[str]
     rows: dict[str, Any]
+    # slice (the calls' `source` up to ":", e.g. "hvb", "written") -> its rows, when asked for
+    slices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _roles(pipeline: Any, t: Transcript) -> Transcript:
@@ -37,10 +39,15 @@ def _roles(pipeline: Any, t: Transcript) -> Transcript:
 
 def evaluate(pipeline: Any, transcripts: Sequence[Transcript], labels: dict[str, dict[str, str]],
              evidence: dict[str, dict[str, frozenset[int]]], variants: Sequence[str] = ("clean",),
-             seed: int = 0) -> list[VariantResult]:
-    """One `VariantResult` per variant, over the transcripts that have labels."""
+             seed: int = 0, by_source: bool = False) -> list[VariantResult]:
+    """One `VariantResult` per variant, over the transcripts that have labels; with `by_source`, also the
+    figures of each slice of calls that share a source (`slice_of`)."""
     out = []
     chosen = [t for t in transcripts if t.call_id in labels]
+    groups: dict[str, set[str]] = {}
+    if by_source:
+        for t in chosen:
+            groups.setdefault(slice_of(t), set()).add(t.call_id)
     for variant in variants:
         predicted = {}
         for t in chosen:
@@ -48,5 +55,19 @@ def evaluate(pipeline: Any, transcripts: Sequence[Transcript], labels: dict[str,
             predicted[t.call_id] = pipeline.score(noisy).scorecard.criteria
         reports, disagreements, unscored = compare(predicted, labels)
         precision = evidence_precision(predicted, labels, evidence) if variant in SAME_TURNS else {}
-        out.append(VariantResult(variant, reports, disagreements, unscored, summary(reports, precision)))
+        result = VariantResult(variant, reports, disagreements, unscored, summary(reports, precision))
+        for name, ids in sorted(groups.items()):
+            part = {k: v for k, v in predicted.items() if k in ids}
+            part_labels = {k: v for k, v in labels.items() if k in ids}
+            part_reports, _, _ = compare(part, part_labels)
+            part_precision = evidence_precision(part, part_labels, evidence) if variant in SAME_TURNS else {}
+            result.slices[name] = summary(part_reports, part_precision)
+        out.append(result)
     return out
+
+
+def slice_of(t: Transcript) -> str:
+    """The slice a labelled call belongs to: its file's `source` field up to the first ":" ("hvb:0b59…" ->
+    "hvb", "written:helper2" -> "written"), else "unknown"."""
+    source = t.extra.get("source") if isinstance(t.extra, dict) else None
+    return str(source).split(":", 1)[0][:40] or "unknown" if source else "unknown"
