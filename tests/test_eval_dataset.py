@@ -5,6 +5,8 @@ figures, so a change that makes the rubric worse on the dev split fails here). T
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -36,3 +38,8 @@ def test_the_split_is_locked_and_covers_every_shipped_call():
     shipped = {p.stem for p in (DATA / "calls").glob("*.json")}
     assert shipped <= set(split["dev"]) | set(split["test"]) and not set(split["dev"]) & set(split["test"])
     assert run("--split", "test")["calls"] == len(shipped & set(split["test"]))
+
+
+def test_stats_md_matches_the_labels():
+    res = subprocess.run([sys.executable, str(DATA / "stats.py"), "--check"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
