@@ -26,6 +26,7 @@ from qa.app.call_review import (
     trail_panel,
 )
 from qa.app.common import Context, plain
+from qa.app.dispute_forms import dispute_section
 from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
 from qa.i18n import FLAG_SEVERITY, criterion_name, flag_text, level_name, reason_text
@@ -181,6 +182,7 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
                            mime="text/html", help=ctx.t("print_help"), icon=":material/print:",
                            key=f"print_{card.call_id}")
+    dispute_section(ctx, call_id, items, "resolve" in actions)  # the dispute per criterion, and its resolution
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:

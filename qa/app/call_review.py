@@ -4,13 +4,14 @@ module offers what `qa.review.assessments.allowed_actions` lists and shows qa's 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qa.app.common import Context, plain
+from qa.app.dispute_forms import dispute_form, resolution_form
+from qa.app.review_common import STATUS_CHOICES, attempt, flash, show_error, state_label, status_label
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
@@ -18,62 +19,52 @@ from qa.review.notes import KINDS, Note, add_review_note
 from qa.store.scorecard_view import CallView
 from transcribe.errors import CallQAError
 
+__all__ = ["assessment_actions", "attempt", "flash", "notes_panel", "override_forms", "review_bar", "roles_swap",
+           "show_error", "state_label", "status_label", "trail_panel"]
+
 if TYPE_CHECKING:
     from qa.pipeline.call import Pipeline
 
-FLASH_KEY = "rev_flash"
-COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
-STATUS_CHOICES = ("pass", "fail", "na")
-
-
-def status_label(ctx: Context, status: str | None) -> str:
-    return ctx.t("status_" + status) if status in STATUS_CHOICES else (status or "—")
-
-
-def state_label(ctx: Context, state: str | None) -> str:
-    return ctx.t("rev_state_" + (state or "none"))
-
-
-def show_error(ctx: Context, exc: CallQAError) -> None:
-    """qa's refusal, in the viewer's language."""
-    st.error(ctx.error(exc))
-
-
-def attempt(ctx: Context, action: Callable[[], object], done: str) -> None:
-    """Run a qa write; on success remember `done` (shown after the rerun) and rerun, else show the refusal."""
-    try:
-        action()
-    except CallQAError as exc:
-        show_error(ctx, exc)
-        return
-    st.session_state[FLASH_KEY] = done
-    st.rerun()
-
-
-def flash(ctx: Context) -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
+SIMPLE_ACTIONS = ("start", "share", "unshare", "acknowledge", "finalise")  # a button each (share: confirmed first)
 
 
 def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "") -> None:
-    """Buttons for the state changes in `actions` (a comment box for dispute and resolve)."""
+    """Buttons for the state changes in `actions`: Share asks for confirmation first, Undo share is offered while
+    qa allows it, a dispute and a resolution are forms (`qa.app.dispute_forms`)."""
     key = f"{prefix}{call_id}"
-    plain = [a for a in actions if a in ("start", "share", "acknowledge", "finalise")]
-    cols = st.columns(max(len(plain), 1))
-    for col, action in zip(cols, plain):
-        if col.button(ctx.t("rev_action_" + action), key=f"rev_{action}_{key}"):
-            if action == "start":
-                attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
-            else:
-                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action),
-                        ctx.t("rev_done_" + action))
-    for action in (a for a in actions if a in COMMENT_REQUIRED):
-        with st.form(f"rev_form_{action}_{key}", clear_on_submit=True):
-            comment = st.text_area(ctx.t("rev_comment_for_" + action), key=f"rev_comment_{action}_{key}")
-            if st.form_submit_button(ctx.t("rev_action_" + action)):
-                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action, comment),
-                        ctx.t("rev_done_" + action))
+    confirm = f"rev_confirm_share_{key}"
+    simple = [a for a in actions if a in SIMPLE_ACTIONS]
+    cols = st.columns(max(len(simple), 1))
+    for col, action in zip(cols, simple):
+        help_ = ctx.t("rev_unshare_help") if action == "unshare" else None
+        if not col.button(ctx.t("rev_action_" + action), key=f"rev_{action}_{key}", help=help_):
+            continue
+        if action == "share":
+            st.session_state[confirm] = True  # asked below, in this run; shared only on "Yes, share"
+        elif action == "start":
+            attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
+        else:
+            attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action), ctx.t("rev_done_" + action))
+    if "share" in simple and st.session_state.get(confirm):
+        share_confirmation(ctx, call_id, key)
+    if "dispute" in actions:
+        dispute_form(ctx, call_id, key)
+    if "resolve" in actions:
+        resolution_form(ctx, call_id, key)
+
+
+def share_confirmation(ctx: Context, call_id: str, key: str) -> None:
+    """What sharing does (the agent sees the scorecard and is notified; undo until they answer), Yes or Cancel."""
+    confirm = f"rev_confirm_share_{key}"
+    with st.container(border=True, key=f"rev_confirm_box_{key}"):
+        st.warning(ctx.t("rev_share_confirm"), icon=":material/share:")
+        yes, no = st.columns(2)
+        if yes.button(ctx.t("rev_share_confirm_yes"), key=f"rev_share_yes_{key}", type="primary"):
+            st.session_state.pop(confirm, None)
+            attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, "share"), ctx.t("rev_done_share"))
+        if no.button(ctx.t("rev_share_cancel"), key=f"rev_share_no_{key}"):
+            st.session_state.pop(confirm, None)
+            st.rerun()
 
 
 def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
@@ -186,7 +177,7 @@ def review_bar(ctx: Context, card: CallView, actions: list[str]) -> None:
     """The review's state changes the viewer may make now (and the roles swap for a reviewer, while results
     may change), with the outcome of the last one."""
     flash(ctx)
-    states = [a for a in actions if a not in ("edit", "note")]
+    states = [a for a in actions if a not in ("edit", "note", "resolve")]  # resolve: under the header (call.py)
     if states:
         assessment_actions(ctx, card.call_id, states)
     if "edit" in actions:
