@@ -19,8 +19,8 @@ from qa.review.notes import KINDS, Note, add_review_note
 from qa.store.scorecard_view import CallView
 from transcribe.errors import CallQAError
 
-__all__ = ["assessment_actions", "attempt", "flash", "notes_panel", "override_forms", "review_bar", "roles_swap",
-           "show_error", "state_label", "status_label", "trail_panel"]
+__all__ = ["asked_to_share", "assessment_actions", "attempt", "flash", "notes_panel", "override_forms", "review_bar",
+           "roles_swap", "share_confirmation", "show_error", "state_label", "status_label", "trail_panel"]
 
 if TYPE_CHECKING:
     from qa.pipeline.call import Pipeline
@@ -28,9 +28,16 @@ if TYPE_CHECKING:
 SIMPLE_ACTIONS = ("start", "share", "unshare", "acknowledge", "finalise")  # a button each (share: confirmed first)
 
 
-def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "") -> None:
-    """Buttons for the state changes in `actions`: Share asks for confirmation first, Undo share is offered while
-    qa allows it, a dispute and a resolution are forms (`qa.app.dispute_forms`)."""
+def asked_to_share(key: str) -> bool:
+    """Whether Share was pressed for `key` (prefix + call id) and waits for its confirmation."""
+    return bool(st.session_state.get(f"rev_confirm_share_{key}"))
+
+
+def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "",
+                       confirm_here: bool = True) -> None:
+    """Buttons for the state changes in `actions`: Share asks for confirmation first (here, or where the caller
+    puts `share_confirmation` when not `confirm_here`), Undo share is offered while qa allows it, a dispute and a
+    resolution are forms (`qa.app.dispute_forms`)."""
     key = f"{prefix}{call_id}"
     confirm = f"rev_confirm_share_{key}"
     simple = [a for a in actions if a in SIMPLE_ACTIONS]
@@ -45,7 +52,7 @@ def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: s
             attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
         else:
             attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action), ctx.t("rev_done_" + action))
-    if "share" in simple and st.session_state.get(confirm):
+    if confirm_here and "share" in simple and asked_to_share(key):
         share_confirmation(ctx, call_id, key)
     if "dispute" in actions:
         dispute_form(ctx, call_id, key)
@@ -58,11 +65,13 @@ def share_confirmation(ctx: Context, call_id: str, key: str) -> None:
     confirm = f"rev_confirm_share_{key}"
     with st.container(border=True, key=f"rev_confirm_box_{key}"):
         st.warning(ctx.t("rev_share_confirm"), icon=":material/share:")
-        yes, no = st.columns(2)
-        if yes.button(ctx.t("rev_share_confirm_yes"), key=f"rev_share_yes_{key}", type="primary"):
+        with st.container(horizontal=True):
+            yes = st.button(ctx.t("rev_share_confirm_yes"), key=f"rev_share_yes_{key}", type="primary")
+            no = st.button(ctx.t("rev_share_cancel"), key=f"rev_share_no_{key}")
+        if yes:
             st.session_state.pop(confirm, None)
             attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, "share"), ctx.t("rev_done_share"))
-        if no.button(ctx.t("rev_share_cancel"), key=f"rev_share_no_{key}"):
+        if no:
             st.session_state.pop(confirm, None)
             st.rerun()
 
@@ -178,8 +187,8 @@ def review_bar(ctx: Context, card: CallView, actions: list[str]) -> None:
     may change), with the outcome of the last one."""
     flash(ctx)
     states = [a for a in actions if a not in ("edit", "note", "resolve")]  # resolve: under the header (call.py)
-    if states:
-        assessment_actions(ctx, card.call_id, states)
+    if states:  # the share confirmation goes under the bar (call.py): the bar is one row of buttons
+        assessment_actions(ctx, card.call_id, states, confirm_here=False)
     if "edit" in actions:
         roles_swap(ctx, card)
     elif ctx.viewer.reviews:
