@@ -70,7 +70,7 @@ def resolution_form(ctx: Context, call_id: str, key: str) -> None:
         picked: dict[str, tuple[str, str]] = {}
         for r in items:
             name = names[r.criterion_id]
-            line = ctx.t("rev_resolve_line", criterion=name, auto=status_label(ctx, r.auto_status),
+            line = ctx.t("rev_resolve_line", criterion=plain(name), auto=status_label(ctx, r.auto_status),
                          status=status_label(ctx, r.status))
             if r.critical:
                 line = f"{ctx.t('rev_critical')}: {line}"
