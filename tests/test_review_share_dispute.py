@@ -249,6 +249,17 @@ def test_resolve_needs_an_answer_a_dispute_and_a_reviewer_of_the_call(store):
     assert state_of(store, TOM_CALL) == "final"
 
 
+def test_a_dispute_naming_criteria_is_not_resolved_without_deciding_them(store):
+    disputed_tom_call(store)
+    with pytest.raises(A.ReviewError) as e:
+        A.resolve(store, SUP, TOM_CALL, "all fine")
+    assert e.value.key == "decisions_required" and state_of(store, TOM_CALL) == "disputed"
+    A.start(store, SUP, LAN_CALL)  # a dispute naming no criterion may still be answered with a comment only
+    A.share(store, SUP, LAN_CALL)
+    dispute(store, LAN, LAN_CALL, "unfair")
+    assert A.resolve(store, SUP, LAN_CALL, "Checked: it stands.").state == "final"
+
+
 def test_plan_resolution_is_pure_and_keeps_the_criterion_order(store):
     items = A.results(store, SUP, TOM_CALL)
     plan = plan_resolution(items, ["thank"], {"thank": Decision.accept("pass", "said thank you"),
@@ -260,6 +271,6 @@ def test_plan_resolution_is_pure_and_keeps_the_criterion_order(store):
 def test_the_new_errors_and_actions_are_translated():
     for lang in ("en", "vi"):
         for key in ("no_decision", "decision_missing", "decision_reason", "no_change", "bad_decision",
-                    "text_too_long"):
+                    "text_too_long", "decisions_required"):
             assert f"rev_err_{key}" in STRINGS[lang], (lang, key)
         assert "err_not_sharer" in STRINGS[lang] and "rev_action_unshare" in STRINGS[lang]

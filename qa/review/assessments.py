@@ -148,6 +148,9 @@ def transition(store: Store, viewer: Viewer, call_id: str, action: str, comment:
 
     def go(con: Any) -> None:
         state = check_transition(con, viewer, call_id, rule)
+        if action == "resolve" and _named_criteria(con, call_id):
+            raise ReviewError("decisions_required", f"the dispute of call {call_id} names criteria: decide each "
+                              "(qa.review.disputes.resolve_dispute)", "accept or reject each disputed criterion")
         apply_transition(con, viewer, call_id, rule, state, text)
 
     write(store, go)
@@ -178,6 +181,13 @@ def checked_comment(rule: Transition, comment: str | None) -> str:
         raise ReviewError("text_too_long", f"a comment has at most {MAX_COMMENT} characters, not {len(text)}",
                           "write it shorter", max=MAX_COMMENT, n=len(text))
     return text
+
+
+def _named_criteria(con: Any, call_id: str) -> int:
+    """How many criteria the call's latest dispute names (`qa.review.disputes`)."""
+    row = con.execute("SELECT count(*) FROM dispute_criteria WHERE event_id = (SELECT max(event_id) FROM "
+                      "assessment_events WHERE call_id = ? AND action = 'dispute')", [call_id]).fetchone()
+    return int(row[0]) if row else 0
 
 
 def sharer(con: Any, call_id: str) -> str | None:
@@ -242,7 +252,8 @@ def dispute(store: Store, viewer: Viewer, call_id: str, comment: str) -> Assessm
 
 
 def resolve(store: Store, viewer: Viewer, call_id: str, comment: str) -> Assessment:
-    """Disputed -> Final, with the reviewer's answer (change overrides first when the agent is right)."""
+    """Disputed -> Final, with the reviewer's answer (change overrides first when the agent is right). A dispute
+    that names criteria is resolved per criterion instead (`qa.review.disputes.resolve_dispute`)."""
     return transition(store, viewer, call_id, "resolve", comment)
 
 
