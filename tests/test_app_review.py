@@ -9,7 +9,7 @@ from apphelp import copy_database, run_app, sample_store
 
 from qa.accounts.access import Viewer
 from qa.review import assessments as A
-from qa.review.disputes import dispute_outcome
+from qa.review.disputes import dispute, dispute_outcome
 from qa.review.notes import add_review_note, list_notes
 from qa.store.database import Store
 
@@ -311,6 +311,31 @@ def test_vietnamese_review_pages(db):
     assert "Chỉ số cuộc hội thoại" in subheaders
     assert "Cảm xúc của khách hàng trong suốt cuộc gọi" in subheaders
     assert at.button(key=f"rev_start_{BAD}").label == "Bắt đầu bản nháp đánh giá"
+
+
+def test_share_confirmation_and_dispute_resolution_in_vietnamese(db):
+    store = Store(db)
+    A.start(store, SUP, "vi_request")
+    at = run_app(db, "sup", query={"page": "call", "call": "vi_request"})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    at.button(key="rev_share_vi_request").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert any("sẽ thấy phiếu đánh giá" in w.value for w in at.warning)
+    assert at.button(key="rev_share_yes_vi_request").label == "Đồng ý, chia sẻ"
+    at.button(key="rev_share_yes_vi_request").click()
+    at = run_app(db, at=at)
+    assert at.button(key="rev_unshare_vi_request").label == "Hoàn tác chia sẻ"
+    dispute(store, LAN, "vi_request", "Tôi đã cảm ơn khách hàng", ["thank"])
+    at = run_app(db, "sup", query={"page": "disputes"})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    assert not at.exception
+    text = page_text(at)
+    assert "Giải quyết khiếu nại theo từng tiêu chí" in text and "Các tiêu chí bị khiếu nại: Cảm ơn" in text
+    assert at.radio(key="rev_dec_disp_vi_request_thank").options == [
+        "Chưa quyết định", "Bác bỏ (giữ Đạt)", "Chấp nhận (đổi thành Không đạt)", "Chấp nhận (đổi thành Không áp dụng)"]
 
 
 def test_pages_open_the_call_view(db):
