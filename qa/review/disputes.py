@@ -14,7 +14,7 @@ force before and after). `dispute_outcome` reads it back for the reviewer and fo
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,7 +35,7 @@ from qa.store.database import Store
 __all__ = ["ACCEPT", "REJECT", "CriterionOutcome", "Decision", "DisputeOutcome", "dispute", "dispute_outcome",
            "disputed_criteria", "plan_resolution", "resolve_dispute"]
 
-ACCEPT, REJECT = "accept", "reject"
+ACCEPT, REJECT, NAMED = "accept", "reject", "disputed"  # verdicts in dispute_criteria
 VERDICTS = (ACCEPT, REJECT)
 MAX_REASON = 2000  # characters of a decision's reason
 
@@ -183,7 +183,7 @@ def dispute(store: Store, viewer: Viewer, call_id: str, comment: str, criteria: 
         items = results_in(con, call_id)
         rows = [_known(items, c) for c in names]
         event_id = apply_transition(con, viewer, call_id, rule, state, text)
-        _insert(con, event_id, call_id, [CriterionOutcome(r.criterion_id, "disputed", r.auto_status, r.status,
+        _insert(con, event_id, call_id, [CriterionOutcome(r.criterion_id, NAMED, r.auto_status, r.status,
                                                           None, None) for r in rows])
 
     write(store, go)
@@ -208,8 +208,7 @@ def resolve_dispute(store: Store, viewer: Viewer, call_id: str, decisions: Mappi
             if o.verdict == ACCEPT:
                 assert o.after is not None and o.reason  # plan_resolution checked both
                 ov = write_override(con, viewer, call_id, o.criterion_id, o.after, o.reason)
-                o = CriterionOutcome(o.criterion_id, o.verdict, o.auto_status, o.before, o.after, o.reason,
-                                     ov.override_id)
+                o = replace(o, override_id=ov.override_id)
             done.append(o)
         event_id = apply_transition(con, viewer, call_id, rule, state, text)
         _insert(con, event_id, call_id, done)
