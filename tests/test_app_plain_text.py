@@ -16,6 +16,7 @@ from qa.accounts.access import Viewer
 from qa.app.common import plain
 from qa.review import assessments as A
 from qa.review.dashboard import csv_cell, to_csv
+from qa.review.disputes import Decision, dispute, resolve_dispute
 from qa.review.notes import add_review_note
 from qa.store.database import Store
 
@@ -74,6 +75,20 @@ def test_an_agents_dispute_with_an_image_does_not_reach_the_supervisors_browser(
     assert not at.exception
     shown = [b for b in markdown_bodies(at) if "tracker.example" in b]
     assert shown and all(MD.render(b).count("<img") == 0 for b in shown), shown
+
+
+def test_a_resolved_dispute_shows_its_reasons_and_answer_as_typed(db):
+    store = Store(db)
+    A.override(store, SUP, "vi_complaint_good", "listen", "fail", "interrupted twice")
+    A.share(store, SUP, "vi_complaint_good")
+    dispute(store, LAN, "vi_complaint_good", f"I did listen {BEACON}", ["listen"])
+    resolve_dispute(store, SUP, "vi_complaint_good", {"listen": Decision.accept("pass", f"fair {BEACON}"),
+                                                       "thank": Decision.reject(f"kept {BEACON}")}, f"ok {BEACON}")
+    at = run_app(db, "lan", query={"page": "call", "call": "vi_complaint_good"})
+    assert not at.exception
+    shown = [b for b in markdown_bodies(at) if "tracker.example" in b]
+    assert shown and all(MD.render(b).count("<img") == 0 for b in shown), shown
+    assert sum(b.count("tracker.example") for b in shown) >= 4, "comment, two reasons and the answer are shown"
 
 
 def test_the_database_path_is_shown_to_admins_only(db, tmp_path):

@@ -9,6 +9,7 @@ from apphelp import copy_database, run_app, sample_store
 
 from qa.accounts.access import Viewer
 from qa.review import assessments as A
+from qa.review.disputes import dispute, dispute_outcome
 from qa.review.notes import add_review_note, list_notes
 from qa.store.database import Store
 
@@ -150,14 +151,32 @@ def test_supervisor_overrides_with_a_reason_and_adds_notes(db):
                      ("Check the line quality with IT.", None, "private", "sup")]
     text = page_text(at)
     assert "Apologise before asking again." in text and "Check the line quality with IT." in text
-    # share, then the results are closed to changes
+    # share asks first (what it does), then the results are closed to changes
     at.button(key=f"rev_share_{BAD}").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert A.get_assessment(Store(db), SUP, BAD).state == "draft", "nothing shared before the confirmation"
+    assert any("will see the scorecard" in w.value and "notification" in w.value for w in at.warning)
+    at.button(key=f"rev_share_no_{BAD}").click()  # cancel
+    at = run_app(db, at=at)
+    assert A.get_assessment(Store(db), SUP, BAD).state == "draft" and not at.warning
+    at.button(key=f"rev_share_{BAD}").click()
+    at = run_app(db, at=at)
+    at.button(key=f"rev_share_yes_{BAD}").click()
     at = run_app(db, at=at)
     assert A.get_assessment(Store(db), SUP, BAD).state == "shared"
     assert any("Shared with the agent" in s.value for s in at.success)
     assert not at.get("form") or all("rev_override" not in str(f.proto) for f in at.get("form"))
     trail = next(e for e in at.expander if e.label.startswith("Audit trail"))
     assert "(5)" in trail.label  # create, override, note, private note, share
+    # undo the share while the agent has not answered: a Draft again, open to changes
+    assert at.button(key=f"rev_unshare_{BAD}").label == "Undo share"
+    at.button(key=f"rev_unshare_{BAD}").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert A.get_assessment(Store(db), SUP, BAD).state == "draft"
+    assert any("Share undone" in s.value for s in at.success) and has_button(at, f"rev_share_{BAD}")
+    assert [e.action for e in A.audit_trail(Store(db), SUP, BAD)][-2:] == ["share", "unshare"]
 
 
 def test_agent_acknowledges_and_disputes_from_their_page(db):
@@ -186,22 +205,46 @@ def test_agent_acknowledges_and_disputes_from_their_page(db):
     assert any("needs a comment" in e.value for e in at.error)
     assert A.get_assessment(store, LAN, "vi_complaint_good").state == "shared"
     at.text_area(key="rev_comment_dispute_my_vi_complaint_good").input("I waited until she finished.")
+    at.multiselect(key="rev_dispute_crit_my_vi_complaint_good").select("listen").select("thank")
     click_submit(at, form, "Dispute")
     at = run_app(db, at=at)
     assert not at.exception
     assert A.get_assessment(store, LAN, "vi_complaint_good").state == "disputed"
+    assert dispute_outcome(store, LAN, "vi_complaint_good").criteria == ("listen", "thank")
     assert "Reviews waiting for your answer (0)" in page_text(at)
-    # the supervisor resolves it from the disputes page
+    # the supervisor resolves it from the disputes page, criterion by criterion
     at = run_app(db, "sup", query={"page": "disputes"})
-    assert "I waited until she finished." in page_text(at)
-    at.text_area(key="rev_comment_resolve_disp_vi_complaint_good").input("Listened again: you are right.")
-    click_submit(at, "rev_form_resolve_disp_vi_complaint_good", "Resolve the dispute")
+    text = page_text(at)
+    assert "I waited until she finished." in text and "Criteria disputed: Listen, Thank" in text
+    key = "disp_vi_complaint_good"
+    listen = at.radio(key=f"rev_dec_{key}_listen")
+    assert listen.options == ["No decision", "Reject (keep Fail)", "Accept (change to Pass)",
+                              "Accept (change to Not applicable)"]
+    listen.set_value("accept:pass")
+    at.radio(key=f"rev_dec_{key}_thank").set_value("reject")
+    at.text_area(key=f"rev_comment_resolve_{key}").input("Listened again: you are right about listening.")
+    click_submit(at, f"rev_form_resolve_{key}", "Resolve the dispute")  # accepting without a reason: refused
+    at = run_app(db, at=at)
+    assert any("needs a reason" in e.value for e in at.error)
+    assert A.get_assessment(store, SUP, "vi_complaint_good").state == "disputed"
+    assert at.radio(key=f"rev_dec_{key}_listen").value == "accept:pass", "the form keeps what was picked"
+    at.text_input(key=f"rev_dec_reason_{key}_listen").input("She let the customer finish.")
+    click_submit(at, f"rev_form_resolve_{key}", "Resolve the dispute")
     at = run_app(db, at=at)
     assert not at.exception
     assert A.get_assessment(store, SUP, "vi_complaint_good").state == "final"
+    assert any("1 accepted, 1 rejected" in s.value for s in at.success)
     assert "No open disputes." in page_text(at)
     actions = [e.action for e in A.audit_trail(store, LAN, "vi_complaint_good")]
-    assert actions[-3:] == ["share", "dispute", "resolve"]
+    assert actions[-4:] == ["share", "dispute", "override", "resolve"]
+    statuses = {r.criterion_id: r.status for r in A.results(store, LAN, "vi_complaint_good")}
+    assert (statuses["listen"], statuses["thank"]) == ("pass", "pass")
+    # the agent reads the outcome per criterion on the call page
+    at = run_app(db, "lan", query={"page": "call", "call": "vi_complaint_good"})
+    assert not at.exception
+    text = page_text(at)
+    assert "accepted — Fail → Pass" in text and "She let the customer finish." in text
+    assert "rejected — stays Pass" in text and "Listened again: you are right about listening." in text
 
 
 def test_agent_asking_for_another_agents_call_sees_nothing_of_it(db):
@@ -268,6 +311,31 @@ def test_vietnamese_review_pages(db):
     assert "Chỉ số cuộc hội thoại" in subheaders
     assert "Cảm xúc của khách hàng trong suốt cuộc gọi" in subheaders
     assert at.button(key=f"rev_start_{BAD}").label == "Bắt đầu bản nháp đánh giá"
+
+
+def test_share_confirmation_and_dispute_resolution_in_vietnamese(db):
+    store = Store(db)
+    A.start(store, SUP, "vi_request")
+    at = run_app(db, "sup", query={"page": "call", "call": "vi_request"})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    at.button(key="rev_share_vi_request").click()
+    at = run_app(db, at=at)
+    assert not at.exception
+    assert any("sẽ thấy phiếu đánh giá" in w.value for w in at.warning)
+    assert at.button(key="rev_share_yes_vi_request").label == "Đồng ý, chia sẻ"
+    at.button(key="rev_share_yes_vi_request").click()
+    at = run_app(db, at=at)
+    assert at.button(key="rev_unshare_vi_request").label == "Hoàn tác chia sẻ"
+    dispute(store, LAN, "vi_request", "Tôi đã cảm ơn khách hàng", ["thank"])
+    at = run_app(db, "sup", query={"page": "disputes"})
+    at.sidebar.radio(key="ui_lang").set_value("vi")
+    at = run_app(db, at=at)
+    assert not at.exception
+    text = page_text(at)
+    assert "Giải quyết khiếu nại theo từng tiêu chí" in text and "Các tiêu chí bị khiếu nại: Cảm ơn" in text
+    assert at.radio(key="rev_dec_disp_vi_request_thank").options == [
+        "Chưa quyết định", "Bác bỏ (giữ Đạt)", "Chấp nhận (đổi thành Không đạt)", "Chấp nhận (đổi thành Không áp dụng)"]
 
 
 def test_pages_open_the_call_view(db):

@@ -196,7 +196,7 @@ def test_allowed_actions_follow_role_and_state(store):
     assert A.allowed_actions(store, LAN, LAN_CALL) == []
     A.share(store, SUP, LAN_CALL)
     assert A.allowed_actions(store, LAN, LAN_CALL) == ["acknowledge", "dispute"]
-    assert A.allowed_actions(store, SUP, LAN_CALL) == ["note"]
+    assert A.allowed_actions(store, SUP, LAN_CALL) == ["unshare", "note"]  # the sharer may undo it
     A.acknowledge(store, LAN, LAN_CALL)
     assert A.allowed_actions(store, SUP, LAN_CALL) == ["finalise", "note"]
 
@@ -356,7 +356,7 @@ def test_trend_weeks_follow_the_call_date(store):
 # -- every refusal has a message in both languages ------------------------------------------------------------------
 def test_every_review_error_and_action_is_translated():
     keys = set()
-    for module in ("audit", "assessments", "overrides", "notes"):
+    for module in ("audit", "assessments", "overrides", "notes", "disputes"):
         keys |= set(re.findall(r'ReviewError\("([a-z_]+)"', (ROOT / "qa" / "review" / f"{module}.py").read_text()))
     assert {"reason_required", "comment_required", "bad_transition", "not_editable"} <= keys
     actions = set(A.TRANSITIONS) | {"start", "create", "override", "withdraw", "note", "private_note", "roles_swap"}

@@ -18,14 +18,17 @@ from qa.accounts import access
 from qa.app.call_charts import metrics_panel, sentiment_chart
 from qa.app.call_nav import nav_bar
 from qa.app.call_review import (
+    asked_to_share,
     notes_panel,
     override_forms,
     review_bar,
+    share_confirmation,
     state_label,
     status_label,
     trail_panel,
 )
 from qa.app.common import Context, plain
+from qa.app.dispute_forms import dispute_section
 from qa.app.player import TURN_KEY, ask, player
 from qa.calibration.sessions import pending_blind_sessions
 from qa.i18n import FLAG_SEVERITY, criterion_name, flag_text, level_name, reason_text
@@ -181,6 +184,9 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
                            mime="text/html", help=ctx.t("print_help"), icon=":material/print:",
                            key=f"print_{card.call_id}")
+    if "share" in actions and asked_to_share(call_id):
+        share_confirmation(ctx, call_id, call_id)
+    dispute_section(ctx, call_id, items, "resolve" in actions)  # the dispute per criterion, and its resolution
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:

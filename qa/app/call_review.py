@@ -4,13 +4,14 @@ module offers what `qa.review.assessments.allowed_actions` lists and shows qa's 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from qa.app.common import Context, plain
+from qa.app.dispute_forms import dispute_form, resolution_form
+from qa.app.review_common import STATUS_CHOICES, attempt, flash, show_error, state_label, status_label
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
 from qa.review.assessments import Result, audit_trail, override, start, swap_roles, transition, withdraw
@@ -18,62 +19,61 @@ from qa.review.notes import KINDS, Note, add_review_note
 from qa.store.scorecard_view import CallView
 from transcribe.errors import CallQAError
 
+__all__ = ["asked_to_share", "assessment_actions", "attempt", "flash", "notes_panel", "override_forms", "review_bar",
+           "roles_swap", "share_confirmation", "show_error", "state_label", "status_label", "trail_panel"]
+
 if TYPE_CHECKING:
     from qa.pipeline.call import Pipeline
 
-FLASH_KEY = "rev_flash"
-COMMENT_REQUIRED = ("dispute", "resolve")  # shown with a comment box (qa requires the comment)
-STATUS_CHOICES = ("pass", "fail", "na")
+SIMPLE_ACTIONS = ("start", "share", "unshare", "acknowledge", "finalise")  # a button each (share: confirmed first)
 
 
-def status_label(ctx: Context, status: str | None) -> str:
-    return ctx.t("status_" + status) if status in STATUS_CHOICES else (status or "—")
+def asked_to_share(key: str) -> bool:
+    """Whether Share was pressed for `key` (prefix + call id) and waits for its confirmation."""
+    return bool(st.session_state.get(f"rev_confirm_share_{key}"))
 
 
-def state_label(ctx: Context, state: str | None) -> str:
-    return ctx.t("rev_state_" + (state or "none"))
-
-
-def show_error(ctx: Context, exc: CallQAError) -> None:
-    """qa's refusal, in the viewer's language."""
-    st.error(ctx.error(exc))
-
-
-def attempt(ctx: Context, action: Callable[[], object], done: str) -> None:
-    """Run a qa write; on success remember `done` (shown after the rerun) and rerun, else show the refusal."""
-    try:
-        action()
-    except CallQAError as exc:
-        show_error(ctx, exc)
-        return
-    st.session_state[FLASH_KEY] = done
-    st.rerun()
-
-
-def flash(ctx: Context) -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message)
-
-
-def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "") -> None:
-    """Buttons for the state changes in `actions` (a comment box for dispute and resolve)."""
+def assessment_actions(ctx: Context, call_id: str, actions: list[str], prefix: str = "",
+                       confirm_here: bool = True) -> None:
+    """Buttons for the state changes in `actions`: Share asks for confirmation first (here, or where the caller
+    puts `share_confirmation` when not `confirm_here`), Undo share is offered while qa allows it, a dispute and a
+    resolution are forms (`qa.app.dispute_forms`)."""
     key = f"{prefix}{call_id}"
-    plain = [a for a in actions if a in ("start", "share", "acknowledge", "finalise")]
-    cols = st.columns(max(len(plain), 1))
-    for col, action in zip(cols, plain):
-        if col.button(ctx.t("rev_action_" + action), key=f"rev_{action}_{key}"):
-            if action == "start":
-                attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
-            else:
-                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action),
-                        ctx.t("rev_done_" + action))
-    for action in (a for a in actions if a in COMMENT_REQUIRED):
-        with st.form(f"rev_form_{action}_{key}", clear_on_submit=True):
-            comment = st.text_area(ctx.t("rev_comment_for_" + action), key=f"rev_comment_{action}_{key}")
-            if st.form_submit_button(ctx.t("rev_action_" + action)):
-                attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action, comment),
-                        ctx.t("rev_done_" + action))
+    confirm = f"rev_confirm_share_{key}"
+    simple = [a for a in actions if a in SIMPLE_ACTIONS]
+    cols = st.columns(max(len(simple), 1))
+    for col, action in zip(cols, simple):
+        help_ = ctx.t("rev_unshare_help") if action == "unshare" else None
+        if not col.button(ctx.t("rev_action_" + action), key=f"rev_{action}_{key}", help=help_):
+            continue
+        if action == "share":
+            st.session_state[confirm] = True  # asked below, in this run; shared only on "Yes, share"
+        elif action == "start":
+            attempt(ctx, lambda: start(ctx.store, ctx.viewer, call_id), ctx.t("rev_done_start"))
+        else:
+            attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, action), ctx.t("rev_done_" + action))
+    if confirm_here and "share" in simple and asked_to_share(key):
+        share_confirmation(ctx, call_id, key)
+    if "dispute" in actions:
+        dispute_form(ctx, call_id, key)
+    if "resolve" in actions:
+        resolution_form(ctx, call_id, key)
+
+
+def share_confirmation(ctx: Context, call_id: str, key: str) -> None:
+    """What sharing does (the agent sees the scorecard and is notified; undo until they answer), Yes or Cancel."""
+    confirm = f"rev_confirm_share_{key}"
+    with st.container(border=True, key=f"rev_confirm_box_{key}"):
+        st.warning(ctx.t("rev_share_confirm"), icon=":material/share:")
+        with st.container(horizontal=True):
+            yes = st.button(ctx.t("rev_share_confirm_yes"), key=f"rev_share_yes_{key}", type="primary")
+            no = st.button(ctx.t("rev_share_cancel"), key=f"rev_share_no_{key}")
+        if yes:
+            st.session_state.pop(confirm, None)
+            attempt(ctx, partial(transition, ctx.store, ctx.viewer, call_id, "share"), ctx.t("rev_done_share"))
+        if no:
+            st.session_state.pop(confirm, None)
+            st.rerun()
 
 
 def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
@@ -186,9 +186,9 @@ def review_bar(ctx: Context, card: CallView, actions: list[str]) -> None:
     """The review's state changes the viewer may make now (and the roles swap for a reviewer, while results
     may change), with the outcome of the last one."""
     flash(ctx)
-    states = [a for a in actions if a not in ("edit", "note")]
-    if states:
-        assessment_actions(ctx, card.call_id, states)
+    states = [a for a in actions if a not in ("edit", "note", "resolve")]  # resolve: under the header (call.py)
+    if states:  # the share confirmation goes under the bar (call.py): the bar is one row of buttons
+        assessment_actions(ctx, card.call_id, states, confirm_here=False)
     if "edit" in actions:
         roles_swap(ctx, card)
     elif ctx.viewer.reviews:

@@ -2,13 +2,15 @@
 `qa.review.notes`; every change of all three is in the call's audit trail, `qa.review.audit`).
 
     (none) --start, or any review work--> Draft --share--> Shared --acknowledge (the agent)--> Acknowledged
-                                                            \\--dispute (the agent, comment)--> Disputed
-    Acknowledged --finalise--> Final          Disputed --resolve (comment)--> Final
+                                            Draft <--unshare-- Shared --dispute (the agent, comment)--> Disputed
+    Acknowledged --finalise--> Final          Disputed --resolve (comment; per criterion: qa.review.disputes)--> Final
 
 Who may do what (every function takes the signed-in `Viewer` and checks `qa.accounts.access` first: a call outside the
 viewer's scope behaves exactly like a call that does not exist):
-- supervisors and admins open a Draft, override a criterion or withdraw an override, share, resolve a dispute,
-  finalise, swap the call's roles;
+- supervisors and admins open a Draft, override a criterion or withdraw an override, share, resolve a dispute
+  (per criterion: `qa.review.disputes`), finalise, swap the call's roles;
+- a share is undone (`undo_share`: Shared -> Draft) while the agent has not answered it (acknowledged or disputed),
+  by the reviewer who shared it or an admin; the agent then no longer sees the review nor its notification;
 - the call's agent, and only them, acknowledges or disputes a Shared assessment (a dispute needs a comment);
 - results change (overrides, roles swap) only while there is no assessment yet, in a Draft, or while a dispute is
   being resolved; Shared, Acknowledged and Final assessments are closed to changes;
@@ -59,6 +61,8 @@ from qa.review.overrides import (
 from qa.review.roles import swap_roles as swap
 from qa.store.database import Store
 
+MAX_COMMENT = 4000  # characters of a state change's comment (a dispute, an answer)
+
 
 @dataclass(frozen=True)
 class Assessment:
@@ -80,6 +84,7 @@ class Transition:
 
 TRANSITIONS: dict[str, Transition] = {t.action: t for t in (
     Transition("share", (DRAFT,), SHARED, False, False),
+    Transition("unshare", (SHARED,), DRAFT, False, False),  # undo a share the agent has not answered yet
     Transition("acknowledge", (SHARED,), ACKNOWLEDGED, True, False),
     Transition("dispute", (SHARED,), DISPUTED, True, True),
     Transition("resolve", (DISPUTED,), FINAL, False, True),
@@ -135,9 +140,25 @@ def start(store: Store, viewer: Viewer, call_id: str) -> Assessment:
 
 
 def transition(store: Store, viewer: Viewer, call_id: str, action: str, comment: str | None = None) -> Assessment:
-    """Move the call's assessment by `action` (share, acknowledge, dispute, resolve, finalise), recording the
-    change with its comment. Raises PermissionDenied (not the viewer's to do) or ReviewError (not possible now,
+    """Move the call's assessment by `action` (share, unshare, acknowledge, dispute, resolve, finalise), recording
+    the change with its comment. Raises PermissionDenied (not the viewer's to do) or ReviewError (not possible now,
     or a required comment is missing)."""
+    rule = checked_rule(store, viewer, call_id, action)
+    text = checked_comment(rule, comment)
+
+    def go(con: Any) -> None:
+        state = check_transition(con, viewer, call_id, rule)
+        if action == "resolve" and _named_criteria(con, call_id):
+            raise ReviewError("decisions_required", f"the dispute of call {call_id} names criteria: decide each "
+                              "(qa.review.disputes.resolve_dispute)", "accept or reject each disputed criterion")
+        apply_transition(con, viewer, call_id, rule, state, text)
+
+    write(store, go)
+    return get_assessment(store, viewer, call_id)  # type: ignore[return-value]
+
+
+def checked_rule(store: Store, viewer: Viewer, call_id: str, action: str) -> Transition:
+    """The rule of `action`, once `viewer` may see the call and has the role for it (else the refusal)."""
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise ReviewError("bad_action", f"unknown assessment action {action!r}",
@@ -147,34 +168,77 @@ def transition(store: Store, viewer: Viewer, call_id: str, action: str, comment:
         require_role(viewer, "agent")
     else:
         require_role(viewer, *REVIEWER_ROLES)
+    return rule
+
+
+def checked_comment(rule: Transition, comment: str | None) -> str:
+    """The comment, stripped; ReviewError when the action needs one and none is given, or it is too long."""
     text = _text(comment)
     if rule.comment_required and not text:
-        raise ReviewError("comment_required", f"to {action} an assessment, give a comment",
-                          "say why in the comment", action=action)
+        raise ReviewError("comment_required", f"to {rule.action} an assessment, give a comment",
+                          "say why in the comment", action=rule.action)
+    if len(text) > MAX_COMMENT:
+        raise ReviewError("text_too_long", f"a comment has at most {MAX_COMMENT} characters, not {len(text)}",
+                          "write it shorter", max=MAX_COMMENT, n=len(text))
+    return text
 
-    def go(con: Any) -> None:
-        if rule.by_agent and _call_agent(con, call_id) != viewer.agent_id:
-            raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list",
-                                   key="call_not_found", call=call_id)
-        state = current_state(con, call_id)
-        if state not in rule.from_states:
-            shown = state if agent_sees(viewer, state) else None
-            raise ReviewError("bad_transition", f"cannot {action} the assessment of call {call_id}: it is "
-                              f"{shown or 'not started'}, not {' or '.join(rule.from_states)}",
-                              "reload the call to see its current state", action=action, state=shown or "none")
-        at = now()
-        con.execute("UPDATE assessments SET state = ?, updated_at = ?, reviewer = coalesce(?, reviewer) "
-                    "WHERE call_id = ?", [rule.to_state, at, None if rule.by_agent else viewer.username, call_id])
-        record(con, call_id, viewer.username, action, from_state=state, to_state=rule.to_state,
-               comment=text or None, at=at)
 
-    write(store, go)
-    return get_assessment(store, viewer, call_id)  # type: ignore[return-value]
+def _named_criteria(con: Any, call_id: str) -> int:
+    """How many criteria the call's latest dispute names (`qa.review.disputes`)."""
+    row = con.execute("SELECT count(*) FROM dispute_criteria WHERE event_id = (SELECT max(event_id) FROM "
+                      "assessment_events WHERE call_id = ? AND action = 'dispute')", [call_id]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def sharer(con: Any, call_id: str) -> str | None:
+    """Who shared the call's review last (None: never shared)."""
+    row = con.execute("SELECT actor FROM assessment_events WHERE call_id = ? AND action = 'share' "
+                      "ORDER BY event_id DESC LIMIT 1", [call_id]).fetchone()
+    return row[0] if row else None
+
+
+def may_undo_share(con: Any, viewer: Viewer, call_id: str) -> bool:
+    """Whether `viewer` may undo the call's share: the reviewer who shared it, or an admin."""
+    return viewer.role == "admin" or (viewer.role in REVIEWER_ROLES and sharer(con, call_id) == viewer.username)
+
+
+def check_transition(con: Any, viewer: Viewer, call_id: str, rule: Transition) -> str | None:
+    """Inside the write's transaction: the call's state, once `rule` may move it now (else the refusal)."""
+    if rule.by_agent and _call_agent(con, call_id) != viewer.agent_id:
+        raise PermissionDenied(None, f"call {call_id} not found", "pick a call from your list",
+                               key="call_not_found", call=call_id)
+    state = current_state(con, call_id)
+    if state not in rule.from_states:
+        shown = state if agent_sees(viewer, state) else None
+        raise ReviewError("bad_transition", f"cannot {rule.action} the assessment of call {call_id}: it is "
+                          f"{shown or 'not started'}, not {' or '.join(rule.from_states)}",
+                          "reload the call to see its current state", action=rule.action, state=shown or "none")
+    if rule.action == "unshare" and not may_undo_share(con, viewer, call_id):
+        who = sharer(con, call_id) or "—"
+        raise PermissionDenied(None, f"only {who}, who shared the review of call {call_id}, or an admin may undo "
+                               "the share", f"ask {who} or an admin", key="not_sharer", user=who)
+    return state
+
+
+def apply_transition(con: Any, viewer: Viewer, call_id: str, rule: Transition, state: str | None,
+                     text: str) -> int:
+    """Inside the write's transaction, after `check_transition`: move the assessment and record the event (its id)."""
+    at = now()
+    con.execute("UPDATE assessments SET state = ?, updated_at = ?, reviewer = coalesce(?, reviewer) "
+                "WHERE call_id = ?", [rule.to_state, at, None if rule.by_agent else viewer.username, call_id])
+    return record(con, call_id, viewer.username, rule.action, from_state=state, to_state=rule.to_state,
+                  comment=text or None, at=at)
 
 
 def share(store: Store, viewer: Viewer, call_id: str, comment: str | None = None) -> Assessment:
     """Draft -> Shared: the agent now sees the overrides and coaching notes (reviewers)."""
     return transition(store, viewer, call_id, "share", comment)
+
+
+def undo_share(store: Store, viewer: Viewer, call_id: str, comment: str | None = None) -> Assessment:
+    """Shared -> Draft, while the agent has not acknowledged or disputed it (the reviewer who shared it, or an
+    admin): the agent no longer sees the review, its overrides and coaching notes, nor its notification."""
+    return transition(store, viewer, call_id, "unshare", comment)
 
 
 def acknowledge(store: Store, viewer: Viewer, call_id: str, comment: str | None = None) -> Assessment:
@@ -188,7 +252,8 @@ def dispute(store: Store, viewer: Viewer, call_id: str, comment: str) -> Assessm
 
 
 def resolve(store: Store, viewer: Viewer, call_id: str, comment: str) -> Assessment:
-    """Disputed -> Final, with the reviewer's answer (change overrides first when the agent is right)."""
+    """Disputed -> Final, with the reviewer's answer (change overrides first when the agent is right). A dispute
+    that names criteria is resolved per criterion instead (`qa.review.disputes.resolve_dispute`)."""
     return transition(store, viewer, call_id, "resolve", comment)
 
 
@@ -204,9 +269,11 @@ def allowed_actions(store: Store, viewer: Viewer, call_id: str) -> list[str]:
     with store.connect() as con:
         state = current_state(con, call_id)
         own = viewer.is_agent and _call_agent(con, call_id) == viewer.agent_id
+        undo = state == SHARED and may_undo_share(con, viewer, call_id)
     if viewer.role in REVIEWER_ROLES:
         out = ["start"] if state is None else []
-        out += [a for a, r in TRANSITIONS.items() if not r.by_agent and state in r.from_states]
+        out += [a for a, r in TRANSITIONS.items() if not r.by_agent and state in r.from_states
+                and (a != "unshare" or undo)]
         out += ["edit"] if state in EDITABLE else []
         return out + ["note"]
     return [a for a, r in TRANSITIONS.items() if r.by_agent and own and state in r.from_states]
@@ -261,4 +328,4 @@ def swap_roles(store: Store, viewer: Viewer, call_id: str, pipeline: Pipeline) -
 __all__ = ["ACKNOWLEDGED", "DISPUTED", "DRAFT", "FINAL", "OVERRIDE_STATUSES", "SHARED", "Assessment", "Dispute",
            "Event", "Override", "Result", "ReviewError", "TRANSITIONS", "acknowledge", "allowed_actions", "audit_trail",
            "dispute", "effective_total", "finalise", "get_assessment", "open_disputes", "override", "override_history",
-           "resolve", "results", "share", "start", "swap_roles", "transition", "withdraw"]
+           "resolve", "results", "share", "start", "swap_roles", "transition", "undo_share", "withdraw"]

@@ -1,9 +1,9 @@
 """What waits for a person when they sign in: for an agent, the reviews shared with them that they have not yet
 answered (acknowledge or dispute); for a reviewer, the open disputes of the calls they may see.
 
-An item stays in the list until it is acted on (answered, resolved), so nothing is missed by reading it on
-another device; `since` orders them newest first and counts those that arrived after a given time (the app
-passes the time the person last opened the list in this session).
+An item stays in the list until it is acted on (answered, resolved; an undone share takes it back), so nothing
+is missed by reading it on another device; `since` orders them newest first and counts those that arrived after a
+given time (the app passes the time the person last opened the list in this session).
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from qa.store.database import Store
 from qa.store.in_force import Override, Result, effective_total, in_force, refresh
 
 __all__ = ["OVERRIDE_STATUSES", "Override", "Result", "effective_total", "in_force", "override", "withdraw",
-           "override_history", "results"]
+           "override_history", "results", "results_in", "write_override"]
 
 OVERRIDE_STATUSES = ("pass", "fail", "na")
 
@@ -47,7 +47,7 @@ def override(store: Store, viewer: Viewer, call_id: str, criterion_id: str, stat
     why = (reason or "").strip()
     if not why:
         raise ReviewError("reason_required", "an override needs a reason", "say why the automatic result is wrong")
-    return write(store, lambda con: _write_override(con, viewer, call_id, criterion_id, status, why))
+    return write(store, lambda con: write_override(con, viewer, call_id, criterion_id, status, why))
 
 
 def withdraw(store: Store, viewer: Viewer, call_id: str, criterion_id: str, reason: str) -> Override:
@@ -56,11 +56,14 @@ def withdraw(store: Store, viewer: Viewer, call_id: str, criterion_id: str, reas
     why = (reason or "").strip()
     if not why:
         raise ReviewError("reason_required", "withdrawing an override needs a reason", "say why")
-    return write(store, lambda con: _write_override(con, viewer, call_id, criterion_id, None, why))
+    return write(store, lambda con: write_override(con, viewer, call_id, criterion_id, None, why))
 
 
-def _write_override(con: Any, viewer: Viewer, call_id: str, criterion_id: str, status: str | None,
-                    reason: str) -> Override:
+def write_override(con: Any, viewer: Viewer, call_id: str, criterion_id: str, status: str | None,
+                   reason: str) -> Override:
+    """Inside the caller's write transaction (after its permission checks): store one override row (`status` None
+    withdraws), refresh the call's results in force and record it in the trail. Used by `override`, `withdraw`
+    and a dispute's accepted criteria (`qa.review.disputes`)."""
     row = con.execute("SELECT status FROM criterion_results WHERE call_id = ? AND criterion_id = ?",
                       [call_id, criterion_id]).fetchone()
     if row is None:
@@ -95,10 +98,14 @@ def results(store: Store, viewer: Viewer, call_id: str) -> list[Result]:
     """The call's criteria (critical items last): automatic result and the override in force beside it."""
     require_call(store, viewer, call_id)
     with store.connect() as con:
-        rows = con.execute("SELECT criterion_id, name, coalesce(critical, false), status, score, weight "
-                           "FROM criterion_results WHERE call_id = ? ORDER BY coalesce(critical, false), position",
-                           [call_id]).fetchall()
-        visible = agent_sees(viewer, current_state(con, call_id))
-        forced = in_force(_overrides(con, call_id)) if visible else {}
+        return results_in(con, call_id, with_overrides=agent_sees(viewer, current_state(con, call_id)))
+
+
+def results_in(con: Any, call_id: str, *, with_overrides: bool = True) -> list[Result]:
+    """`results` on an open connection (no permission check: the caller has made it)."""
+    rows = con.execute("SELECT criterion_id, name, coalesce(critical, false), status, score, weight "
+                       "FROM criterion_results WHERE call_id = ? ORDER BY coalesce(critical, false), position",
+                       [call_id]).fetchall()
+    forced = in_force(_overrides(con, call_id)) if with_overrides else {}
     return [Result(cid, name, bool(crit), status, score, weight, forced.get(cid))
             for cid, name, crit, status, score, weight in rows]

@@ -207,6 +207,18 @@ def _session_revoke_and_language(con: Any) -> None:
     con.execute("ALTER TABLE users ADD COLUMN language TEXT")
 
 
+@migration(14, "dispute_criteria: the criteria an agent's dispute names, and each criterion's decision when resolved")
+def _dispute_criteria(con: Any) -> None:
+    # One row per criterion of a dispute event (verdict 'disputed': the agent named it) or of a resolve event
+    # (verdict 'accept': the result in force changed from before_status to after_status by override_id; 'reject':
+    # it stays before_status). Rows are never updated; the events are in assessment_events (qa.review.disputes).
+    con.execute("""
+        CREATE TABLE dispute_criteria (
+            event_id BIGINT NOT NULL, call_id TEXT NOT NULL, criterion_id TEXT NOT NULL, verdict TEXT NOT NULL,
+            auto_status TEXT, before_status TEXT, after_status TEXT, reason TEXT, override_id BIGINT,
+            PRIMARY KEY (event_id, criterion_id))""")
+
+
 @migration(16, "turns.search_text: each turn's words folded for search (qa.store.search_text), filled for stored turns")
 def _search_text(con: Any) -> None:
     from qa.store.search_text import fold
