@@ -20,6 +20,7 @@ from qa.review.date_presets import PRESETS, date_preset
 
 PAGE_SIZE = 100
 URL_KEY = "queue_url"  # st.session_state: the queue parameters this session last put in (or took from) the URL
+OPEN_IDS = "queue_open_ids"  # st.session_state: the calls "Open a call" offered last, in the table's order
 TABLE_N = "queue_table_n"  # st.session_state: bumped after a row opens a call (a fresh table, nothing selected)
 
 
@@ -134,8 +135,13 @@ def open_row(rows: list[queue.QueueRow], index: int, first: int, nav: dict[str, 
 
 
 def open_call(ctx: Context, rows: list[queue.QueueRow], first: int, nav: dict[str, list[str]] | None) -> None:
-    """Pick one of the shown calls (in the table's order) and open it on the call page."""
+    """Pick one of the shown calls (in the table's order) and open it on the call page. Whenever the table's
+    calls or their order change (another order, a filter, the next page), the pick goes back to the top row:
+    Streamlit would keep an earlier pick that is still listed, and Open would go to a call far down the list."""
     ids = [r.call_id for r in rows]
+    if st.session_state.get(OPEN_IDS) != ids:
+        st.session_state[OPEN_IDS] = ids
+        st.session_state["queue_open"] = ids[0] if ids else None
     left, right = st.columns([4, 1], vertical_alignment="bottom")
     chosen = left.selectbox(ctx.t("queue_open"), ids, key="queue_open")
     if right.button(ctx.t("queue_open_button"), key="queue_open_button") and chosen in ids:
