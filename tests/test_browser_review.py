@@ -118,8 +118,7 @@ def test_problem_4_the_override_form_saves_the_criterion_chosen(tmp_path, browse
         form.get_by_text("Fail", exact=True).click()
         save = form.get_by_role("button", name="Save override for Solve")
         save.click()  # no reason: refused
-        page.get_by_text("reason", exact=False).locator("xpath=ancestor::*[@data-testid='stAlert']").first \
-            .wait_for(timeout=WAIT)
+        page.locator('[data-testid="stAlert"]').first.wait_for(timeout=WAIT)
         settle(page)
         shot(page, "problem4-refused")
         expect(picker.locator("input")).to_have_value("Solve")  # the criterion stays Solve
@@ -155,7 +154,7 @@ def test_problem_8_agents_are_told_of_shared_reviews_and_supervisors_of_disputes
         page = browser.new_page(viewport={"width": 1400, "height": 1200})
         sign_in(page, url, "lan")
         side = page.locator('[data-testid="stSidebar"]')
-        side.get_by_text("1 review waiting for your answer").wait_for(timeout=WAIT)
+        side.get_by_text("1 review waiting for your answer · 1 new").wait_for(timeout=WAIT)
         notices = side.locator(".st-key-notif-list")
         notices.get_by_text(first).first.wait_for(timeout=WAIT)  # told, with the call and who shared it
         assert "sup" in notices.inner_text()
@@ -186,11 +185,13 @@ def test_problem_8_agents_are_told_of_shared_reviews_and_supervisors_of_disputes
         boss_side.get_by_text("1 open dispute").wait_for(timeout=WAIT)
         boss_side.locator(".st-key-notif-list").get_by_text(first).first.wait_for(timeout=WAIT)
         shot(boss, "problem8-supervisor-disputes")
-        boss_side.get_by_role("button", name="Open", exact=True).click()
+        boss_side.locator(".st-key-notif_open button").click()  # the disputes page: read from now on
         boss.get_by_text("I did restate it at 0:12.").first.wait_for(timeout=WAIT)
         settle(boss)
         assert "page=disputes" in boss.url
-        assert boss_side.locator(".st-key-notif-list").count() == 0
+        menu(boss, "Review queue")
+        boss_side.get_by_text("1 open dispute").wait_for(timeout=WAIT)
+        assert boss_side.locator(".st-key-notif-list").count() == 0 and "new" not in sidebar_text(boss)
 
 
 # Records every string drawn on a canvas (the data grids and the Vega charts draw their text there).
