@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from apphelp import sample_store
@@ -194,7 +195,7 @@ def test_problem_8_agents_are_told_of_shared_reviews_and_supervisors_of_disputes
         assert boss_side.locator(".st-key-notif-list").count() == 0 and "new" not in sidebar_text(boss)
 
 
-# Records every string drawn on a canvas (the data grids and the Vega charts draw their text there).
+# Records every string drawn on a canvas (the data grids draw their cells and headers there).
 CANVAS_TEXT = """
 window.__drawn = [];
 for (const proto of [CanvasRenderingContext2D.prototype, OffscreenCanvasRenderingContext2D.prototype]) {
@@ -204,6 +205,14 @@ for (const proto of [CanvasRenderingContext2D.prototype, OffscreenCanvasRenderin
   }
 }
 """
+# What a reader sees: the page's text, the data grids' DOM (their headers and cells), what inputs show (a select
+# box's choice, a placeholder: shown whenever the box is empty), the charts' SVG text (axes, legends) and the text
+# drawn on canvases (the data grids draw their cells there).
+SHOWN = """() => [document.body.innerText,
+  ...[...document.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stTable"]')].map(e => e.innerHTML),
+  ...[...document.querySelectorAll('input, textarea')].flatMap(e => [e.value, e.placeholder || '']),
+  ...[...document.querySelectorAll('svg text')].map(e => e.textContent),
+  ...window.__drawn].join('\\n')"""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = ("January", "February", "March", "April", "June", "July", "August", "September", "October", "November",
           "December")
@@ -243,6 +252,10 @@ def test_problem_9_the_vietnamese_ui_shows_no_english(tmp_path, browser):
     placeholder, no English day or month names (in the page, the grids' DOM, and what is drawn on canvases), and
     the dashboard's CSV starts with the BOM and has Vietnamese headers."""
     db = sample_store(tmp_path / "vi.duckdb")
+    with Store(db).transaction() as con:  # a call a day from Monday 30 November: the chart's axis names days
+        ids = [r[0] for r in con.execute("SELECT call_id FROM calls ORDER BY call_id").fetchall()]
+        for n, call_id in enumerate(ids):
+            con.execute("UPDATE calls SET call_date = DATE '2026-11-30' + ? WHERE call_id = ?", [n, call_id])
     pieces = english_only()
     assert "no agent turn contains a qualifying phrase" in pieces and len(pieces) > 100
     with running_app(db) as url:
@@ -253,14 +266,15 @@ def test_problem_9_the_vietnamese_ui_shows_no_english(tmp_path, browser):
         page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
         page.get_by_text("Hàng đợi đánh giá").first.wait_for(timeout=WAIT)
         settle(page)
+        page.reload()  # drawn in Vietnamese from the start (the canvases kept what English drew)
+        page.get_by_text("Đã đăng nhập").first.wait_for(timeout=WAIT)
 
         def check(name: str, ready: str) -> None:
             page.get_by_text(ready).first.wait_for(timeout=WAIT)
             settle(page)
             page.wait_for_timeout(1500)  # the grids and charts draw after the run ends
             shot(page, f"problem9-{name}")
-            shown = page.locator("body").inner_text() + "\n" + page.content() + "\n" + \
-                "\n".join(page.evaluate("window.__drawn"))
+            shown = page.evaluate(SHOWN)
             found = leaks(shown, pieces)
             assert not found, f"{name}: English in the Vietnamese UI: {found}"
             page.evaluate("window.__drawn = []")
@@ -269,10 +283,16 @@ def test_problem_9_the_vietnamese_ui_shows_no_english(tmp_path, browser):
         page.goto(url + "/?page=call&call=vi_complaint_bad")  # fails everything: reasons and critical items shown
         check("call", "Kết quả LAST")
         menu(page, "Bảng tổng quan")
+        page.get_by_text("Tải CSV").first.wait_for(timeout=WAIT)
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="Chu kỳ").click()
+        page.get_by_role("option", name="ngày", exact=True).click()  # by day: the axis names weekdays
+        settle(page)
+        page.wait_for_function("[...document.querySelectorAll('svg text')].some(e => /^Thứ [2-7] /.test(e.textContent))",
+                               timeout=WAIT)
         check("dashboard", "Tải CSV")
         with page.expect_download(timeout=WAIT) as got:
             page.get_by_role("button", name="Tải CSV").first.click()
-        data = open(got.value.path(), "rb").read()
+        data = Path(got.value.path()).read_bytes()
         assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark (Excel reads Vietnamese)"
         header = data[3:].decode("utf-8").splitlines()[0]
         assert not leaks(header, pieces) and "Số cuộc gọi" in header and re.search(r"Mức \d", header), header

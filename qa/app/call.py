@@ -264,7 +264,8 @@ def render(ctx: Context) -> None:
     if not rows:
         st.info(ctx.t("no_calls_visible"))
         return
-    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call")
+    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call",
+                          placeholder=ctx.t("choose_options"))
     if chosen:
         st.query_params["call"] = chosen
         st.rerun()
