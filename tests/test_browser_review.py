@@ -110,6 +110,8 @@ def test_problem_4_the_override_form_saves_the_criterion_chosen(tmp_path, browse
         picker = page.locator('[data-testid="stSelectbox"]').filter(has_text="Criterion")
         picker.wait_for(timeout=WAIT)
         settle(page)
+        # (the transcript shows a turn as said, brackets too, inside its sentiment's tint: no stray backslash)
+        page.get_by_text("my name is [NAME]. How can I help you today?").first.wait_for(timeout=WAIT)
         expect(picker.locator("input")).to_have_value("Listen")
         picker.click()
         page.get_by_role("option", name="Solve", exact=True).click()
@@ -119,7 +121,7 @@ def test_problem_4_the_override_form_saves_the_criterion_chosen(tmp_path, browse
         form.get_by_text("Fail", exact=True).click()
         save = form.get_by_role("button", name="Save override for Solve")
         save.click()  # no reason: refused
-        page.locator('[data-testid="stAlert"]').first.wait_for(timeout=WAIT)
+        form.locator('[data-testid="stAlert"]').first.wait_for(timeout=WAIT)  # qa's refusal, in the form
         settle(page)
         shot(page, "problem4-refused")
         expect(picker.locator("input")).to_have_value("Solve")  # the criterion stays Solve

@@ -142,8 +142,8 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
                 if card.media:
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
             text = plain(turn.text or "")
-            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
-                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour (plain() escaped its "]")
+                text = f":{colour}-background[" + text + "]"
             st.markdown(text)
             for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
