@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, menu, row_marker, settle, shot, sign_in  # noqa: F401
 
 from qa.accounts.access import Viewer
+from qa.calibration import sessions as cal
 from qa.review import assessments as A
 from qa.review import queue
 from qa.review.overrides import override_history, results
@@ -258,6 +259,9 @@ def test_problem_9_the_vietnamese_ui_shows_no_english(tmp_path, browser):
         ids = [r[0] for r in con.execute("SELECT call_id FROM calls ORDER BY call_id").fetchall()]
         for n, call_id in enumerate(ids):
             con.execute("UPDATE calls SET call_date = DATE '2026-11-30' + ? WHERE call_id = ?", [n, call_id])
+    session = cal.create_session(Store(db), SUP, "vi_complaint_bad", "Tuần 49")  # calibration has a session to show
+    cal.submit_ratings(Store(db), SUP, session, {"listen": "fail", "apologize": "pass", "solve": "fail", "thank": "na",
+                                                "abusive_language": "pass"})
     pieces = english_only()
     assert "no agent turn contains a qualifying phrase" in pieces and len(pieces) > 100
     with running_app(db) as url:
