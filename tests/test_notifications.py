@@ -9,7 +9,7 @@ from reviewhelp import LAN, LAN_CALL, SUP, TEAM_SUP, TOM, TOM_CALL, store, templ
 from streamlit.testing.v1 import AppTest
 
 from qa.review import assessments as A
-from qa.review.notifications import notifications
+from qa.review.notifications import notifications, unread
 from qa.store.database import Store
 
 
@@ -73,3 +73,16 @@ def test_the_sidebar_shows_the_counts(template, tmp_path):
     at = run_app(db, "sup")
     text = " ".join(m.value for m in at.sidebar.markdown) + " ".join(b.label for b in at.sidebar.button)
     assert "1 open dispute" in text
+
+
+def test_a_notice_is_unread_until_its_call_or_its_list_is_seen(store):
+    for call_id in (LAN_CALL, "vi_request"):
+        A.start(store, SUP, call_id)
+        A.share(store, SUP, call_id)
+    items = notifications(store, LAN).items
+    assert {n.call_id for n in unread(items, None, {})} == {LAN_CALL, "vi_request"}, "nothing read yet"
+    later = max(n.at for n in items) + timedelta(seconds=1)
+    assert [n.call_id for n in unread(items, None, {LAN_CALL: later})] == ["vi_request"], "its call was opened"
+    assert unread(items, later, {}) == (), "the list page was shown after they arrived"
+    earlier = min(n.at for n in items) - timedelta(seconds=1)
+    assert len(unread(items, earlier, {LAN_CALL: earlier})) == 2, "seen before they arrived: still new"

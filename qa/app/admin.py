@@ -67,7 +67,7 @@ def _add_user(ctx: Context, teams: list[str]) -> None:
         username = st.text_input(ctx.t("adm_user"), key="adm_new_user")
         name = st.text_input(ctx.t("adm_name"), key="adm_new_name")
         role = st.selectbox(ctx.t("adm_role"), ROLES, index=ROLES.index("agent"), key="adm_new_role",
-                            format_func=lambda r: _role(ctx, r))
+                            format_func=lambda r: _role(ctx, r), placeholder=ctx.t("choose_options"))
         agent_id = st.text_input(ctx.t("adm_agent_id"), key="adm_new_agent", help=ctx.t("adm_agent_id_help"))
         chosen = st.multiselect(ctx.t("adm_teams"), teams, key="adm_new_teams", help=ctx.t("adm_teams_help"),
                                 placeholder=ctx.t("adm_choose_teams"))
@@ -89,7 +89,7 @@ def _add_user(ctx: Context, teams: list[str]) -> None:
 def _change_user(ctx: Context, users: list[User], teams: list[str]) -> None:
     st.subheader(ctx.t("adm_manage"))
     names = [u.username for u in users]
-    picked = st.selectbox(ctx.t("adm_user"), names, key="adm_pick")
+    picked = st.selectbox(ctx.t("adm_user"), names, key="adm_pick", placeholder=ctx.t("choose_options"))
     user = next((u for u in users if u.username == picked), None)
     if user is None:
         return
@@ -132,7 +132,7 @@ def _agents(ctx: Context, agents: list[Agent], teams: list[str]) -> None:
                    ctx.t("adm_calls"): a.calls, ctx.t("adm_user"): a.username or ""} for a in agents],
                  hide_index=True, width="stretch", key="adm_agents")
     ids = [a.agent_id for a in agents]
-    picked = st.selectbox(ctx.t("adm_pick_agent"), ids, key="adm_agent_pick")
+    picked = st.selectbox(ctx.t("adm_pick_agent"), ids, key="adm_agent_pick", placeholder=ctx.t("choose_options"))
     agent = next(a for a in agents if a.agent_id == picked)
     with st.form(f"adm_agent_form:{agent.agent_id}"):
         name = st.text_input(ctx.t("adm_name"), value=agent.name or "", key=f"adm_agent_name:{agent.agent_id}")

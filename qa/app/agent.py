@@ -43,7 +43,8 @@ def scorecards_panel(ctx: Context, calls: list[ReviewedCall]) -> None:
              for c in calls]
     st.dataframe(table, hide_index=True, width="stretch")
     pick, open_ = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = pick.selectbox(ctx.t("pick_call"), [c.call_id for c in calls], key="my_pick_call")
+    chosen = pick.selectbox(ctx.t("pick_call"), [c.call_id for c in calls], key="my_pick_call",
+                            placeholder=ctx.t("choose_options"))
     if open_.button(ctx.t("rev_open_call"), key="my_open_picked") and chosen:
         go("call", call=chosen)
 

@@ -67,16 +67,18 @@ def assign_panel(ctx: Context, monday: date) -> None:
     reviewers = [u.username for u in list_users(ctx.store) if u.active and u.role in ("admin", "supervisor")]
     with st.expander(ctx.t("asg_assign_title")), st.form("asg_assign"):
         method = st.selectbox(ctx.t("queue_sample_method"), SAMPLE_METHODS,
-                              format_func=lambda m: ctx.t("queue_method_" + m), key="asg_method")
+                              format_func=lambda m: ctx.t("queue_method_" + m), key="asg_method",
+                              placeholder=ctx.t("choose_options"))
         per = st.number_input(ctx.t("queue_sample_n"), min_value=1, max_value=50, value=5, key="asg_per")
-        who = st.selectbox(ctx.t("asg_reviewer"), reviewers, key="asg_reviewer")
+        who = st.selectbox(ctx.t("asg_reviewer"), reviewers, key="asg_reviewer", placeholder=ctx.t("choose_options"))
         if st.form_submit_button(ctx.t("asg_assign_submit")) and who:
             week = QueueFilter(date_from=monday, date_to=monday + timedelta(days=6))
             ids = [r.call_id for r in sample_page(ctx.store, ctx.viewer, week, method, int(per), limit=None).rows]
             attempt(ctx, lambda: assign(ctx.store, ctx.viewer, ids, who, monday),
                     ctx.t("asg_assigned_n", n=len(ids), user=who))
     with st.expander(ctx.t("asg_goal_title")), st.form("asg_goal"):
-        who = st.selectbox(ctx.t("asg_reviewer"), reviewers, key="asg_goal_reviewer")
+        who = st.selectbox(ctx.t("asg_reviewer"), reviewers, key="asg_goal_reviewer",
+                           placeholder=ctx.t("choose_options"))
         goal = st.number_input(ctx.t("asg_goal"), min_value=0, max_value=1000, value=40, key="asg_goal_n",
                                help=ctx.t("asg_goal_help"))
         if st.form_submit_button(ctx.t("asg_goal_submit")) and who:

@@ -31,7 +31,7 @@ def _start(ctx: Context) -> None:
         if not calls:
             st.info(ctx.t("cal_no_calls"))
             return
-        call_id = st.selectbox(ctx.t("cal_call"), calls, key="cal_new_call")
+        call_id = st.selectbox(ctx.t("cal_call"), calls, key="cal_new_call", placeholder=ctx.t("choose_options"))
         title = st.text_input(ctx.t("cal_session_title"), key="cal_new_title")
         if st.button(ctx.t("cal_create"), key="cal_create"):
             try:
@@ -65,7 +65,8 @@ def _sessions(ctx: Context) -> cal.CalibrationSession | None:
         asked = None
     ids = list(by_id)
     chosen = st.selectbox(ctx.t("cal_pick"), ids, index=ids.index(int(asked)) if asked else 0,
-                          format_func=lambda i: _label(ctx, by_id[i]), key="cal_pick")
+                          format_func=lambda i: _label(ctx, by_id[i]), key="cal_pick",
+                          placeholder=ctx.t("choose_options"))
     st.query_params["session"] = str(chosen)
     return by_id[chosen]
 

@@ -145,8 +145,8 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
                 if card.media:
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
             text = plain(turn.text or "")
-            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
-                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour (plain() escaped its "]")
+                text = f":{colour}-background[" + text + "]"
             st.markdown(text)
             for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
@@ -270,7 +270,8 @@ def render(ctx: Context) -> None:
     if not rows:
         st.info(ctx.t("no_calls_visible"))
         return
-    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call")
+    chosen = st.selectbox(ctx.t("pick_call"), [r["call_id"] for r in rows], index=None, key="rev_pick_call",
+                          placeholder=ctx.t("choose_options"))
     if chosen:
         st.query_params["call"] = chosen
         st.rerun()

@@ -87,7 +87,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
         st.session_state[status_key] = STATUS_CHOICES[0]  # removed: the browser would send back what it shows)
         st.session_state[reason_key] = ""
     criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
-                             key=f"rev_ov_crit_{call_id}")
+                             key=f"rev_ov_crit_{call_id}", placeholder=ctx.t("choose_options"))
     if criterion is None:
         return
     with st.form(f"rev_override_{call_id}", clear_on_submit=False):
@@ -105,7 +105,7 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
     if active:
         with st.form(f"rev_withdraw_{call_id}", clear_on_submit=True):
             criterion = st.selectbox(ctx.t("rev_withdraw_which"), active, format_func=lambda c: names[c],
-                                     key=f"rev_wd_crit_{call_id}")
+                                     key=f"rev_wd_crit_{call_id}", placeholder=ctx.t("choose_options"))
             reason = st.text_input(ctx.t("rev_withdraw_reason"), key=f"rev_wd_reason_{call_id}")
             if st.form_submit_button(ctx.t("rev_withdraw_submit")):
                 attempt(ctx, lambda: withdraw(ctx.store, ctx.viewer, call_id, criterion, reason),
@@ -138,7 +138,8 @@ def notes_panel(ctx: Context, card: CallView, notes: list[Note], can_write: bool
         return f"{ctx.t('turn')} {idx} · {who} · {fmt.seconds(turn.start, ctx.lang)} · {turn.text[:50]}"
 
     with st.form(f"rev_note_{call_id}", clear_on_submit=True):
-        target = st.selectbox(ctx.t("rev_note_on"), targets, format_func=target_label, key=f"rev_note_turn_{call_id}")
+        target = st.selectbox(ctx.t("rev_note_on"), targets, format_func=target_label, key=f"rev_note_turn_{call_id}",
+                              placeholder=ctx.t("choose_options"))
         kind = st.radio(ctx.t("rev_note_kind"), KINDS, format_func=lambda k: ctx.t("rev_kind_" + k), horizontal=True,
                         key=f"rev_note_kind_{call_id}", help=ctx.t("rev_note_kind_help"))
         text = st.text_area(ctx.t("rev_note_text"), key=f"rev_note_text_{call_id}")

@@ -36,7 +36,7 @@ def controls(ctx: Context, opts: queue.FilterOptions) -> tuple[str, str, queue.Q
     pick = ctx.t("choose_options")  # the placeholder of the multi-selects, in the reader's language
     row = st.columns(4)
     period = row[0].selectbox(ctx.t("dash_period"), dash.PERIODS, index=1, key="dash_period",
-                              format_func=lambda p: ctx.t("dash_period_" + p))
+                              format_func=lambda p: ctx.t("dash_period_" + p), placeholder=ctx.t("choose_options"))
     group = row[1].radio(ctx.t("dash_group"), dash.GROUPS, key="dash_group", horizontal=True,
                          format_func=lambda g: ctx.t("dash_group_" + g))
     with row[2]:
@@ -76,7 +76,7 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
     team with one period of data shows too); bars for the whole range."""
     measures = [k for k in names if k not in ("period", "group")]
     measure = st.selectbox(ctx.t("dash_measure"), measures, key="dash_measure", format_func=lambda m: names[m],
-                           index=measures.index("mean_total"))
+                           index=measures.index("mean_total"), placeholder=ctx.t("choose_options"))
     st.caption(ctx.t("dash_chart_over_time", measure=names[measure], group=ctx.t("dash_group_" + group)))
     frame = pd.DataFrame(shown)[["period", "group", measure]].rename(columns={measure: "value"})
     if groups is not None:

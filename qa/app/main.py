@@ -7,6 +7,7 @@ qa/app holds presentation only.
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import streamlit as st
 
@@ -23,6 +24,8 @@ from transcribe.errors import CallQAError
 
 PAGE_IN_URL = "ui_page_in_url"  # the page this session last put in the URL (another there: Back/Forward)
 LANG_PENDING = "callqa_lang_pending"  # the signed-in user's language, to put in the picker on the next run
+LANG_SHOWN = "callqa_lang_shown"  # the language of the previous run's widgets
+RELABELLED = (str, int, float, list, tuple, date)  # the values of the widgets that show a choice as a label
 
 
 def main() -> None:
@@ -32,6 +35,9 @@ def main() -> None:
         st.session_state["ui_lang"] = pending
     lang = st.sidebar.radio("Language / Ngôn ngữ", list(LANGUAGES), format_func=LANGUAGES.get, horizontal=True,
                             key="ui_lang")
+    if st.session_state.get(LANG_SHOWN) not in (None, lang):
+        relabel_widgets()
+    st.session_state[LANG_SHOWN] = lang
     st.title(t("title", lang))
     db = db_path()
     if not os.path.exists(db):
@@ -48,6 +54,18 @@ def main() -> None:
             show(store, lang, limits)
     except CallQAError as exc:  # the database busy, damaged or unreadable: what to do, never a traceback
         st.error(error_text(exc, lang))
+
+
+def relabel_widgets() -> None:
+    """After a language change, give every widget its value again. Streamlit sends a select box's, radio's or
+    multi-select's choice as its label: the browser would go on showing the label in the old language ("newest
+    first" under Vietnamese) or, for a radio, no choice at all. A value set through the session state is sent
+    again, with the label in the new language. Buttons (True/False), uploads and tables' selections are left
+    alone: their values cannot be set and show no label."""
+    for key in list(st.session_state):
+        value = st.session_state[key]
+        if key != "ui_lang" and isinstance(value, RELABELLED) and not isinstance(value, bool):
+            st.session_state[key] = value
 
 
 def show(store: Store, lang: str, limits: SessionLimits) -> None:

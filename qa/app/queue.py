@@ -20,6 +20,7 @@ from qa.review.date_presets import PRESETS, date_preset
 
 PAGE_SIZE = 100
 URL_KEY = "queue_url"  # st.session_state: the queue parameters this session last put in (or took from) the URL
+OPEN_IDS = "queue_open_ids"  # st.session_state: the calls "Open a call" offered last, in the table's order
 TABLE_N = "queue_table_n"  # st.session_state: bumped after a row opens a call (a fresh table, nothing selected)
 
 
@@ -134,17 +135,22 @@ def open_row(rows: list[queue.QueueRow], index: int, first: int, nav: dict[str, 
 
 
 def open_call(ctx: Context, rows: list[queue.QueueRow], first: int, nav: dict[str, list[str]] | None) -> None:
-    """Pick one of the shown calls (in the table's order) and open it on the call page."""
+    """Pick one of the shown calls (in the table's order) and open it on the call page. Whenever the table's
+    calls or their order change (another order, a filter, the next page), the pick goes back to the top row:
+    Streamlit would keep an earlier pick that is still listed, and Open would go to a call far down the list."""
     ids = [r.call_id for r in rows]
+    if st.session_state.get(OPEN_IDS) != ids:
+        st.session_state[OPEN_IDS] = ids
+        st.session_state["queue_open"] = ids[0] if ids else None
     left, right = st.columns([4, 1], vertical_alignment="bottom")
-    chosen = left.selectbox(ctx.t("queue_open"), ids, key="queue_open")
+    chosen = left.selectbox(ctx.t("queue_open"), ids, key="queue_open", placeholder=ctx.t("choose_options"))
     if right.button(ctx.t("queue_open_button"), key="queue_open_button") and chosen in ids:
         open_row(rows, ids.index(chosen), first, nav)
 
 
 def show_list(ctx: Context, filt: queue.QueueFilter, names: dict[str, str], opts: queue.FilterOptions) -> None:
     order = st.selectbox(ctx.t("queue_order"), queue.ORDERS, key="queue_order",
-                         format_func=lambda o: ctx.t("queue_order_" + o))
+                         format_func=lambda o: ctx.t("queue_order_" + o), placeholder=ctx.t("choose_options"))
     page_no = page_number(ctx, "queue_page_no", repr((filt, order)))
     view = QueueView(filt, order, page_no)
     write_url(view, opts)
@@ -185,7 +191,7 @@ def page_number(ctx: Context, key: str, asked: str) -> int:
 def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) -> None:
     row = st.columns(3)
     method = row[0].selectbox(ctx.t("queue_sample_method"), queue.SAMPLE_METHODS, key="queue_method",
-                              format_func=lambda m: ctx.t("queue_method_" + m))
+                              format_func=lambda m: ctx.t("queue_method_" + m), placeholder=ctx.t("choose_options"))
     per = int(row[1].number_input(ctx.t("queue_sample_n"), min_value=1, max_value=queue.MAX_PER_AGENT_WEEK,
                                   value=5, step=1, key="queue_sample_n"))
     seed = int(row[2].number_input(ctx.t("queue_sample_seed"), min_value=0, value=0, step=1,

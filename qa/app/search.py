@@ -30,7 +30,8 @@ def render(ctx: Context) -> None:
     query = box.text_input(ctx.t("search_words"), value=q0, max_chars=200, key="search_q",
                            placeholder=ctx.t("search_placeholder"))
     who = who_col.selectbox(ctx.t("search_speaker"), SPEAKERS, index=SPEAKERS.index(who0) if who0 in SPEAKERS else 0,
-                            format_func=lambda s: ctx.t("search_any") if not s else ctx.t(s), key="search_who")
+                            format_func=lambda s: ctx.t("search_any") if not s else ctx.t(s), key="search_who",
+                            placeholder=ctx.t("choose_options"))
     if query != q0 or who != who0:
         st.query_params.update({"page": "search", "q": query, "who": who, "p": "0"})
     try:

@@ -7,6 +7,7 @@ given time (the app passes the time the person last opened the list in this sess
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,7 +16,7 @@ from qa.review.audit import REVIEWER_ROLES
 from qa.store.database import Store
 from qa.store.vocabulary import ReviewState
 
-__all__ = ["Notice", "Notifications", "notifications"]
+__all__ = ["Notice", "Notifications", "notifications", "unread"]
 
 LIMIT = 50  # items listed (the counts cover every item)
 
@@ -70,3 +71,11 @@ def notifications(store: Store, viewer: Viewer, since: datetime | None = None, l
         return Notifications(kind, 0, 0, ())
     items = tuple(Notice(r[0], r[1], kind, r[2], r[3], r[4]) for r in rows)
     return Notifications(kind, int(rows[0][5]), int(rows[0][6]), items)
+
+
+def unread(items: tuple[Notice, ...], list_seen: datetime | None, opened: Mapping[str, datetime]) -> tuple[Notice, ...]:
+    """The `items` the person has not read yet: those that arrived after they last saw the page listing them
+    (`list_seen`; None: not yet) and after they last opened the item's call (`opened`: call id -> when). All
+    times are naive UTC, as stored (`qa.review.audit.now`)."""
+    return tuple(n for n in items if (list_seen is None or n.at > list_seen)
+                 and (n.call_id not in opened or n.at > opened[n.call_id]))
