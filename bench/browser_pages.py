@@ -24,7 +24,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -164,7 +164,7 @@ def main() -> None:
                         on_page=print if args.verbose else None)
     pages = summary(times)
     result = {"calls": calls, "repeat": args.repeat, "cpu_count": os.cpu_count(),
-              "load_average_1m": round(os.getloadavg()[0], 2), "date": datetime.now(timezone.utc).isoformat(
+              "load_average_1m": round(os.getloadavg()[0], 2), "date": datetime.now(UTC).isoformat(
                   timespec="seconds"), "target_p95_s": 1.0, "pages": pages}
     print(f"{'page':<10} {'median':>8} {'p95':>8} {'max':>8}   ({calls} calls, {args.repeat} navigations a page)")
     for name, s in pages.items():
