@@ -1,6 +1,7 @@
 """Start the real reviewer app for a benchmark: `streamlit run app.py -- --db DB` on a free localhost port."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -15,9 +16,9 @@ from _common import ROOT
 
 
 def chromium_path() -> str | None:
-    """Debian's `chromium` (or another Chromium on PATH) for Playwright's `executable_path`."""
-    for candidate in ("chromium", "chromium-browser", "google-chrome"):
-        if shutil.which(candidate):
+    """Debian's `chromium` (or $CALLQA_CHROMIUM, or another Chromium on PATH) for Playwright's `executable_path`."""
+    for candidate in (os.environ.get("CALLQA_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and shutil.which(candidate):
             return shutil.which(candidate)
     return None
 
