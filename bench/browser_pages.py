@@ -1,7 +1,7 @@
 """The reviewer app's pages in a real browser over a large store: navigation to content for the queue, a call,
 the dashboard and search (target p95 ≤ 1.0 s each).
 
-    python bench/browser_pages.py [--calls 100000] [--repeat 10] [--db PATH] [--json PATH] [--words refund]
+    python bench/browser_pages.py [--calls 100000] [--repeat 10] [--db PATH] [--json PATH] [--words refund] [--after-write]
 
 Builds the store of bench/_bigstore.py (`--calls` synthetic calls of 30 turns; building 100,000 takes minutes: pass
 `--db PATH` to keep it there, and the same `--db` again to reuse it), adds a supervisor, starts the real app
@@ -10,7 +10,9 @@ in turn, it opens each page by its URL — `/?page=queue`, `/?page=call&call=<a 
 `/?page=search&q=<words>` — a new app session each time, signed in by the session cookie, and times from
 `page.goto` until the page's main content is visible (the queue's "Calls 1–100 of …" and its table, the call's
 transcript and criteria, the dashboard's figures table, the search's count and its first hit) and Streamlit's
-run has finished (everything below drawn too). One warm-up navigation per page comes first and is not counted.
+run has finished (everything below drawn too). One warm-up navigation per page comes first and is not counted. The app caches what the dashboard and the
+queue's filters read per version of the database: `--after-write` makes a write (as a review does) before each
+navigation, so that nothing cached holds — the first view after a change.
 Prints median, p95 and max per page in seconds, with the machine's CPU count and load (a shared machine inflates
 the figures); `--json` writes them.
 """
@@ -115,9 +117,16 @@ def navigate(page: Any, url: str, name: str, call_id: str) -> float:
     return time.perf_counter() - t0
 
 
-def measure(db: str, repeat: int, words: str, log: Path, *, on_page: Callable[[str], None] | None = None
-            ) -> dict[str, list[float]]:
-    """Seconds per navigation, per page (after one warm-up navigation of each, not counted)."""
+def write_once(db: str, run: int) -> None:
+    """A committed write, as a review would make: the app's cached figures are for an older version now."""
+    with Store(db).transaction() as con:
+        con.execute("UPDATE users SET display_name = ? WHERE username = ?", [f"Bench supervisor {run}", USER])
+
+
+def measure(db: str, repeat: int, words: str, log: Path, *, after_write: bool = False,
+            on_page: Callable[[str], None] | None = None) -> dict[str, list[float]]:
+    """Seconds per navigation, per page (after one warm-up navigation of each, not counted); `after_write`: each
+    navigation follows a write to the database (nothing cached by the app holds then)."""
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()
@@ -135,6 +144,8 @@ def measure(db: str, repeat: int, words: str, log: Path, *, on_page: Callable[[s
             urls = {"queue": f"{url}/?page=queue", "call": f"{url}/?page=call&call={quote(cid)}",
                     "dashboard": f"{url}/?page=dashboard", "search": f"{url}/?page=search&q={quote(words)}"}
             for name in PAGES:
+                if after_write:
+                    write_once(db, run)
                 took = navigate(page, urls[name], name, cid)
                 if run > 0:  # run 0: the warm-up
                     times[name].append(took)
@@ -156,16 +167,18 @@ def main() -> None:
     ap.add_argument("--db", help="the store: reused when the file exists, else built there and kept")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--words", default="refund", help="what the search page looks for (words in the transcripts)")
+    ap.add_argument("--after-write", action="store_true",
+                    help="write to the database before each navigation (the first view after a review)")
     ap.add_argument("--verbose", action="store_true", help="print every navigation's time")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db, calls = prepare(args.db, args.calls, tmp)
-        times = measure(db, args.repeat, args.words, Path(tmp) / "streamlit.log",
+        times = measure(db, args.repeat, args.words, Path(tmp) / "streamlit.log", after_write=args.after_write,
                         on_page=print if args.verbose else None)
     pages = summary(times)
     result = {"calls": calls, "repeat": args.repeat, "cpu_count": os.cpu_count(),
               "load_average_1m": round(os.getloadavg()[0], 2), "date": datetime.now(UTC).isoformat(
-                  timespec="seconds"), "target_p95_s": 1.0, "pages": pages}
+                  timespec="seconds"), "target_p95_s": 1.0, "after_write": args.after_write, "pages": pages}
     print(f"{'page':<10} {'median':>8} {'p95':>8} {'max':>8}   ({calls} calls, {args.repeat} navigations a page)")
     for name, s in pages.items():
         print(f"{name:<10} {s['median_s']:>7.2f}s {s['p95_s']:>7.2f}s {s['max_s']:>7.2f}s")
