@@ -11,8 +11,9 @@ in turn, it opens each page by its URL — `/?page=queue`, `/?page=call&call=<a 
 `page.goto` until the page's main content is visible (the queue's "Calls 1–100 of …" and its table, the call's
 transcript and criteria, the dashboard's figures table, the search's count and its first hit) and Streamlit's
 run has finished (everything below drawn too). One warm-up navigation per page comes first and is not counted. The app caches what the dashboard and the
-queue's filters read per version of the database: `--after-write` makes a write (as a review does) before each
-navigation, so that nothing cached holds — the first view after a change.
+queue's filters read per version of the database: `--after-write` overrides a criterion of one call (as a
+reviewer does, through `qa.review.overrides`) before each navigation, so that nothing cached holds: the first
+view after a review. It leaves those overrides in the store.
 Prints median, p95 and max per page in seconds, with the machine's CPU count and load (a shared machine inflates
 the figures); `--json` writes them.
 """
@@ -35,8 +36,10 @@ from _app import chromium_path, running_app
 from _bigstore import build_store
 from _common import percentile
 
+from qa.accounts.access import Viewer
 from qa.accounts.auth import add_user
 from qa.app.cookies import COOKIE
+from qa.review.overrides import override
 from qa.store.database import Store
 from transcribe.errors import InputError
 
@@ -117,16 +120,20 @@ def navigate(page: Any, url: str, name: str, call_id: str) -> float:
     return time.perf_counter() - t0
 
 
-def write_once(db: str, run: int) -> None:
-    """A committed write, as a review would make: the app's cached figures are for an older version now."""
-    with Store(db).transaction() as con:
-        con.execute("UPDATE users SET display_name = ? WHERE username = ?", [f"Bench supervisor {run}", USER])
+def review_once(db: str, k: int) -> None:
+    """An override of one call's Listen result, alternately pass and fail, as a reviewer makes it: the figures
+    of the call's agent change, so nothing the app cached for the older database holds."""
+    store = Store(db)
+    with store.connect() as con:
+        row = con.execute("SELECT min(call_id) FROM calls WHERE call_id NOT IN (SELECT call_id FROM assessments "
+                          "WHERE state <> 'draft')").fetchone()
+    override(store, Viewer(USER, "supervisor"), row[0], "listen", "pass" if k % 2 else "fail", "benchmark review")
 
 
 def measure(db: str, repeat: int, words: str, log: Path, *, after_write: bool = False,
             on_page: Callable[[str], None] | None = None) -> dict[str, list[float]]:
     """Seconds per navigation, per page (after one warm-up navigation of each, not counted); `after_write`: each
-    navigation follows a write to the database (nothing cached by the app holds then)."""
+    navigation follows an override (`review_once`)."""
     from playwright.sync_api import sync_playwright
 
     chromium = chromium_path()
@@ -143,9 +150,9 @@ def measure(db: str, repeat: int, words: str, log: Path, *, after_write: bool = 
             cid = ids[run % len(ids)]
             urls = {"queue": f"{url}/?page=queue", "call": f"{url}/?page=call&call={quote(cid)}",
                     "dashboard": f"{url}/?page=dashboard", "search": f"{url}/?page=search&q={quote(words)}"}
-            for name in PAGES:
+            for k, name in enumerate(PAGES):
                 if after_write:
-                    write_once(db, run)
+                    review_once(db, run * len(PAGES) + k)
                 took = navigate(page, urls[name], name, cid)
                 if run > 0:  # run 0: the warm-up
                     times[name].append(took)
@@ -168,7 +175,7 @@ def main() -> None:
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--words", default="refund", help="what the search page looks for (words in the transcripts)")
     ap.add_argument("--after-write", action="store_true",
-                    help="write to the database before each navigation (the first view after a review)")
+                    help="override a call's criterion before each navigation (the first view after a review)")
     ap.add_argument("--verbose", action="store_true", help="print every navigation's time")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
