@@ -138,12 +138,15 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
         low = f" · *{ctx.t('low_confidence')}*" if turn.low_confidence else ""
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn.criteria)
         with st.container(key=TURN_KEY.format(index=turn.index)), st.chat_message("assistant" if agent else "user"):
-            head, play = st.columns([7, 1])
             when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
-            head.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
-            with play:
-                if card.media:
+            line = f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}"
+            if card.media:  # the line, and ▶ beside it
+                head, play = st.columns([7, 1])
+                head.markdown(line)
+                with play:
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
+            else:  # nothing to play: no column for a button (thirty turns draw faster)
+                st.markdown(line)
             text = plain(turn.text or "")
             if s.label in ("negative", "positive"):  # tinted in the sentiment's colour (plain() escaped its "]")
                 text = f":{colour}-background[" + text + "]"

@@ -10,11 +10,11 @@ from typing import Any
 
 import streamlit as st
 
+from qa.app import cached
 from qa.app.common import Context, go
 from qa.app.queue import PAGE_SIZE
 from qa.app.queue_url import parse, to_params, url_params
 from qa.i18n import format as fmt
-from qa.review import queue
 from qa.review.queue_nav import position
 
 JS = r"""
@@ -50,7 +50,7 @@ def nav_bar(ctx: Context, call_id: str) -> None:
     params = url_params(st.query_params)
     if not ctx.viewer.reviews or not params.get("pos"):
         return
-    opts = queue.filter_options(ctx.store, ctx.viewer)
+    opts = cached.filter_options(ctx.store, ctx.viewer)
     view = parse(params, opts)
     here = position(ctx.store, ctx.viewer, view.filt, view.order, call_id)
     listed: dict[str, Any] = to_params(replace(view, page=1, pos=None), opts)

@@ -10,11 +10,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from qa.app import cached
 from qa.app.assignments import progress_panel
 from qa.app.common import Context
 from qa.app.dashboard_kpis import render_kpis
 from qa.app.queue import date_range
-from qa.app.tables import figures_table
+from qa.app.tables import show_figures
 from qa.i18n import criterion_name, level_name
 from qa.i18n import format as fmt
 from qa.review import dashboard as dash
@@ -123,25 +124,25 @@ def chart_criteria(ctx: Context, data: dash.Dashboard, group: str, groups: list[
 def render(ctx: Context) -> None:
     """The dashboard (reviewers only: see qa.app.pages; the data is scoped by qa.review.dashboard either way)."""
     st.header(ctx.t("dash_title"))
-    opts = queue.filter_options(ctx.store, ctx.viewer)
+    opts = cached.filter_options(ctx.store, ctx.viewer)
     if opts.first_date is None:
         st.info(ctx.t("no_calls_visible"))
         return
     period, group, filt = controls(ctx, opts)
-    data = dash.dashboard(ctx.store, ctx.viewer, filt, period=period, group=group)
+    data = cached.dashboard(ctx.store, ctx.viewer, filt, period, group)
     if not data.rows:
         st.info(ctx.t("dash_none"))
         return
     names = labels(ctx, data)
     shown = dash.records(data, ctx.t("dash_period_all"))
-    whole = data if period == "all" else dash.dashboard(ctx.store, ctx.viewer, filt, period="all", group=group)
+    whole = data if period == "all" else cached.dashboard(ctx.store, ctx.viewer, filt, "all", group)
     groups = chart_groups(ctx, dash.records(whole, ctx.t("dash_period_all")))
     chart_over_time(ctx, shown, names, period, group, groups)
     chart_criteria(ctx, whole, group, groups)
     st.subheader(ctx.t("dash_table"))
-    st.dataframe(figures_table([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang), hide_index=True,
-                 width="stretch", placeholder=ctx.t("dash_na"))  # "n/a", not "None"; numbers in the reader's form
-    st.download_button(ctx.t("dash_download"), dash.csv_file(shown, names), file_name=f"callqa-{group}-{period}.csv",
-                       mime="text/csv", key="dash_download")
+    # "n/a", not "None"; numbers in the reader's form
+    show_figures([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang, ctx.t("dash_na"))
+    st.download_button(ctx.t("dash_download"), lambda: dash.csv_file(shown, names),  # made when clicked
+                       file_name=f"callqa-{group}-{period}.csv", mime="text/csv", key="dash_download")
     render_kpis(ctx, filt, period, group, data.criteria)
     progress_panel(ctx, week_of(date.today()))  # the reviewers' assignments and goals this week (qa.app.assignments)

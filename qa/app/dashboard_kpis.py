@@ -10,8 +10,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from qa.app import cached
 from qa.app.common import Context
-from qa.app.tables import figures_table
+from qa.app.tables import show_figures
 from qa.config.kpis import KpiSettings
 from qa.i18n import criterion_name
 from qa.i18n import format as fmt
@@ -98,20 +99,18 @@ def render_kpis(ctx: Context, filt: QueueFilter, period: str, group: str,
     settings = kpi_settings(ctx)
     st.subheader(ctx.t("kpi_title"))
     st.caption(ctx.t("kpi_caption", days=settings.fcr_days))
-    rows = kpis.kpi_rows(ctx.store, ctx.viewer, filt, period=period, group=group, fcr_days=settings.fcr_days)
+    rows = cached.kpi_rows(ctx.store, ctx.viewer, filt, period, group, settings.fcr_days)
     names = kpi_labels(ctx)
     shown = kpis.kpi_records(rows, ctx.t("dash_period_all"))
     for rec in shown:
         rec["escalation_band"] = band_text(ctx, rec["escalation_band"])
-    st.dataframe(figures_table([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang),
-                 hide_index=True, width="stretch", placeholder=ctx.t("dash_na"))  # "n/a", not "None"
-    st.download_button(ctx.t("kpi_download"), dash.csv_file(shown, names, kpis.kpi_columns()),
+    show_figures([{names[k]: v for k, v in rec.items()} for rec in shown], ctx.lang, ctx.t("dash_na"))  # "n/a"
+    st.download_button(ctx.t("kpi_download"), lambda: dash.csv_file(shown, names, kpis.kpi_columns()),
                        file_name=f"callqa-kpis-{group}-{period}.csv", mime="text/csv", key="kpi_download")
     chart_escalations(ctx, rows, group)
     st.subheader(ctx.t("kpi_corr_title"))
     st.caption(ctx.t("kpi_corr_caption", min=settings.min_calls))
-    found = kpis.correlations(ctx.store, ctx.viewer, filt, fcr_days=settings.fcr_days,
-                              min_calls=settings.min_calls)
+    found = cached.correlations(ctx.store, ctx.viewer, filt, settings.fcr_days, settings.min_calls)
     if not found:
         st.info(ctx.t("kpi_corr_none"))
         return

@@ -10,6 +10,7 @@ from typing import Any
 
 import streamlit as st
 
+from qa.app import cached
 from qa.app.common import Context, go
 from qa.app.queue_url import NAV_PARAMS, PARAMS, QueueView, parse, to_params, url_params
 from qa.app.saved_views import saved_views_bar
@@ -213,7 +214,7 @@ def show_sample(ctx: Context, filt: queue.QueueFilter, names: dict[str, str]) ->
 def render(ctx: Context) -> None:
     """The review queue (reviewers only: see qa.app.pages; the data is scoped by qa.review.queue either way)."""
     st.header(ctx.t("queue_title"))
-    opts = queue.filter_options(ctx.store, ctx.viewer)
+    opts = cached.filter_options(ctx.store, ctx.viewer)
     if opts.first_date is None:
         st.info(ctx.t("no_calls_visible"))
         return

@@ -7,6 +7,7 @@ NOTHING ("—")."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from functools import cache
 
 from babel import Locale
@@ -32,11 +33,31 @@ def _pattern(digits: int) -> str:
     return "#,##0" + ("." + "0" * digits if digits else "")
 
 
+@cache
+def _separators(lang: str) -> tuple[str, str]:
+    """(decimal, group) symbols of `lang`."""
+    loc = locale(lang)
+    return babel_numbers.get_decimal_symbol(loc), babel_numbers.get_group_symbol(loc)
+
+
+@cache
+def _quantum(digits: int) -> decimal.Decimal:
+    return decimal.Decimal(1).scaleb(-digits)
+
+
 def number(x: float | None, lang: str, digits: int = 1) -> str:
-    """`x` with `digits` decimals and the language's separators: number(42.44, "vi") == "42,4"."""
+    """`x` with `digits` decimals and the language's separators: number(42.44, "vi") == "42,4".
+    What Babel's `format_decimal` writes with the pattern "#,##0.0…" (the same rounding of the same decimal), made
+    without parsing the pattern for every number: a table of thousands of cells is formatted in a blink."""
     if x is None:
         return NOTHING
-    return babel_numbers.format_decimal(x, format=_pattern(digits), locale=locale(lang))
+    value = x if isinstance(x, decimal.Decimal) else decimal.Decimal(str(x))
+    if digits < 0 or not value.is_finite():
+        return babel_numbers.format_decimal(x, format=_pattern(digits), locale=locale(lang))
+    point, group = _separators(lang)
+    whole, _, frac = f"{abs(value).normalize().quantize(_quantum(digits)):f}".partition(".")
+    text = f"{int(whole):,}".replace(",", group) + (point + frac.ljust(digits, "0") if digits else "")
+    return "-" + text if value.is_signed() else text
 
 
 def integer(x: int | float | None, lang: str) -> str:
