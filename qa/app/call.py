@@ -60,18 +60,14 @@ def audio_player(ctx: Context, card: CallView) -> None:
     permission check (`access.recording`) — never a file path taken from a transcript — in the sticky player
     with its waveform (`qa.app.player`). Without a recording the player still takes ▶ requests (it shows the
     turn)."""
-    st.subheader(ctx.t("audio"))
     labels = {"waveform": ctx.t("player_waveform"), "at": ctx.t("player_at"), "turn": ctx.t("turn")}
-    found = None
+    found = access.recording(ctx.store, ctx.viewer, card.call_id) if card.media else None
+    st.subheader(ctx.t("audio"), help=ctx.t("player_keys") if found is not None else None)  # the keys on hover
     if not card.media:
         st.info(ctx.t("no_audio"))
-    else:
-        found = access.recording(ctx.store, ctx.viewer, card.call_id)
-        if found is None:
-            st.warning(ctx.t("audio_missing"))
+    elif found is None:
+        st.warning(ctx.t("audio_missing"))
     player(card, found, labels)
-    if found is not None:
-        st.caption(ctx.t("player_keys"))
 
 
 def seek_button(ctx: Context, card: CallView, start: float | None, key: str, turn: int | None = None) -> None:
@@ -143,7 +139,7 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
             text = plain(turn.text or "")
             if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
-                text = f":{colour}-background[" + text.replace("]", "\\]") + "]"
+                text = f":{colour}-background[{text}]"  # (plain() escaped any "]" in the words)
             st.markdown(text)
             for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
@@ -170,8 +166,8 @@ def render_call(ctx: Context, call_id: str) -> None:
     st.header(f"{ctx.t('call')} {card.call_id} — {ctx.t('total')} {total}/100")
     summary = call_summary(card, items)  # the total and service level in force
     headline(ctx, card, items, summary, assessment.state if assessment else None)
-    flag_chips(ctx, card)
-    with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):
+    with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):  # one line
+        flag_chips(ctx, card)
         review_bar(ctx, card, actions)
         def printable() -> str:  # built only when the button is clicked, not on every run of the page
             return scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
@@ -181,6 +177,7 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
                            mime="text/html", help=ctx.t("print_help"), icon=":material/print:",
                            key=f"print_{card.call_id}")
+        st.caption(f"{ctx.t('source')}: {card.source}")
     audio_player(ctx, card)
     left, right = st.columns([3, 2])
     with right:
@@ -208,14 +205,14 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.json(without_paths(about) if ctx.viewer.is_agent else about)
 
 
-HEADLINE_CSS = ("<style>.st-key-callqa-headline [data-testid='stMetricValue'] {font-size: 1.3rem;}"
+HEADLINE_CSS = ("<style>[data-testid='stMainBlockContainer'] {padding-top: 3.5rem;}"  # less blank above the title
+                ".st-key-callqa-headline [data-testid='stMetricValue'] {font-size: 1.3rem;}"
                 ".st-key-callqa-headline [data-testid='stMetric'] {padding: 0.3rem 0.7rem;}</style>")
 
 
 def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, state: str | None) -> None:
     """The call's headline tiles, each as wide as its value (they wrap to a new line instead of cutting values
-    off): agent, language, duration, review state, service level and, after overrides, the reviewed total; the
-    source in small print."""
+    off): agent, language, duration, review state, service level and, after overrides, the reviewed total."""
     st.html(HEADLINE_CSS)
     def tile(label: str, value: str, delta: str | None = None) -> None:
         st.metric(label, value, delta=delta, width="content", border=True)
@@ -232,7 +229,6 @@ def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, st
             reviewed = summary.reviewed_total
             delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)
             tile(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta)
-    st.caption(f"{ctx.t('source')}: {card.source}")
 
 
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "gray"}
@@ -244,7 +240,7 @@ def flag_chips(ctx: Context, card: CallView) -> None:
     if not card.flags:
         return
     names = {c.id: criterion_name(c.id, c.name, ctx.lang) for c in card.critical}
-    with st.container(horizontal=True, key="callqa-flags"):
+    with st.container(horizontal=True, width="content", key="callqa-flags"):  # each chip whole, never cut
         for flag in card.flags:
             label, help_ = flag_text(flag, ctx.lang, names)
             colour = SEVERITY_COLOURS.get(FLAG_SEVERITY.get(flag.partition(":")[0], "warning"), "orange")
