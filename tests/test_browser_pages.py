@@ -267,16 +267,27 @@ def scale_store(path: Path) -> str:
     return store.path
 
 
-def _chart_names(page) -> set[str]:
-    """The texts of the charts' axis labels and legends (Vega draws them as SVG text, or names them in its
-    aria-labels on a canvas)."""
-    return set(page.evaluate("""() => {
-        const out = [];
-        document.querySelectorAll('[data-testid="stVegaLiteChart"] text').forEach(t => out.push(t.textContent));
-        document.querySelectorAll('[data-testid="stVegaLiteChart"] [aria-label]').forEach(
-            e => out.push(e.getAttribute('aria-label')));
-        return out;
-    }"""))
+def _chart_texts(page, nth: int) -> list[str]:
+    """The texts chart `nth` of the page draws (axis labels, legend names: Vega draws them as SVG text)."""
+    return page.locator('[data-testid="stVegaLiteChart"]').nth(nth).evaluate(
+        "c => [...c.querySelectorAll('text')].map(t => t.textContent)")
+
+
+AGENTS = [f"agent_{k:02d}" for k in range(N_AGENTS)]
+
+
+def _grid_bottom(page) -> list[list[str]]:
+    """The header and the last rows of the page's first table, scrolled to its end (the grid draws on a canvas and
+    keeps the shown rows' cells in the DOM; an empty cell is drawn with the table's placeholder, "n/a")."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 5000)
+    page.wait_for_timeout(800)
+    grid.screenshot(path=str(ARTIFACTS / "dashboard-table-end.png"))
+    return grid.evaluate("g => [...g.querySelectorAll('tr')].map(r => [...r.querySelectorAll('th, td')]"
+                         ".map(c => c.textContent))")
 
 
 def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
@@ -294,23 +305,29 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
         page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for(timeout=WAIT)
         settle(page)
         page.wait_for_timeout(1500)  # Vega draws after the data arrive
-        names = _chart_names(page)
-        shown = {a for a in (f"agent_{k:02d}" for k in range(N_AGENTS)) if any(a in n for n in names)}
-        assert len(shown) == 10, sorted(shown)  # the lowest 10, every name whole (a cut one reads "agent_…")
-        assert not [n for n in names if "…" in n], [n for n in names if "…" in n]
-        html = page.content()
-        assert all(f"agent_{k:02d}" in html for k in range(N_AGENTS)), "the table has every agent"
-        main = page.locator('[data-testid="stMain"]').inner_text()
-        assert "None" not in main and "n/a" in html
+        over_time, heat_map = _chart_texts(page, 0), _chart_texts(page, 1)
+        lowest = [a for a in AGENTS if a in over_time]
+        assert len(lowest) == 10 and "agent_39" not in lowest, over_time  # the lowest 10 (agent_39 is the best)
+        assert [a for a in AGENTS if a in heat_map] == lowest  # one row per agent, the same ten
+        assert "02 Nov" in over_time and "09 Nov" in over_time, over_time  # a tick per week, not the hours
+        assert not [t for t in over_time if re.search(r"\d (AM|PM)$", t)], over_time
+        for k in range(page.locator('[data-testid="stVegaLiteChart"]').count()):
+            cut = [t for t in _chart_texts(page, k) if "…" in t]
+            assert not cut, cut  # every name whole in every chart
+        assert "None" not in page.locator('[data-testid="stMain"]').inner_text()
         shot(page, "dashboard-40")
+        rows = _grid_bottom(page)  # the table has every agent: agent_39 is its last row
+        assert rows[0][:6] == ["Period from", "Agent or team", "Calls", "Mean total", "Listen passed (%)",
+                               "Apologize passed (%)"], rows[0]
+        assert rows[-1][1:6] == ["agent_39", "1", "100", "100", ""], rows[-1]  # Apologize: the grid's "n/a"
+        assert not [r for r in rows if "None" in r], rows
 
         page.locator('[data-testid="stRadio"]').filter(has_text="Per").get_by_text("team", exact=True).click()
+        page.get_by_text("Team A").first.wait_for(state="attached", timeout=WAIT)
         settle(page)
         page.wait_for_timeout(1500)
-        names = _chart_names(page)
-        assert any("Solo" in n for n in names), "the team with one week of data shows in the charts"
-        html = page.content()
-        assert "Solo" in html and "Team A" in html
+        over_time = _chart_texts(page, 0)
+        assert {"Solo", "Team A", "Team B", "Team C"} <= set(over_time), over_time  # one week of data shows too
         assert "None" not in page.locator('[data-testid="stMain"]').inner_text()
         shot(page, "dashboard-teams")
     assert not errors, errors

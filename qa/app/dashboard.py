@@ -70,6 +70,18 @@ def _legend(n: int) -> alt.Legend:
     return alt.Legend(symbolLimit=0, columns=1 if n <= 15 else 2, labelLimit=160)  # every name, none cut off
 
 
+PERIOD_FORMATS = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}  # d3 time formats of the axis' labels
+
+
+def period_axis(frame: pd.DataFrame, period: str) -> alt.Axis:
+    """The time axis with a tick on each period that has data, labelled by its first day (or its month), never
+    the hours between two weeks (Vega's ticks for a range of a few days)."""
+    days = sorted({date.fromisoformat(str(p)) for p in frame["period"]})
+    values = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in days]
+    label = f"utcFormat(datum.value, '{PERIOD_FORMATS.get(period, '%d %b')}')"
+    return alt.Axis(values=values, labelExpr=label, labelOverlap=True)
+
+
 def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str], period: str,
                     group: str, groups: list[str] | None) -> None:
     """The chosen measure per agent or team: a line over the periods with a point on every period (so an agent or
@@ -89,7 +101,8 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
     else:
         n = frame["group"].nunique()
         color = alt.Color("group:N", title=names["group"], legend=_legend(n))
-        base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"]), y=value, color=color,
+        base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"], axis=period_axis(frame, period)),
+                                       y=value, color=color,
                                        tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
         chart = base.mark_line() + base.mark_point(filled=True, size=50)
     st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
