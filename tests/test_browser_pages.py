@@ -231,7 +231,7 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         page = browser.new_page(viewport={"width": 1440, "height": 1100})
         sign_in(page, url + "/?page=assignments", "mai")  # mai sees them in her list, with her goal
         page.get_by_text("My assigned calls").wait_for(timeout=WAIT)
-        page.get_by_text(f"0 of 12 reviews done this week").wait_for(timeout=WAIT)
+        page.get_by_text("0 of 12 reviews done this week").wait_for(timeout=WAIT)
         settle(page)
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert all(a.call_id in main for a in assigned), main
@@ -334,7 +334,12 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
 
 
 def _pdf_pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    """The pages of a PDF: its page objects ('/Type /Page', not the '/Pages' tree), checked against the tree's
+    /Count."""
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    counts = [int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)]
+    assert counts and max(counts) == pages, (pages, counts)
+    return pages
 
 
 def test_printable_scorecard_downloads_and_prints_on_one_or_two_pages(tmp_path, browser):
