@@ -40,13 +40,16 @@ def _clipped(page, selector: str) -> list[str]:
 
 
 def _empty_buttons(page) -> list[str]:
-    """The visible buttons with neither visible text nor an aria-label (their outer HTML, shortened)."""
+    """The visible buttons that show no text and have no aria-label, or whose text is cut off (a ▶ squeezed to
+    an empty box in a narrow column): their text and outer HTML, shortened."""
     return page.evaluate("""() => [...document.querySelectorAll('button')].filter(b => {
         if (!b.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;  // (a closed expander)
+        const r = b.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) return false;
         const text = (b.innerText || '').trim();
-        const cut = b.scrollWidth > b.clientWidth + 1;
-        return !(b.getAttribute('aria-label') || '').trim() && (!text || cut);
-    }).map(b => b.outerHTML.slice(0, 200))""")
+        const cut = [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1);
+        return (!text && !(b.getAttribute('aria-label') || '').trim()) || cut;
+    }).map(b => (b.innerText || '').trim() + ' ' + b.outerHTML.slice(0, 120))""")
 
 
 def _overflow(page) -> dict[str, list[int]]:
@@ -110,6 +113,46 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         tiles = " ".join(values.all_inner_texts())
         assert "agent_mai" in tiles and "…" not in tiles
         assert _clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert height < 4000, f"the call page is {height} px tall"  # it was 4,000–4,800 px
+        shot(page, "call-fold")
+
+        transcript.wait_for(timeout=WAIT)
+        settle(page)
+        page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+        page.wait_for_timeout(300)
+        s, tr = scorecard.bounding_box(), transcript.bounding_box()
+        assert s and tr
+        assert s["y"] < 900 and tr["y"] < 900, (s, tr)  # both above the fold
+        assert tr["x"] + tr["width"] <= s["x"] or s["x"] + s["width"] <= tr["x"], (s, tr)  # side by side
+        assert abs(s["y"] - tr["y"]) < 60, (s, tr)  # on the same line, not one under the other
+        first_turn = page.locator("[class*='st-key-callqa-turn-']").first.bounding_box()
+        first_criterion = page.locator('[data-testid="stExpander"]').filter(has_text="Listen").first.bounding_box()
+        assert first_turn["y"] + 60 < 900, f"the first turn's words are above the fold ({first_turn})"
+        assert first_criterion["y"] + first_criterion["height"] < 900, f"so is a criterion ({first_criterion})"
+
+        for tab in ("Conversation metrics", "Customer sentiment", "Notes"):  # metrics and charts are tabs
+            assert page.get_by_role("tab", name=tab).count() == 1, tab
+
+        chip_text, chip_help = flag_text("escalation:performed", "en")
+        chips = page.locator(".st-key-callqa-flags")
+        chips.get_by_text(chip_text).first.wait_for(timeout=WAIT)
+        body = page.locator('[data-testid="stMain"]').inner_text()
+        assert not [k for k in FLAG_SEVERITY if k in body], "no internal flag names"
+        assert "escalation:performed" not in body
+        assert page.locator('[data-testid="stAlert"]').filter(has_text=re.compile("flag|escalation", re.I)).count() == 0
+        assert _clipped(page, ".st-key-callqa-flags") == []  # each chip whole
+        assert "[NAME]," in page.locator("[class*='st-key-callqa-turn-']").first.inner_text()  # no stray "\\"
+        chips.get_by_text(chip_text).first.hover()  # the chip explains itself
+        page.get_by_text(chip_help[:40]).first.wait_for(timeout=WAIT)
+
+        values = page.locator('[data-testid="stMetricValue"]')
+        assert values.count() >= 4
+        tiles = " ".join(values.all_inner_texts())
+        assert "agent_mai" in tiles and "…" not in tiles
+        assert _clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
+        height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+        assert height < 4000, f"the call page is {height} px tall"  # it was 4,000–4,800 px
         shot(page, "call-fold")
 
         page.set_viewport_size({"width": 800, "height": 900})
@@ -117,7 +160,17 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         settle(page)
         assert _empty_buttons(page) == []
         assert _overflow(page) == {}
+        assert _clipped(page, '[data-testid="stMetric"]') == []  # the metrics tab's tiles too
         shot(page, "call-800")
+
+        page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()  # longer words
+        page.get_by_role("heading", name="Kết quả LAST").wait_for(timeout=WAIT)
+        settle(page)
+        vi_chip = flag_text("escalation:performed", "vi")[0]
+        page.locator(".st-key-callqa-flags").get_by_text(vi_chip).first.wait_for(timeout=WAIT)
+        assert _clipped(page, '[data-testid="stMetric"]') == [] and _clipped(page, ".st-key-callqa-flags") == []
+        assert _empty_buttons(page) == [] and _overflow(page) == {}
+        shot(page, "call-800-vi")
     assert not errors, errors
 
 

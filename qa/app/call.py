@@ -106,11 +106,10 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
             if not (c and c.evidence):
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
-                cols = st.columns([6, 1])
                 kind = ctx.t("kind_" + e.kind) if e.kind else fmt.NOTHING
-                cols[0].markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
-                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
-                with cols[1]:
+                with st.container(horizontal=True, horizontal_alignment="distribute", wrap=False):  # ▶ never squeezed away
+                    st.markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
+                                f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                     seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}", e.turn)
 
 
@@ -131,10 +130,9 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
         low = f" · *{ctx.t('low_confidence')}*" if turn.low_confidence else ""
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn.criteria)
         with st.container(key=TURN_KEY.format(index=turn.index)), st.chat_message("assistant" if agent else "user"):
-            head, play = st.columns([7, 1])
             when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
-            head.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
-            with play:
+            with st.container(horizontal=True, horizontal_alignment="distribute", wrap=False):  # ▶ at the right, never squeezed
+                st.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
                 if card.media:
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
             text = plain(turn.text or "")
