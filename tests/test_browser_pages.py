@@ -211,6 +211,11 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         assert any(h.lower() == "xin lỗi" for h in hits), hits  # the words found, in bold, in their turn
         assert "q=xin+loi" in page.url or "q=xin%20loi" in page.url
         shot(page, "search")
+        page.set_viewport_size({"width": 800, "height": 1300})  # narrow: every button and choice still reads whole
+        page.wait_for_timeout(1000)
+        assert _empty_buttons(page) == [] and _overflow(page) == {}
+        assert _clipped(page, '[data-testid="stSelectbox"]') == []
+        page.set_viewport_size({"width": 1440, "height": 1300})
         page.get_by_role("button", name="Open the call").first.click()
         page.get_by_role("heading", name="LAST results").wait_for(timeout=WAIT)
         assert "page=call" in page.url and "call=vi_" in page.url
@@ -289,6 +294,9 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert all(a.call_id in main for a in assigned), main
         shot(page, "assignments")
+        page.set_viewport_size({"width": 800, "height": 1100})
+        page.wait_for_timeout(1000)
+        assert _empty_buttons(page) == [] and _overflow(page) == {}
         page.get_by_role("button", name="Open the call").first.click()
         page.get_by_role("heading", name="LAST results").wait_for(timeout=WAIT)
         assert f"call={assigned[0].call_id}" in page.url

@@ -80,6 +80,12 @@ def seek_button(ctx: Context, card: CallView, start: float | None, key: str, tur
                   args=(card.call_id, None, turn))
 
 
+def button_row() -> Any:
+    """A line of text with its ▶ at the right: the button keeps its width however narrow the column (in
+    st.columns a narrow window squeezed it to an empty box)."""
+    return st.container(horizontal=True, horizontal_alignment="distribute", wrap=False)
+
+
 def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
     st.subheader(ctx.t("criteria"))
     evidence = {c.id: c for c in card.criteria + card.critical}
@@ -107,7 +113,7 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
                 kind = ctx.t("kind_" + e.kind) if e.kind else fmt.NOTHING
-                with st.container(horizontal=True, horizontal_alignment="distribute", wrap=False):  # ▶ never squeezed away
+                with button_row():
                     st.markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                     seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}", e.turn)
@@ -131,7 +137,7 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
         marks = " ".join(f"`{criterion_name(c, c, ctx.lang)}`" for c in turn.criteria)
         with st.container(key=TURN_KEY.format(index=turn.index)), st.chat_message("assistant" if agent else "user"):
             when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
-            with st.container(horizontal=True, horizontal_alignment="distribute", wrap=False):  # ▶ at the right, never squeezed
+            with button_row():
                 st.markdown(f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}")
                 if card.media:
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
