@@ -329,9 +329,17 @@ def scale_store(path: Path) -> str:
 
 
 def _chart_texts(page, nth: int) -> list[str]:
-    """The texts chart `nth` of the page draws (axis labels, legend names: Vega draws them as SVG text)."""
-    return page.locator('[data-testid="stVegaLiteChart"]').nth(nth).evaluate(
-        "c => [...c.querySelectorAll('text')].map(t => t.textContent)")
+    """The texts chart `nth` of the page shows (axis labels, legend names: Vega draws them as SVG text), those
+    inside the drawing only: a legend taller than the chart is cut off at its edge."""
+    return page.locator('[data-testid="stVegaLiteChart"]').nth(nth).evaluate("""c => {
+        const svg = c.querySelector('svg');
+        if (!svg) return [];
+        const box = svg.getBoundingClientRect();
+        return [...svg.querySelectorAll('text')].filter(t => {
+            const r = t.getBoundingClientRect();
+            return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
+        }).map(t => t.textContent);
+    }""")
 
 
 AGENTS = [f"agent_{k:02d}" for k in range(N_AGENTS)]
@@ -382,6 +390,17 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
                                "Apologize passed (%)"], rows[0]
         assert rows[-1][1:6] == ["agent_39", "1", "100", "100", ""], rows[-1]  # Apologize: the grid's "n/a"
         assert not [r for r in rows if "None" in r], rows
+
+        page.get_by_text("All 40", exact=True).click()  # every agent: the legend names all 40, none cut off
+        page.get_by_text("The charts show 10 of 40").first.wait_for(state="detached", timeout=WAIT)
+        settle(page)
+        page.wait_for_timeout(1500)
+        over_time, heat_map = _chart_texts(page, 0), _chart_texts(page, 1)
+        assert [a for a in AGENTS if a in over_time] == AGENTS, over_time
+        assert [a for a in AGENTS if a in heat_map] == AGENTS, heat_map
+        assert not [t for t in over_time + heat_map if "…" in t]
+        page.locator('[data-testid="stMain"]').evaluate("m => m.scrollTop = 0")
+        shot(page, "dashboard-all-40")
 
         page.locator('[data-testid="stRadio"]').filter(has_text="Per").get_by_text("team", exact=True).click()
         page.get_by_text("Team A").first.wait_for(state="attached", timeout=WAIT)
