@@ -123,8 +123,8 @@ def test_call_view_in_vietnamese(tmp_path, browser):
         page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
         page.get_by_text("Kết quả LAST").first.wait_for(timeout=WAIT)
         page.get_by_text("Nội dung cuộc gọi").first.wait_for(timeout=WAIT)
-        settle(page)  # the override's criterion, picked in English, now named in Vietnamese
-        assert page.get_by_role("combobox", name="Tiêu chí").input_value() == "Lắng nghe"
+        criterion = page.get_by_role("combobox", name="Tiêu chí")  # picked in English, now named in Vietnamese
+        playwright.expect(criterion).to_have_value("Lắng nghe", timeout=WAIT)
         shot(page, "call-vi")
         page.goto(url + "/?page=queue")  # the user's language is theirs now: the queue in Vietnamese
         page.get_by_text("Cuộc gọi cần đánh giá").first.wait_for(timeout=WAIT)

@@ -24,6 +24,7 @@ from qa.review.saved_views import list_views
 from qa.store.database import Store
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_BROWSER)
+expect = pytest.importorskip("playwright.sync_api").expect
 ROOT = Path(__file__).resolve().parent.parent
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # an internal name: critical_failure, low_confidence_turns
 
@@ -182,7 +183,7 @@ def _pick(page, scope, label: str, value: str) -> None:
     page.get_by_role("option", name=value, exact=True).first.wait_for(timeout=WAIT)
     box.press("Enter")
     settle(page)
-    assert box.input_value() == value, box.input_value()
+    expect(box).to_have_value(value, timeout=WAIT)
 
 
 def _open(scope, label: str):
@@ -256,7 +257,7 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         page.wait_for_function("location.search.includes('says=xin')", timeout=WAIT)
         page.get_by_text("Calls 1–3 of 3").wait_for(timeout=WAIT)
         settle(page)
-        assert page.get_by_role("textbox", name="Words said in the call").input_value() == "xin loi"
+        expect(page.get_by_role("textbox", name="Words said in the call")).to_have_value("xin loi", timeout=WAIT)
         assert "en_complaint_bad" not in page.content()
 
         _open(page, "Date presets")
