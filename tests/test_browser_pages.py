@@ -3,66 +3,36 @@ in the real app (`streamlit run`) in headless Chromium: each test quotes the pro
 page as a reader sees it (layout boxes, text, what a click does), not the Python objects behind it."""
 from __future__ import annotations
 
-import copy
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 from apphelp import PASSWORD, sample_store
 from browser import ARTIFACTS, running_app
-from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, menu, settle, shot, sign_in  # noqa: F401
+from pagecheck import (
+    AGENTS,
+    chart_texts,
+    clipped,
+    empty_buttons,
+    grid_bottom,
+    open_list,
+    overflow,
+    pdf_pages,
+    pick,
+    scale_store,
+)
+from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, settle, shot, sign_in  # noqa: F401
 
 from qa.accounts.access import Viewer
 from qa.accounts.auth import add_user
-from qa.accounts.users import set_agent
-from qa.config.settings import Settings
 from qa.i18n import FLAG_SEVERITY, flag_text
-from qa.pipeline.call import Pipeline
 from qa.review.assignments import assigned_to, week_of
 from qa.review.saved_views import list_views
 from qa.store.database import Store
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=NO_BROWSER)
 expect = pytest.importorskip("playwright.sync_api").expect
-ROOT = Path(__file__).resolve().parent.parent
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # an internal name: critical_failure, low_confidence_turns
-
-
-def _clipped(page, selector: str) -> list[str]:
-    """The texts of the elements under `selector` (and their descendants) that are cut off (wider than shown)."""
-    return page.evaluate("""sel => {
-        const out = [];
-        document.querySelectorAll(sel).forEach(top => [top, ...top.querySelectorAll('*')].forEach(e => {
-            if (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) out.push(top.innerText);
-        }));
-        return out;
-    }""", selector)
-
-
-def _empty_buttons(page) -> list[str]:
-    """The visible buttons that show no text and have no aria-label, or whose text is cut off (a ▶ squeezed to
-    an empty box in a narrow column): their text and outer HTML, shortened."""
-    return page.evaluate("""() => [...document.querySelectorAll('button')].filter(b => {
-        if (!b.checkVisibility({checkOpacity: true, checkVisibilityCSS: true})) return false;  // (a closed expander)
-        const r = b.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) return false;
-        const text = (b.innerText || '').trim();
-        const cut = [b, ...b.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1);
-        return (!text && !(b.getAttribute('aria-label') || '').trim()) || cut;
-    }).map(b => (b.innerText || '').trim() + ' ' + b.outerHTML.slice(0, 120))""")
-
-
-def _overflow(page) -> dict[str, list[int]]:
-    """Elements of the page wider than the window: the document and Streamlit's scrolling main block."""
-    return page.evaluate("""() => {
-        const out = {};
-        for (const [name, e] of [['document', document.documentElement],
-                                 ['main', document.querySelector('[data-testid="stMain"]')]]) {
-            if (e && e.scrollWidth > e.clientWidth + 1) out[name] = [e.scrollWidth, e.clientWidth];
-        }
-        return out;
-    }""")
 
 
 def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path, browser):
@@ -104,7 +74,7 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         assert not [k for k in FLAG_SEVERITY if k in body], "no internal flag names"
         assert "escalation:performed" not in body
         assert page.locator('[data-testid="stAlert"]').filter(has_text=re.compile("flag|escalation", re.I)).count() == 0
-        assert _clipped(page, ".st-key-callqa-flags") == []  # each chip whole
+        assert clipped(page, ".st-key-callqa-flags") == []  # each chip whole
         assert "[NAME]," in page.locator("[class*='st-key-callqa-turn-']").first.inner_text()  # no stray "\\"
         chips.get_by_text(chip_text).first.hover()  # the chip explains itself
         page.get_by_text(chip_help[:40]).first.wait_for(timeout=WAIT)
@@ -113,7 +83,7 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         assert values.count() >= 4
         tiles = " ".join(values.all_inner_texts())
         assert "agent_mai" in tiles and "…" not in tiles
-        assert _clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
+        assert clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         assert height < 4000, f"the call page is {height} px tall"  # it was 4,000–4,800 px
         shot(page, "call-fold")
@@ -142,7 +112,7 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         assert not [k for k in FLAG_SEVERITY if k in body], "no internal flag names"
         assert "escalation:performed" not in body
         assert page.locator('[data-testid="stAlert"]').filter(has_text=re.compile("flag|escalation", re.I)).count() == 0
-        assert _clipped(page, ".st-key-callqa-flags") == []  # each chip whole
+        assert clipped(page, ".st-key-callqa-flags") == []  # each chip whole
         assert "[NAME]," in page.locator("[class*='st-key-callqa-turn-']").first.inner_text()  # no stray "\\"
         chips.get_by_text(chip_text).first.hover()  # the chip explains itself
         page.get_by_text(chip_help[:40]).first.wait_for(timeout=WAIT)
@@ -151,7 +121,7 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         assert values.count() >= 4
         tiles = " ".join(values.all_inner_texts())
         assert "agent_mai" in tiles and "…" not in tiles
-        assert _clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
+        assert clipped(page, '[data-testid="stMetricValue"]') == []  # no value cut off
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         assert height < 4000, f"the call page is {height} px tall"  # it was 4,000–4,800 px
         shot(page, "call-fold")
@@ -159,9 +129,9 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         page.set_viewport_size({"width": 800, "height": 900})
         page.wait_for_timeout(1000)
         settle(page)
-        assert _empty_buttons(page) == []
-        assert _overflow(page) == {}
-        assert _clipped(page, '[data-testid="stMetric"]') == []  # the metrics tab's tiles too
+        assert empty_buttons(page) == []
+        assert overflow(page) == {}
+        assert clipped(page, '[data-testid="stMetric"]') == []  # the metrics tab's tiles too
         shot(page, "call-800")
 
         page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()  # longer words
@@ -169,26 +139,10 @@ def test_call_page_scorecard_beside_transcript_readable_tiles_and_chips(tmp_path
         settle(page)
         vi_chip = flag_text("escalation:performed", "vi")[0]
         page.locator(".st-key-callqa-flags").get_by_text(vi_chip).first.wait_for(timeout=WAIT)
-        assert _clipped(page, '[data-testid="stMetric"]') == [] and _clipped(page, ".st-key-callqa-flags") == []
-        assert _empty_buttons(page) == [] and _overflow(page) == {}
+        assert clipped(page, '[data-testid="stMetric"]') == [] and clipped(page, ".st-key-callqa-flags") == []
+        assert empty_buttons(page) == [] and overflow(page) == {}
         shot(page, "call-800-vi")
     assert not errors, errors
-
-
-def _pick(page, scope, label: str, value: str) -> None:
-    """Pick `value` in the select box labelled `label` inside `scope`, by typing it (the list filters to it)."""
-    box = scope.get_by_role("combobox", name=label)
-    box.click()
-    box.fill(value)
-    page.get_by_role("option", name=value, exact=True).first.wait_for(timeout=WAIT)
-    box.press("Enter")
-    settle(page)
-    expect(box).to_have_value(value, timeout=WAIT)
-
-
-def _open(scope, label: str):
-    """Open the drop-down list of the select box labelled `label` (inside `scope`: a page or a form)."""
-    scope.get_by_role("combobox", name=label).click()
 
 
 def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path, browser):
@@ -214,8 +168,8 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         shot(page, "search")
         page.set_viewport_size({"width": 800, "height": 1300})  # narrow: every button and choice still reads whole
         page.wait_for_timeout(1000)
-        assert _empty_buttons(page) == [] and _overflow(page) == {}
-        assert _clipped(page, '[data-testid="stSelectbox"]') == []
+        assert empty_buttons(page) == [] and overflow(page) == {}
+        assert clipped(page, '[data-testid="stSelectbox"]') == []
         page.set_viewport_size({"width": 1440, "height": 1300})
         page.get_by_role("button", name="Open the call").first.click()
         page.get_by_role("heading", name="LAST results").wait_for(timeout=WAIT)
@@ -233,7 +187,7 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         assert all(c in html for c in ("vi_complaint_bad", "vi_complaint_good", "mixed_complaint_good"))
         assert "en_complaint_bad" not in html and "vi_request" not in html
 
-        _open(page, "Flags (any of)")  # readable flag names
+        open_list(page, "Flags (any of)")  # readable flag names
         page.get_by_role("option").first.wait_for(timeout=WAIT)
         options = page.get_by_role("option").all_inner_texts()
         assert options and all(":" not in o and not SNAKE.search(o) for o in options), options
@@ -249,7 +203,7 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         page.goto(url + "/?page=queue")  # the filters gone; open the view again
         page.get_by_text("Saved views (1)").click()
         settle(page)
-        _open(page, "Your saved views")
+        open_list(page, "Your saved views")
         page.get_by_role("option", name="Apologies").click()
         settle(page)
         page.locator(".st-key-views_open button").click()
@@ -260,7 +214,7 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         expect(page.get_by_role("textbox", name="Words said in the call")).to_have_value("xin loi", timeout=WAIT)
         assert "en_complaint_bad" not in page.content()
 
-        _open(page, "Date presets")
+        open_list(page, "Date presets")
         page.get_by_role("option", name="Last 7 days").click()
         settle(page)
         week_ago = date.fromordinal(date.today().toordinal() - 6).isoformat()
@@ -271,14 +225,14 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         page.get_by_text("Assign a review sample").click()
         form = page.locator('[data-testid="stForm"]').filter(has_text="Assign the sample")
         settle(page)
-        _pick(page, form, "Reviewer", "mai")
+        pick(page, form, "Reviewer", "mai")
         form.get_by_role("button", name="Assign the sample").click()
         page.get_by_text(re.compile(r"call\(s\) of the sample assigned to mai")).wait_for(timeout=WAIT)
         settle(page)
         page.get_by_text("Set a weekly goal").click()
         goal = page.locator('[data-testid="stForm"]').filter(has_text="Save goal")
         settle(page)
-        _pick(page, goal, "Reviewer", "mai")
+        pick(page, goal, "Reviewer", "mai")
         goal.get_by_role("spinbutton").fill("12")
         goal.get_by_role("button", name="Save goal").click()
         page.get_by_text("Weekly goal saved for mai").wait_for(timeout=WAIT)
@@ -297,67 +251,10 @@ def test_search_saved_views_date_presets_assignments_and_readable_flags(tmp_path
         shot(page, "assignments")
         page.set_viewport_size({"width": 800, "height": 1100})
         page.wait_for_timeout(1000)
-        assert _empty_buttons(page) == [] and _overflow(page) == {}
+        assert empty_buttons(page) == [] and overflow(page) == {}
         page.get_by_role("button", name="Open the call").first.click()
         page.get_by_role("heading", name="LAST results").wait_for(timeout=WAIT)
         assert f"call={assigned[0].call_id}" in page.url
-
-
-N_AGENTS = 40
-
-
-def scale_store(path: Path) -> str:
-    """40 agents (agent_00 … agent_39) in 4 teams, two calls each in two weeks (bad, then good), except agent_39,
-    alone in team "Solo" with one call in one week: a plain request, where Apologize does not apply."""
-    settings = Settings()
-    settings.sentiment.backend = "lexicon"
-    settings.privacy.redact = False
-    pipeline, store = Pipeline(settings), Store(str(path))
-    good, bad, request = (pipeline.import_transcript(str(ROOT / "sample_calls" / "transcripts" / f"{n}.json"))
-                          for n in ("en_complaint_good", "en_complaint_bad", "en_request"))
-    last = N_AGENTS - 1
-    for k in range(N_AGENTS):
-        agent = f"agent_{k:02d}"
-        set_agent(store, agent, team="Solo" if k == last else f"Team {'ABC'[k % 3]}")
-        calls = [(request, "2026-11-10")] if k == last else [(bad, "2026-11-03"), (good, "2026-11-10")]
-        for n, (template, day) in enumerate(calls):
-            t = copy.deepcopy(template)
-            t.call_id, t.agent_id = f"{agent}_{n}", agent
-            t.extra["path_meta"] = {"agent_id": agent, "date": day}
-            store.save(pipeline.score(t))
-    add_user(store, "sup", PASSWORD, "supervisor")
-    return store.path
-
-
-def _chart_texts(page, nth: int) -> list[str]:
-    """The texts chart `nth` of the page shows (axis labels, legend names: Vega draws them as SVG text), those
-    inside the drawing only: a legend taller than the chart is cut off at its edge."""
-    return page.locator('[data-testid="stVegaLiteChart"]').nth(nth).evaluate("""c => {
-        const svg = c.querySelector('svg');
-        if (!svg) return [];
-        const box = svg.getBoundingClientRect();
-        return [...svg.querySelectorAll('text')].filter(t => {
-            const r = t.getBoundingClientRect();
-            return r.top >= box.top - 1 && r.bottom <= box.bottom + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
-        }).map(t => t.textContent);
-    }""")
-
-
-AGENTS = [f"agent_{k:02d}" for k in range(N_AGENTS)]
-
-
-def _grid_bottom(page) -> list[list[str]]:
-    """The header and the last rows of the page's first table, scrolled to its end (the grid draws on a canvas and
-    keeps the shown rows' cells in the DOM; an empty cell is drawn with the table's placeholder, "n/a")."""
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.wheel(0, 5000)
-    page.wait_for_timeout(800)
-    grid.screenshot(path=str(ARTIFACTS / "dashboard-table-end.png"))
-    return grid.evaluate("g => [...g.querySelectorAll('tr')].map(r => [...r.querySelectorAll('th, td')]"
-                         ".map(c => c.textContent))")
 
 
 def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
@@ -375,18 +272,18 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
         page.locator('[data-testid="stVegaLiteChart"]').nth(1).wait_for(timeout=WAIT)
         settle(page)
         page.wait_for_timeout(1500)  # Vega draws after the data arrive
-        over_time, heat_map = _chart_texts(page, 0), _chart_texts(page, 1)
+        over_time, heat_map = chart_texts(page, 0), chart_texts(page, 1)
         lowest = [a for a in AGENTS if a in over_time]
         assert len(lowest) == 10 and "agent_39" not in lowest, over_time  # the lowest 10 (agent_39 is the best)
         assert [a for a in AGENTS if a in heat_map] == lowest  # one row per agent, the same ten
         assert "02 Nov" in over_time and "09 Nov" in over_time, over_time  # a tick per week, not the hours
         assert not [t for t in over_time if re.search(r"\d (AM|PM)$", t)], over_time
         for k in range(page.locator('[data-testid="stVegaLiteChart"]').count()):
-            cut = [t for t in _chart_texts(page, k) if "…" in t]
+            cut = [t for t in chart_texts(page, k) if "…" in t]
             assert not cut, cut  # every name whole in every chart
         assert "None" not in page.locator('[data-testid="stMain"]').inner_text()
         shot(page, "dashboard-40")
-        rows = _grid_bottom(page)  # the table has every agent: agent_39 is its last row
+        rows = grid_bottom(page)  # the table has every agent: agent_39 is its last row
         assert rows[0][:6] == ["Period from", "Agent or team", "Calls", "Mean total", "Listen passed (%)",
                                "Apologize passed (%)"], rows[0]
         assert rows[-1][1:6] == ["agent_39", "1", "100", "100", ""], rows[-1]  # Apologize: the grid's "n/a"
@@ -396,7 +293,7 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
         page.get_by_text("The charts show 10 of 40").first.wait_for(state="detached", timeout=WAIT)
         settle(page)
         page.wait_for_timeout(1500)
-        over_time, heat_map = _chart_texts(page, 0), _chart_texts(page, 1)
+        over_time, heat_map = chart_texts(page, 0), chart_texts(page, 1)
         assert [a for a in AGENTS if a in over_time] == AGENTS, over_time
         assert [a for a in AGENTS if a in heat_map] == AGENTS, heat_map
         assert not [t for t in over_time + heat_map if "…" in t]
@@ -407,20 +304,11 @@ def test_dashboard_with_40_agents_is_readable(tmp_path, browser):
         page.get_by_text("Team A").first.wait_for(state="attached", timeout=WAIT)
         settle(page)
         page.wait_for_timeout(1500)
-        over_time = _chart_texts(page, 0)
+        over_time = chart_texts(page, 0)
         assert {"Solo", "Team A", "Team B", "Team C"} <= set(over_time), over_time  # one week of data shows too
         assert "None" not in page.locator('[data-testid="stMain"]').inner_text()
         shot(page, "dashboard-teams")
     assert not errors, errors
-
-
-def _pdf_pages(pdf: bytes) -> int:
-    """The pages of a PDF: its page objects ('/Type /Page', not the '/Pages' tree), checked against the tree's
-    /Count."""
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    counts = [int(n) for n in re.findall(rb"/Count\s+(\d+)", pdf)]
-    assert counts and max(counts) == pages, (pages, counts)
-    return pages
 
 
 def test_printable_scorecard_downloads_and_prints_on_one_or_two_pages(tmp_path, browser):
@@ -453,5 +341,5 @@ def test_printable_scorecard_downloads_and_prints_on_one_or_two_pages(tmp_path, 
         pdf = paper.pdf(format="A4", print_background=True, prefer_css_page_size=True)
         (ARTIFACTS / "printable.pdf").write_bytes(pdf)
         assert pdf.startswith(b"%PDF")
-        assert 1 <= _pdf_pages(pdf) <= 2, _pdf_pages(pdf)
+        assert 1 <= pdf_pages(pdf) <= 2, pdf_pages(pdf)
         context.close()
