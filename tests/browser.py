@@ -14,6 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = Path(os.environ.get("CALLQA_TEST_ARTIFACTS", ROOT / "test-artifacts")) / "browser"
+# screenshot name -> the docs' picture it is (copied there with CALLQA_UPDATE_SCREENSHOTS=1: see `publish`)
+DOCS_SCREENSHOTS = {name: f"app-{name}.png" for name in
+                    ("queue", "queue-vi", "call", "call-vi", "dashboard", "calibration", "my-scorecards", "kpis",
+                     "search", "assignments")}
+
+
+def publish(name: str) -> None:
+    """With CALLQA_UPDATE_SCREENSHOTS=1, copy the screenshot `name` (ARTIFACTS/<name>.png) over the docs' picture
+    it is (DOCS_SCREENSHOTS: docs/app-<name>.png), so the README and docs show the app as the tests see it."""
+    if os.environ.get("CALLQA_UPDATE_SCREENSHOTS") == "1" and name in DOCS_SCREENSHOTS:
+        shutil.copyfile(ARTIFACTS / f"{name}.png", ROOT / "docs" / DOCS_SCREENSHOTS[name])
 
 
 def chromium_path() -> str | None:

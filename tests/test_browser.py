@@ -10,7 +10,7 @@ import os
 
 import pytest
 from apphelp import PASSWORD, sample_store
-from browser import ARTIFACTS, chromium_path, running_app
+from browser import ARTIFACTS, chromium_path, publish, running_app
 
 from qa.accounts.access import Viewer
 from qa.review.notes import visible_notes
@@ -50,11 +50,14 @@ def settle(page) -> None:
 
 
 def shot(page, name: str) -> None:
-    """Screenshot of the page from its top (Streamlit scrolls inside its main block, not the window)."""
+    """Screenshot of the page from its top (Streamlit scrolls inside its main block, not the window); the docs'
+    pictures are taken from these (`browser.publish`, CALLQA_UPDATE_SCREENSHOTS=1)."""
     settle(page)
     page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
     page.wait_for_timeout(300)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    publish(name)
 
 
 def menu(page, label: str) -> None:
@@ -65,7 +68,7 @@ def menu(page, label: str) -> None:
 def test_supervisor_reviews_a_call_and_the_agent_reads_it(tmp_path, browser):
     db = sample_store(tmp_path / "browser.duckdb")
     with running_app(db) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page = browser.new_page(viewport={"width": 1440, "height": 1500})
         sign_in(page, url, "sup")
         page.get_by_text("Review queue").first.wait_for(timeout=WAIT)
         shot(page, "queue")
@@ -99,7 +102,7 @@ def test_supervisor_reviews_a_call_and_the_agent_reads_it(tmp_path, browser):
 def test_agent_sees_only_their_scorecards(tmp_path, browser):
     db = sample_store(tmp_path / "agent.duckdb")
     with running_app(db) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page = browser.new_page(viewport={"width": 1440, "height": 1500})
         sign_in(page, url, "lan")
         page.get_by_text("My scorecards").first.wait_for(timeout=WAIT)
         shot(page, "my-scorecards")
@@ -115,12 +118,18 @@ def test_agent_sees_only_their_scorecards(tmp_path, browser):
 def test_call_view_in_vietnamese(tmp_path, browser):
     db = sample_store(tmp_path / "vi.duckdb")
     with running_app(db) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1500})
+        page = browser.new_page(viewport={"width": 1440, "height": 1500})
         sign_in(page, url + "/?page=call&call=vi_complaint_good", "sup")
         page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
         page.get_by_text("Kết quả LAST").first.wait_for(timeout=WAIT)
         page.get_by_text("Nội dung cuộc gọi").first.wait_for(timeout=WAIT)
+        criterion = page.get_by_role("combobox", name="Tiêu chí")  # picked in English, now named in Vietnamese
+        playwright.expect(criterion).to_have_value("Lắng nghe", timeout=WAIT)
         shot(page, "call-vi")
+        page.goto(url + "/?page=queue")  # the user's language is theirs now: the queue in Vietnamese
+        page.get_by_text("Cuộc gọi cần đánh giá").first.wait_for(timeout=WAIT)
+        page.get_by_text("Bộ lọc").first.wait_for(timeout=WAIT)
+        shot(page, "queue-vi")
 
 
 def row_marker(page, row: int) -> None:
@@ -132,7 +141,7 @@ def row_marker(page, row: int) -> None:
 def test_reload_keeps_the_sign_in_and_the_filtered_view(tmp_path, browser):
     db = sample_store(tmp_path / "reload.duckdb")
     with running_app(db) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 1500})
+        context = browser.new_context(viewport={"width": 1440, "height": 1500})
         page = context.new_page()
         sign_in(page, url, "sup")
         settle(page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from apphelp import sample_store
-from browser import ARTIFACTS, running_app
+from browser import ARTIFACTS, publish, running_app
 from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, settle, sign_in  # noqa: F401
 
 from qa.review.kpi_import import import_surveys
@@ -37,4 +37,5 @@ def test_dashboard_shows_the_customer_kpis(tmp_path, browser):
         title.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "kpis.png"))
+        publish("kpis")
     assert not errors, errors

@@ -73,6 +73,8 @@ def test_without_a_recording_evidence_scrolls_to_its_turn(tmp_path, browser):
         target.click()
         settle(page)
         page.wait_for_selector(f".st-key-callqa-turn-{ev.turn}.callqa-playing", timeout=WAIT)
+        top = f"document.querySelector('.st-key-callqa-turn-{ev.turn}').getBoundingClientRect().top"
+        page.wait_for_function(f"{top} >= 0 && {top} < 900", timeout=WAIT)  # (a smooth scroll: it takes a moment)
         box = page.evaluate(f"document.querySelector('.st-key-callqa-turn-{ev.turn}').getBoundingClientRect().top")
         assert 0 <= box < 900, "the turn was scrolled into view"
 

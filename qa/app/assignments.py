@@ -42,12 +42,13 @@ def mine_panel(ctx: Context, monday: date) -> None:
     if not items:
         st.caption(ctx.t("asg_none"))
     for a in items:
-        line, button = st.columns([6, 1], vertical_alignment="center")
         tick = ":material/check_circle:" if a.done else ":material/radio_button_unchecked:"
-        line.markdown(f"{tick} **{plain(a.call_id)}** · {plain(a.agent_id or fmt.NOTHING)} · "
-                      f"{fmt.date(a.call_date, ctx.lang)} · {state_label(ctx, a.state)}")
-        if button.button(ctx.t("rev_open_call"), key=f"asg_open_{a.call_id}"):
-            go("call", call=a.call_id)
+        with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center",
+                          wrap=False):  # the button keeps its width, however narrow the window
+            st.markdown(f"{tick} **{plain(a.call_id)}** · {plain(a.agent_id or fmt.NOTHING)} · "
+                        f"{fmt.date(a.call_date, ctx.lang)} · {state_label(ctx, a.state)}")
+            if st.button(ctx.t("rev_open_call"), key=f"asg_open_{a.call_id}"):
+                go("call", call=a.call_id)
 
 
 def progress_panel(ctx: Context, monday: date) -> None:

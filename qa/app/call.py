@@ -63,18 +63,14 @@ def audio_player(ctx: Context, card: CallView) -> None:
     permission check (`access.recording`) — never a file path taken from a transcript — in the sticky player
     with its waveform (`qa.app.player`). Without a recording the player still takes ▶ requests (it shows the
     turn)."""
-    st.subheader(ctx.t("audio"))
     labels = {"waveform": ctx.t("player_waveform"), "at": ctx.t("player_at"), "turn": ctx.t("turn")}
-    found = None
+    found = access.recording(ctx.store, ctx.viewer, card.call_id) if card.media else None
+    st.subheader(ctx.t("audio"), help=ctx.t("player_keys") if found is not None else None)  # the keys on hover
     if not card.media:
         st.info(ctx.t("no_audio"))
-    else:
-        found = access.recording(ctx.store, ctx.viewer, card.call_id)
-        if found is None:
-            st.warning(ctx.t("audio_missing"))
+    elif found is None:
+        st.warning(ctx.t("audio_missing"))
     player(card, found, labels)
-    if found is not None:
-        st.caption(ctx.t("player_keys"))
 
 
 def seek_button(ctx: Context, card: CallView, start: float | None, key: str, turn: int | None = None) -> None:
@@ -85,6 +81,12 @@ def seek_button(ctx: Context, card: CallView, start: float | None, key: str, tur
     elif turn is not None:
         st.button("↧", key=key, help=ctx.t("player_show_turn", turn=turn), on_click=ask,
                   args=(card.call_id, None, turn))
+
+
+def button_row() -> Any:
+    """A line of text with its ▶ at the right: the button keeps its width however narrow the column (in
+    st.columns a narrow window squeezed it to an empty box)."""
+    return st.container(horizontal=True, horizontal_alignment="distribute", wrap=False)
 
 
 def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
@@ -113,11 +115,10 @@ def criteria_panel(ctx: Context, card: CallView, items: list[Result]) -> None:
             if not (c and c.evidence):
                 st.write(ctx.t("no_evidence"))
             for k, e in enumerate(c.evidence if c else ()):
-                cols = st.columns([6, 1])
                 kind = ctx.t("kind_" + e.kind) if e.kind else fmt.NOTHING
-                cols[0].markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
-                                 f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
-                with cols[1]:
+                with button_row():
+                    st.markdown(f"`{kind}` {ctx.t('turn')} {e.turn} "
+                                f"({fmt.seconds_range(e.start, e.end, ctx.lang)}): **{plain(e.text or '')}**")
                     seek_button(ctx, card, e.start, f"ev-{card.call_id}-{r.criterion_id}-{k}", e.turn)
 
 
@@ -140,16 +141,15 @@ def transcript_panel(ctx: Context, card: CallView, notes: Sequence[Note] = ()) -
         with st.container(key=TURN_KEY.format(index=turn.index)), st.chat_message("assistant" if agent else "user"):
             when = fmt.seconds_range(turn.start, turn.end, ctx.lang)
             line = f"**{who}** · {ctx.t('turn')} {turn.index} · {when} · {badge}{low} {marks}"
-            if card.media:  # the line, and ▶ beside it
-                head, play = st.columns([7, 1])
-                head.markdown(line)
-                with play:
+            if card.media:  # the line, and ▶ beside it in a row that keeps the button's width
+                with button_row():
+                    st.markdown(line)
                     seek_button(ctx, card, turn.start, f"turn-{card.call_id}-{turn.index}")
-            else:  # nothing to play: no column for a button (thirty turns draw faster)
+            else:  # nothing to play: no row for a button (thirty turns draw faster)
                 st.markdown(line)
             text = plain(turn.text or "")
-            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour (plain() escaped its "]")
-                text = f":{colour}-background[" + text + "]"
+            if s.label in ("negative", "positive"):  # tinted in the sentiment's colour
+                text = f":{colour}-background[{text}]"  # (plain() escaped any "]" in the words)
             st.markdown(text)
             for n in by_turn.get(turn.index, []):
                 icon = ":material/lock:" if n.kind == "private" else ":material/school:"
@@ -176,8 +176,8 @@ def render_call(ctx: Context, call_id: str) -> None:
     st.header(f"{ctx.t('call')} {card.call_id} — {ctx.t('total')} {total}/100")
     summary = call_summary(card, items)  # the total and service level in force
     headline(ctx, card, items, summary, assessment.state if assessment else None)
-    flag_chips(ctx, card)
-    with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):
+    with st.container(horizontal=True, vertical_alignment="center", key="callqa-actions"):  # one line
+        flag_chips(ctx, card)
         review_bar(ctx, card, actions)
         def printable() -> str:  # built only when the button is clicked, not on every run of the page
             return scorecard_html(card, items, notes, ctx.lang, state=assessment.state if assessment else None,
@@ -187,6 +187,7 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.download_button(ctx.t("print_download"), printable, file_name=f"scorecard-{safe_id}.html",
                            mime="text/html", help=ctx.t("print_help"), icon=":material/print:",
                            key=f"print_{card.call_id}")
+        st.caption(f"{ctx.t('source')}: {card.source}")
     if "share" in actions and asked_to_share(call_id):
         share_confirmation(ctx, call_id, call_id)
     dispute_section(ctx, call_id, items, "resolve" in actions)  # the dispute per criterion, and its resolution
@@ -217,14 +218,14 @@ def render_call(ctx: Context, call_id: str) -> None:
         st.json(without_paths(about) if ctx.viewer.is_agent else about)
 
 
-HEADLINE_CSS = ("<style>.st-key-callqa-headline [data-testid='stMetricValue'] {font-size: 1.3rem;}"
+HEADLINE_CSS = ("<style>[data-testid='stMainBlockContainer'] {padding-top: 3.5rem;}"  # less blank above the title
+                ".st-key-callqa-headline [data-testid='stMetricValue'] {font-size: 1.3rem;}"
                 ".st-key-callqa-headline [data-testid='stMetric'] {padding: 0.3rem 0.7rem;}</style>")
 
 
 def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, state: str | None) -> None:
     """The call's headline tiles, each as wide as its value (they wrap to a new line instead of cutting values
-    off): agent, language, duration, review state, service level and, after overrides, the reviewed total; the
-    source in small print."""
+    off): agent, language, duration, review state, service level and, after overrides, the reviewed total."""
     st.html(HEADLINE_CSS)
     def tile(label: str, value: str, delta: str | None = None) -> None:
         st.metric(label, value, delta=delta, width="content", border=True)
@@ -241,7 +242,6 @@ def headline(ctx: Context, card: CallView, items: list[Result], summary: Any, st
             reviewed = summary.reviewed_total
             delta = None if reviewed is None or card.total is None else fmt.number(reviewed - card.total, ctx.lang)
             tile(ctx.t("rev_reviewed_total"), fmt.number(reviewed, ctx.lang), delta)
-    st.caption(f"{ctx.t('source')}: {card.source}")
 
 
 SEVERITY_COLOURS = {"error": "red", "warning": "orange", "info": "gray"}
@@ -253,7 +253,7 @@ def flag_chips(ctx: Context, card: CallView) -> None:
     if not card.flags:
         return
     names = {c.id: criterion_name(c.id, c.name, ctx.lang) for c in card.critical}
-    with st.container(horizontal=True, key="callqa-flags"):
+    with st.container(horizontal=True, width="content", key="callqa-flags"):  # each chip whole, never cut
         for flag in card.flags:
             label, help_ = flag_text(flag, ctx.lang, names)
             colour = SEVERITY_COLOURS.get(FLAG_SEVERITY.get(flag.partition(":")[0], "warning"), "orange")

@@ -41,11 +41,9 @@ def metrics_panel(ctx: Context, card: CallView) -> None:
     if not m:
         st.info(ctx.t("rev_no_metrics"))
         return
-    per_row = 5
-    for i in range(0, len(SHOWN), per_row):
-        cols = st.columns(per_row)
-        for col, name in zip(cols, SHOWN[i:i + per_row]):
-            col.metric(ctx.t("rev_metric_" + name), metric_value(ctx, name, m.get(name)))
+    with st.container(horizontal=True, key="callqa-metrics"):  # tiles as wide as their text, wrapping: none cut off
+        for name in SHOWN:
+            st.metric(ctx.t("rev_metric_" + name), metric_value(ctx, name, m.get(name)), width="content", border=True)
     start, end = m.get("customer_label_start"), m.get("customer_label_end")
     if start or end:
         def said(label: str | None) -> str:

@@ -86,8 +86,13 @@ def override_forms(ctx: Context, call_id: str, items: list[Result]) -> None:
     if st.session_state.pop(done, False):  # saved on the previous run: start the next override afresh (set, not
         st.session_state[status_key] = STATUS_CHOICES[0]  # removed: the browser would send back what it shows)
         st.session_state[reason_key] = ""
-    criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c],
-                             key=f"rev_ov_crit_{call_id}", placeholder=ctx.t("choose_options"))
+    crit_key = f"rev_ov_crit_{call_id}"
+    if st.session_state.get(crit_key + "_lang") != ctx.lang:  # the language changed: set the choice again, or the
+        st.session_state[crit_key + "_lang"] = ctx.lang  # browser keeps showing its name in the old language
+        if st.session_state.get(crit_key) in names:
+            st.session_state[crit_key] = st.session_state[crit_key]
+    criterion = st.selectbox(ctx.t("rev_criterion"), list(names), format_func=lambda c: names[c], key=crit_key,
+                             placeholder=ctx.t("choose_options"))
     if criterion is None:
         return
     with st.form(f"rev_override_{call_id}", clear_on_submit=False):

@@ -67,8 +67,34 @@ def chart_groups(ctx: Context, shown: list[dict[str, Any]]) -> list[str] | None:
     return groups
 
 
+LEGEND_ROW = 30  # px a legend entry takes (its symbol, label and the gap below)
+
+
+def _legend_columns(n: int) -> int:
+    return 1 if n <= 15 else 2 if n <= 40 else 3
+
+
 def _legend(n: int) -> alt.Legend:
-    return alt.Legend(symbolLimit=0, columns=1 if n <= 15 else 2, labelLimit=160)  # every name, none cut off
+    return alt.Legend(symbolLimit=0, columns=_legend_columns(n), labelLimit=160)  # every name, none cut off
+
+
+def _chart_height(n: int) -> int:
+    """The plot's height for `n` agents or teams in its legend: tall enough for every legend entry (a legend
+    taller than its chart is cut off at the chart's edge), at least 300 px."""
+    rows = -(-n // _legend_columns(n))
+    return max(300, LEGEND_ROW * (rows + 1))  # (+ the legend's title)
+
+
+PERIOD_FORMATS = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}  # d3 time formats of the axis' labels
+
+
+def period_axis(frame: pd.DataFrame, period: str) -> alt.Axis:
+    """The time axis with a tick on each period that has data, labelled by its first day (or its month), never
+    the hours between two weeks (Vega's ticks for a range of a few days)."""
+    days = sorted({date.fromisoformat(str(p)) for p in frame["period"]})
+    values = [alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in days]
+    label = f"utcFormat(datum.value, '{PERIOD_FORMATS.get(period, '%d %b')}')"
+    return alt.Axis(values=values, labelExpr=label, labelOverlap=True)
 
 
 def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, str], period: str,
@@ -90,9 +116,10 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
     else:
         n = frame["group"].nunique()
         color = alt.Color("group:N", title=names["group"], legend=_legend(n))
-        base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"]), y=value, color=color,
+        base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"], axis=period_axis(frame, period)),
+                                       y=value, color=color,
                                        tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
-        chart = base.mark_line() + base.mark_point(filled=True, size=50)
+        chart = (base.mark_line() + base.mark_point(filled=True, size=50)).properties(height=_chart_height(n))
     st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 

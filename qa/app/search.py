@@ -26,12 +26,12 @@ def render(ctx: Context) -> None:
     st.header(ctx.t("search_title"))
     q0 = st.query_params.get("q", "")[:200]
     who0 = st.query_params.get("who", "")
-    box, who_col = st.columns([4, 1], vertical_alignment="bottom")
-    query = box.text_input(ctx.t("search_words"), value=q0, max_chars=200, key="search_q",
-                           placeholder=ctx.t("search_placeholder"))
-    who = who_col.selectbox(ctx.t("search_speaker"), SPEAKERS, index=SPEAKERS.index(who0) if who0 in SPEAKERS else 0,
-                            format_func=lambda s: ctx.t("search_any") if not s else ctx.t(s), key="search_who",
-                            placeholder=ctx.t("choose_options"))
+    with st.container(horizontal=True, vertical_alignment="bottom", wrap=False):  # the speaker box keeps its width
+        query = st.text_input(ctx.t("search_words"), value=q0, max_chars=200, key="search_q",
+                              placeholder=ctx.t("search_placeholder"))
+        who = st.selectbox(ctx.t("search_speaker"), SPEAKERS, index=SPEAKERS.index(who0) if who0 in SPEAKERS else 0,
+                           format_func=lambda s: ctx.t("search_any") if not s else ctx.t(s), key="search_who",
+                           placeholder=ctx.t("choose_options"), width=180)
     if query != q0 or who != who0:
         st.query_params.update({"page": "search", "q": query, "who": who, "p": "0"})
     try:
@@ -45,14 +45,15 @@ def render(ctx: Context) -> None:
     st.caption(ctx.t("search_count", turns=fmt.integer(found.turns, ctx.lang), calls=fmt.integer(found.calls,
                                                                                                 ctx.lang)))
     for k, hit in enumerate(found.hits):
-        with st.container(border=True):
-            head, open_col = st.columns([6, 1], vertical_alignment="center")
-            speaker = ctx.t("agent") if hit.speaker == "agent" else ctx.t("customer")
-            head.markdown(f"**{plain(hit.call_id)}** · {plain(hit.agent_id or fmt.NOTHING)} · "
-                          f"{fmt.date(hit.call_date, ctx.lang)} · {speaker} · {ctx.t('turn')} {hit.turn} · "
-                          f"{fmt.seconds_range(hit.start, hit.end, ctx.lang)}")
-            head.markdown(_marked(hit))
-            if open_col.button(ctx.t("rev_open_call"), key=f"search_open_{k}_{hit.call_id}_{hit.turn}"):
+        speaker = ctx.t("agent") if hit.speaker == "agent" else ctx.t("customer")
+        # the button keeps its width beside the text, however narrow the window (a column would cut its label)
+        with st.container(border=True, horizontal=True, vertical_alignment="center", wrap=False):
+            with st.container():
+                st.markdown(f"**{plain(hit.call_id)}** · {plain(hit.agent_id or fmt.NOTHING)} · "
+                            f"{fmt.date(hit.call_date, ctx.lang)} · {speaker} · {ctx.t('turn')} {hit.turn} · "
+                            f"{fmt.seconds_range(hit.start, hit.end, ctx.lang)}")
+                st.markdown(_marked(hit))
+            if st.button(ctx.t("rev_open_call"), key=f"search_open_{k}_{hit.call_id}_{hit.turn}"):
                 go("call", call=hit.call_id)
     prev_col, next_col = st.columns(2)
     if page > 0 and prev_col.button(ctx.t("search_prev"), key="search_prev"):
