@@ -85,7 +85,7 @@ def _chart_height(n: int) -> int:
     return max(300, LEGEND_ROW * (rows + 1))  # (+ the legend's title)
 
 
-PERIOD_FORMATS = {"day": "%a %d %b", "week": "%d %b", "month": "%b %Y"}  # d3 formats of the axis labels (a day: weekday too)
+PERIOD_FORMATS = {"day": "%a %d %b", "week": "%d %b", "month": "%b %Y"}  # d3 formats of axis labels
 
 
 def period_axis(frame: pd.DataFrame, period: str) -> alt.Axis:
