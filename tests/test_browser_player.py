@@ -4,7 +4,10 @@ turn being played is outlined; the player stays in view while the page scrolls; 
 without a recording turns ▶ on evidence into "show the turn", which scrolls to it and outlines it."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 from apphelp import sample_store
 from browser import running_app
 from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, settle, sign_in  # noqa: F401
@@ -45,6 +48,14 @@ def test_player_seeks_exactly_replays_outlines_and_stays_in_view(tmp_path, brows
         assert not page.evaluate("document.querySelector('.st-key-callqa-player audio').paused"), "playing"
         page.keyboard.press("k")
         page.wait_for_function("document.querySelector('.st-key-callqa-player audio').paused", timeout=WAIT)
+        status = page.locator('[data-testid="callqa-player-status"]')
+        assert re.fullmatch(r"At \d+\.\d sec( · Turn \d+)?", status.inner_text().strip()), status.inner_text()
+        # the clock in the reader's locale: Vietnamese writes a decimal comma and "giây"
+        page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
+        settle(page)
+        page.locator('.st-key-callqa-player audio').wait_for(state="attached", timeout=WAIT)
+        page.evaluate(f"document.querySelector('.st-key-callqa-player audio').currentTime = {turn.start}")
+        expect(status).to_have_text(re.compile(r"Tại \d+,\d giây · Lượt \d+"), timeout=WAIT)
         # sticky: after scrolling the main area down, the player is still at the top of the viewport
         page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop = 2500; "
                       "document.querySelectorAll('section').forEach(s => s.scrollTop = 2500)")

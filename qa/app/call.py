@@ -63,7 +63,9 @@ def audio_player(ctx: Context, card: CallView) -> None:
     permission check (`access.recording`) — never a file path taken from a transcript — in the sticky player
     with its waveform (`qa.app.player`). Without a recording the player still takes ▶ requests (it shows the
     turn)."""
-    labels = {"waveform": ctx.t("player_waveform"), "at": ctx.t("player_at"), "turn": ctx.t("turn")}
+    point, clock = fmt.seconds_template(ctx.lang)  # the player's clock in the reader's locale ("Tại 12,5 giây")
+    labels = {"waveform": ctx.t("player_waveform"), "at": ctx.t("player_at"), "turn": ctx.t("turn"),
+              "point": point, "seconds": clock}
     found = access.recording(ctx.store, ctx.viewer, card.call_id) if card.media else None
     st.subheader(ctx.t("audio"), help=ctx.t("player_keys") if found is not None else None)  # the keys on hover
     if not card.media:

@@ -96,7 +96,8 @@ export default function (component) {
     if (!audio) return;
     const i = turnAt(audio.currentTime);
     if (state.playing !== i) { state.playing = i; outline(i); }
-    status.textContent = data.labels.at + ' ' + audio.currentTime.toFixed(1) + ' s' +
+    const clock = audio.currentTime.toFixed(1).replace('.', data.labels.point || '.');
+    status.textContent = data.labels.at + ' ' + (data.labels.seconds || '{t} s').replace('{t}', clock) +
       (i === null ? '' : ' · ' + data.labels.turn + ' ' + i);
   };
   if (audio) { audio.ontimeupdate = tick; audio.onseeked = tick; }
@@ -213,7 +214,8 @@ def ask(call_id: str, t: float | None, turn: int | None) -> None:
 
 def player(card: CallView, recording: tuple[bytes, str] | None, labels: dict[str, str]) -> None:
     """The sticky player (the audio element and its waveform) when `recording` is given, and the component
-    that carries ▶ requests either way. `labels`: "waveform", "at", "turn" in the viewer's language."""
+    that carries ▶ requests either way. `labels`: "waveform", "at", "turn" in the viewer's language,
+    "point" (the decimal symbol) and "seconds" (a duration, "{t}" for the number) of the viewer's locale."""
     request = st.session_state.get(request_key(card.call_id))
     with st.container(key=PLAYER_KEY):
         peaks: list[float] = []

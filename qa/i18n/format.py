@@ -79,6 +79,12 @@ def seconds(x: float | None, lang: str, digits: int = 1) -> str:
     return babel_units.format_unit(x, "duration-second", "short", format=_pattern(digits), locale=locale(lang))
 
 
+def seconds_template(lang: str) -> tuple[str, str]:
+    """(the decimal symbol, a duration with "{t}" where the number goes) of `lang`, for code that writes the
+    number itself (the audio player's clock): ("." , "{t} sec") in English, (",", "{t} giây") in Vietnamese."""
+    return _separators(lang)[0], seconds(1.5, lang).replace(number(1.5, lang), "{t}", 1)
+
+
 def seconds_range(start: float | None, end: float | None, lang: str, digits: int = 1) -> str:
     """A stretch of a call: seconds_range(3, 7.25, "vi") == "3,0–7,2 giây" (the unit once, after the end); a
     missing time shows NOTHING."""
