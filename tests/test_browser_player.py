@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
 from apphelp import sample_store
 from browser import running_app
+from playwright.sync_api import expect
 from test_browser import CHROMIUM, NO_BROWSER, WAIT, browser, settle, sign_in  # noqa: F401
 
 from qa.store.database import Store
