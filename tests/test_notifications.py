@@ -9,7 +9,7 @@ from reviewhelp import LAN, LAN_CALL, SUP, TEAM_SUP, TOM, TOM_CALL, store, templ
 from streamlit.testing.v1 import AppTest
 
 from qa.review import assessments as A
-from qa.review.notifications import notifications, unread
+from qa.review.notifications import mark_read, notifications, reads, unread
 from qa.store.database import Store
 
 
@@ -86,3 +86,44 @@ def test_a_notice_is_unread_until_its_call_or_its_list_is_seen(store):
     assert unread(items, later, {}) == (), "the list page was shown after they arrived"
     earlier = min(n.at for n in items) - timedelta(seconds=1)
     assert len(unread(items, earlier, {LAN_CALL: earlier})) == 2, "seen before they arrived: still new"
+
+
+def test_what_was_read_is_kept_per_person_in_the_store(store):
+    for call_id in (LAN_CALL, "vi_request"):
+        A.start(store, SUP, call_id)
+        A.share(store, SUP, call_id)
+    waiting = [n.call_id for n in notifications(store, LAN).items]
+    assert reads(store, LAN) == (None, {}), "nothing read yet"
+    at = mark_read(store, LAN, LAN_CALL, waiting)
+    assert reads(store, LAN) == (None, {LAN_CALL: at})
+    assert reads(store, TOM) == (None, {}), "one person's reads are not another's"
+    items = notifications(store, LAN).items
+    assert [n.call_id for n in unread(items, *reads(store, LAN))] == ["vi_request"]
+    seen = mark_read(store, LAN, None, waiting)  # the list page shown
+    assert reads(store, LAN) == (seen, {LAN_CALL: at}) and unread(items, *reads(store, LAN)) == ()
+    A.acknowledge(store, LAN, LAN_CALL)  # no longer waiting: its read is dropped at the next write
+    mark_read(store, LAN, "vi_request", [n.call_id for n in notifications(store, LAN).items])
+    assert set(reads(store, LAN)[1]) == {"vi_request"}
+
+
+def test_a_notice_read_in_one_session_is_not_new_in_the_next(template, tmp_path):
+    db = str(tmp_path / "app.duckdb")
+    copy_database(template, db)
+    s = Store(db)
+    for call_id in (LAN_CALL, "vi_request"):
+        A.start(s, SUP, call_id)
+        A.share(s, SUP, call_id)
+
+    def sidebar_text(at) -> str:
+        return " ".join(m.value for m in at.sidebar.markdown)
+
+    on_call = {"page": "call", "call": LAN_CALL}  # (not the agent's first page: that one lists them all)
+    at = run_app(db, "lan", query=on_call)  # opening one of the calls reads it
+    assert not at.exception
+    assert "2 reviews waiting for your answer · 1 new" in sidebar_text(at), sidebar_text(at)
+    at = run_app(db, "lan", query=on_call)  # a new session (a reload): that call stays read, the other new
+    assert "2 reviews waiting for your answer · 1 new" in sidebar_text(at), sidebar_text(at)
+    run_app(db, "lan", query={"page": "my"})  # the page listing them all
+    at = run_app(db, "lan", query=on_call)
+    assert "2 reviews waiting for your answer" in sidebar_text(at) and "new" not in sidebar_text(at)
+    assert set(reads(s, LAN)[1]) == {LAN_CALL} and reads(s, LAN)[0] is not None

@@ -2,47 +2,39 @@
 disputes (`qa.review.notifications`): how many wait, and the new ones listed, each a button that opens its
 call. A notice is read once its call has been opened, or once the page listing them all (the agent's
 scorecards, the disputes) has been shown; the count stays until the review is answered or the dispute
-resolved. What was read is remembered for this browser session."""
+resolved. What was read is kept in the store per person (`qa.review.notifications.reads`): a reload, a new tab
+or another device does not show it as new again."""
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Any
 
 import streamlit as st
 
 from qa.app.common import Context, go, plain
 from qa.i18n import format as fmt
-from qa.review.audit import now
-from qa.review.notifications import Notice, notifications, unread
+from qa.review.notifications import Notice, mark_read, notifications, reads, unread
 
-SEEN_KEY = "notif_seen"  # st.session_state: {"list": when the list page was last shown, "calls": {call: opened}}
 PAGE = {"shared": "my", "dispute": "disputes"}
 SHOWN = 10  # new notices listed in the sidebar (the count covers all)
-
-
-def _reads(current_page: str) -> tuple[datetime | None, dict[str, datetime]]:
-    """When the list page was last shown before this run, and the calls opened (this one included, when the
-    page shows a call: it is being read now)."""
-    seen: dict[str, Any] = st.session_state.get(SEEN_KEY) or {}
-    opened = dict(seen.get("calls") or {})
-    call_id = st.query_params.get("call")
-    if current_page == "call" and call_id and len(call_id) <= 200:
-        opened[call_id] = now()
-    return seen.get("list"), opened
 
 
 def sidebar(ctx: Context, current_page: str) -> None:
     """The count of what waits for the signed-in person, the new notices (each opens its call) and a button to
     the page that lists them all (nothing when nothing waits). Shown on the list page, the notices listed now
-    are read from the next page on."""
+    are read from the next page on. Reads are written only when a new notice becomes read (a write changes the
+    store's version, which the app's caches follow)."""
     kind = "shared" if ctx.viewer.is_agent else "dispute"
     page = PAGE[kind]
-    list_seen, opened = _reads(current_page)
     got = notifications(ctx.store, ctx.viewer)
-    fresh = unread(got.items, list_seen, opened)
-    st.session_state[SEEN_KEY] = {"list": now() if current_page == page else list_seen, "calls": opened}
     if got.count == 0:
         return
+    list_seen, opened = reads(ctx.store, ctx.viewer)
+    fresh = unread(got.items, list_seen, opened)
+    waiting = [n.call_id for n in got.items]
+    call_id = st.query_params.get("call") if current_page == "call" else None
+    if call_id and any(n.call_id == call_id for n in fresh):  # its call is being read now
+        opened[call_id] = mark_read(ctx.store, ctx.viewer, call_id, waiting)
+        fresh = unread(got.items, list_seen, opened)
+    if current_page == page and fresh:  # listed on this page: read from the next page on
+        mark_read(ctx.store, ctx.viewer, None, waiting)
     text = ctx.t(f"notif_{kind}_{'one' if got.count == 1 else 'other'}", n=got.count)
     if fresh:
         text += " · " + ctx.t("notif_new", n=len(fresh))

@@ -3,20 +3,21 @@ answered (acknowledge or dispute); for a reviewer, the open disputes of the call
 
 An item stays in the list until it is acted on (answered, resolved; an undone share takes it back), so nothing
 is missed by reading it on another device; `since` orders them newest first and counts those that arrived after a
-given time (the app passes the time the person last opened the list in this session).
+given time. What a person has read (a notice's call opened, the page listing them all shown) is kept in the store
+per person (`reads`, `mark_read`), so a reload, a new tab or another device does not show it as new again.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from qa.accounts.access import Viewer, call_scope
-from qa.review.audit import REVIEWER_ROLES
+from qa.review.audit import REVIEWER_ROLES, now, write
 from qa.store.database import Store
 from qa.store.vocabulary import ReviewState
 
-__all__ = ["Notice", "Notifications", "notifications", "unread"]
+__all__ = ["Notice", "Notifications", "mark_read", "notifications", "reads", "unread"]
 
 LIMIT = 50  # items listed (the counts cover every item)
 
@@ -79,3 +80,33 @@ def unread(items: tuple[Notice, ...], list_seen: datetime | None, opened: Mappin
     times are naive UTC, as stored (`qa.review.audit.now`)."""
     return tuple(n for n in items if (list_seen is None or n.at > list_seen)
                  and (n.call_id not in opened or n.at > opened[n.call_id]))
+
+
+LIST = ""  # the call id under which `notice_reads` keeps when the page listing them all was last shown
+
+
+def reads(store: Store, viewer: Viewer) -> tuple[datetime | None, dict[str, datetime]]:
+    """What the viewer has read: when they last saw the page listing their notices (None: never) and when they
+    last opened each notice's call (call id -> when), naive UTC as stored."""
+    with store.connect() as con:
+        rows = con.execute("SELECT call_id, read_at FROM notice_reads WHERE username = ?",
+                           [viewer.username]).fetchall()
+    opened: dict[str, datetime] = dict(rows)
+    return opened.pop(LIST, None), opened
+
+
+def mark_read(store: Store, viewer: Viewer, call_id: str | None, waiting: Iterable[str]) -> datetime:
+    """Record that the viewer read, now, the notice of `call_id` (None: the page listing them all). `waiting`:
+    the calls with a notice for them now; what was read of other calls is dropped, so a person has at most one
+    row per waiting notice and one for the list. Returns the time recorded."""
+    at, keep = now(), sorted(set(waiting) | ({call_id} if call_id is not None else set()))
+
+    def go(con) -> datetime:
+        key = LIST if call_id is None else call_id
+        con.execute("DELETE FROM notice_reads WHERE username = ? AND call_id = ?", [viewer.username, key])
+        con.execute("INSERT INTO notice_reads VALUES (?, ?, ?)", [viewer.username, key, at])
+        con.execute("DELETE FROM notice_reads WHERE username = ? AND call_id <> ? AND NOT list_contains(?, call_id)",
+                    [viewer.username, LIST, keep])
+        return at
+
+    return write(store, go)

@@ -245,3 +245,9 @@ def _assignments(con: Any) -> None:
 def _saved_views(con: Any) -> None:
     con.execute("CREATE TABLE saved_views (username TEXT NOT NULL, name TEXT NOT NULL, params TEXT NOT NULL, "
                 "created_at TIMESTAMP NOT NULL, PRIMARY KEY (username, name))")
+
+
+@migration(19, "what each person has read of their notifications, kept across sessions (qa.review.notifications)")
+def _notice_reads(con: Any) -> None:
+    con.execute("CREATE TABLE notice_reads (username TEXT NOT NULL, call_id TEXT NOT NULL, read_at TIMESTAMP NOT NULL, "
+                "PRIMARY KEY (username, call_id))")
