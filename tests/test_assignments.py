@@ -100,3 +100,28 @@ def test_assigning_a_sample_and_a_goal_from_the_page(store):
     assert not at.exception
     (p,) = [p for p in progress(store, SUP, date.today()) if p.reviewer == "admin"]
     assert p.goal == 12 and p.assigned == len(listed)
+
+
+def test_the_queue_keeps_the_calls_assigned_to_me(store):
+    from qa.app.queue_url import parse, to_params
+    from qa.review.queue import QueueFilter, filter_options, list_queue
+
+    create_user(store, "mai", PASSWORD, "supervisor")
+    assign(store, SUP, [LAN_CALL], "sup", WEEK)
+    assign(store, SUP, [TOM_CALL], "mai", WEEK)
+    everything = list_queue(store, SUP, QueueFilter(), limit=None)
+    assert everything.total > 2
+    mine = list_queue(store, SUP, QueueFilter(assigned_to="sup"), limit=None)
+    assert [r.call_id for r in mine.rows] == [LAN_CALL], "only mine, not mai's"
+    opts = filter_options(store, SUP)
+    view = parse({"mine": ["1"]}, opts, "sup")
+    assert view.filt.assigned_to == "sup" and to_params(view, opts) == {"mine": ["1"]}
+    assert parse({"mine": ["mai"]}, opts, "sup").filt.assigned_to == "", "a URL never names whose assignments"
+    assert parse({"mine": ["1"]}, opts).filt.assigned_to == "", "nobody signed in: no assignments"
+    at = run_app(store.path, "sup", query={"page": "queue", "mine": "1"})  # a reload or a shared link
+    assert not at.exception
+    assert at.checkbox(key="queue_mine").value is True
+    assert list(at.dataframe[0].value["Call"]) == [LAN_CALL], at.dataframe[0].value
+    at.checkbox(key="queue_mine").uncheck()
+    at = run_app(store.path, at=at)
+    assert len(at.dataframe[0].value) == min(everything.total, 100)

@@ -51,7 +51,7 @@ def nav_bar(ctx: Context, call_id: str) -> None:
     if not ctx.viewer.reviews or not params.get("pos"):
         return
     opts = cached.filter_options(ctx.store, ctx.viewer)
-    view = parse(params, opts)
+    view = parse(params, opts, ctx.viewer.username)
     here = position(ctx.store, ctx.viewer, view.filt, view.order, call_id)
     listed: dict[str, Any] = to_params(replace(view, page=1, pos=None), opts)
     at = here.position if here else (view.pos or 1)

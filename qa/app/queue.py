@@ -25,13 +25,13 @@ OPEN_IDS = "queue_open_ids"  # st.session_state: the calls "Open a call" offered
 TABLE_N = "queue_table_n"  # st.session_state: bumped after a row opens a call (a fresh table, nothing selected)
 
 
-def apply_url(opts: queue.FilterOptions) -> None:
+def apply_url(opts: queue.FilterOptions, me: str) -> None:
     """Set the queue's widgets to the view the URL asks for, when the URL is not the one this session wrote last
     (a reload, a new tab, a shared link, Back/Forward). Every value is checked (`qa.app.queue_url.parse`)."""
     params = {k: v for k, v in url_params(st.query_params).items() if k in PARAMS and v}
     if st.session_state.get(URL_KEY) == params and "queue_agents" in st.session_state:
         return  # the widgets hold this view (Streamlit forgets them while another page shows)
-    view = parse(params, opts)
+    view = parse(params, opts, me)
     f, state = view.filt, st.session_state
     state["queue_dates"] = (f.date_from, f.date_to)
     for key, values in (("queue_agents", f.agent_ids), ("queue_teams", f.teams), ("queue_languages", f.languages),
@@ -40,6 +40,7 @@ def apply_url(opts: queue.FilterOptions) -> None:
         state[key] = list(values)
     state["queue_score"] = (int(f.score_min or 0), int(100 if f.score_max is None else f.score_max))
     state["queue_says"] = f.says
+    state["queue_mine"] = bool(f.assigned_to)
     state["queue_order"] = view.order
     state["queue_page_no"] = view.page
     state["queue_page_no_asked"] = repr((f, view.order))  # page_number keeps the page for this filter
@@ -97,12 +98,15 @@ def filter_form(ctx: Context, opts: queue.FilterOptions) -> queue.QueueFilter:
                                    format_func=lambda f: flag_label(f, ctx.lang))
         states = row[3].multiselect(ctx.t("queue_states"), list(queue.REVIEW_STATES), key="queue_states",
                                     placeholder=pick, format_func=lambda s: ctx.t("queue_state_" + s))
-        says = st.text_input(ctx.t("queue_says"), key="queue_says", max_chars=120,
-                             placeholder=ctx.t("queue_says_placeholder"), help=ctx.t("queue_says_help"))
+        words, assigned = st.columns([3, 1], vertical_alignment="bottom")
+        says = words.text_input(ctx.t("queue_says"), key="queue_says", max_chars=120,
+                                 placeholder=ctx.t("queue_says_placeholder"), help=ctx.t("queue_says_help"))
+        mine = assigned.checkbox(ctx.t("queue_mine"), key="queue_mine", help=ctx.t("queue_mine_help"))
     return queue.QueueFilter(date_from=date_from, date_to=date_to, agent_ids=tuple(agents), teams=tuple(teams),
                              languages=tuple(languages), score_min=low if low > 0 else None,
                              score_max=high if high < 100 else None, failed_criteria=tuple(failed),
-                             flags=tuple(flags), review_states=tuple(states), says=" ".join(says.split()))
+                             flags=tuple(flags), review_states=tuple(states), says=" ".join(says.split()),
+                             assigned_to=ctx.viewer.username if mine else "")
 
 
 def flag_label(flag: str, lang: str) -> str:
@@ -218,7 +222,7 @@ def render(ctx: Context) -> None:
     if opts.first_date is None:
         st.info(ctx.t("no_calls_visible"))
         return
-    apply_url(opts)
+    apply_url(opts, ctx.viewer.username)
     filt = filter_form(ctx, opts)
     order = st.session_state.get("queue_order")
     saved_views_bar(ctx, to_params(QueueView(filt, order if order in queue.ORDERS else queue.ORDERS[0]), opts))

@@ -19,7 +19,7 @@ MAX_SAYS = 120  # characters of the words-said filter
 # URL parameter -> QueueFilter field, for the filters that pick several values
 LISTS = {"agent": "agent_ids", "team": "teams", "lang": "languages", "failed": "failed_criteria", "flag": "flags",
          "state": "review_states"}
-PARAMS = ("from", "to", "min", "max", *LISTS, "says", "order", "p")  # every parameter of a queue view
+PARAMS = ("from", "to", "min", "max", *LISTS, "says", "mine", "order", "p")  # every parameter of a queue view
 NAV_PARAMS = (*PARAMS, "pos")  # and the call's position, on the call page
 
 
@@ -68,9 +68,10 @@ def allowed(opts: FilterOptions) -> dict[str, set[str]]:
             "failed": {c for c, _ in opts.criteria}, "flag": set(opts.flags), "state": set(REVIEW_STATES)}
 
 
-def parse(params: Mapping[str, Sequence[str]], opts: FilterOptions) -> QueueView:
+def parse(params: Mapping[str, Sequence[str]], opts: FilterOptions, me: str = "") -> QueueView:
     """The queue view a URL's parameters (name -> its values) ask for, each value checked against `opts` (the
-    viewer's filter options); anything else is ignored."""
+    viewer's filter options); anything else is ignored. `mine=1` keeps the calls assigned to `me` (the signed-in
+    reviewer: a URL never names whose assignments)."""
     ok = allowed(opts)
     lists = {name: tuple(dict.fromkeys(v for v in _values(params, name) if v in ok[name])) for name in LISTS}
     low, high = _int(_one(params, "min"), 0, 100), _int(_one(params, "max"), 0, 100)
@@ -82,7 +83,8 @@ def parse(params: Mapping[str, Sequence[str]], opts: FilterOptions) -> QueueView
         first, last = opts.first_date, opts.last_date
     says = " ".join((_one(params, "says") or "").split())[:MAX_SAYS]  # words said in the call (plain text)
     filt = QueueFilter(date_from=first, date_to=last, score_min=low or None, score_max=None if high == 100 else high,
-                       says=says, **{LISTS[name]: values for name, values in lists.items()})
+                       says=says, assigned_to=me if me and _one(params, "mine") == "1" else "",
+                       **{LISTS[name]: values for name, values in lists.items()})
     order = _one(params, "order")
     return QueueView(filt, order if order in ORDERS else ORDERS[0], _int(_one(params, "p"), 1, MAX_PAGE) or 1,
                      _int(_one(params, "pos"), 1, 10 ** 9))
@@ -105,6 +107,8 @@ def to_params(view: QueueView, opts: FilterOptions) -> dict[str, list[str]]:
             out[name] = list(getattr(f, attr))
     if f.says:
         out["says"] = [f.says]
+    if f.assigned_to:
+        out["mine"] = ["1"]
     if view.order != ORDERS[0]:
         out["order"] = [view.order]
     if view.page != 1:

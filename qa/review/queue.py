@@ -88,7 +88,8 @@ class QueueFilter:
     the total (0-100); `failed_criteria`: calls failing any of these criteria; `flags`: calls carrying any of these
     flags, by full text ("critical_failure:rude") or by kind ("critical_failure"); `review_states`: assessment
     states, "unreviewed" for calls nobody has assessed; `says`: calls with a turn saying these words (whole
-    words, in this order; case, diacritics and Unicode form ignored: qa.review.search)."""
+    words, in this order; case, diacritics and Unicode form ignored: qa.review.search); `assigned_to`: calls
+    assigned to this reviewer, in any week (qa.review.assignments)."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -101,6 +102,7 @@ class QueueFilter:
     flags: tuple[str, ...] = ()
     review_states: tuple[str, ...] = ()
     says: str = ""
+    assigned_to: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +189,8 @@ def filter_sql(filt: QueueFilter, forced: InForce) -> tuple[str, list[Any]]:
         if unknown:
             raise ValueError(f"unknown review state(s) {sorted(unknown)}; use {', '.join(REVIEW_STATES)}")
         add("coalesce(a.state, 'unreviewed') = ANY(?::VARCHAR[])", list(filt.review_states))
+    if filt.assigned_to:
+        add("c.call_id IN (SELECT call_id FROM assignments WHERE reviewer = ?)", filt.assigned_to)
     saying = calls_saying(filt.says) if filt.says else None
     if saying is not None:
         add(saying[0], *saying[1])
