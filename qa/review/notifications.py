@@ -105,8 +105,8 @@ def mark_read(store: Store, viewer: Viewer, call_id: str | None, waiting: Iterab
         key = LIST if call_id is None else call_id
         con.execute("DELETE FROM notice_reads WHERE username = ? AND call_id = ?", [viewer.username, key])
         con.execute("INSERT INTO notice_reads VALUES (?, ?, ?)", [viewer.username, key, at])
-        con.execute("DELETE FROM notice_reads WHERE username = ? AND call_id <> ? AND NOT list_contains(?, call_id)",
-                    [viewer.username, LIST, keep])
+        con.execute("DELETE FROM notice_reads WHERE username = ? AND call_id <> ? "
+                    "AND NOT list_contains(?::VARCHAR[], call_id)", [viewer.username, LIST, keep])
         return at
 
     return write(store, go)
