@@ -84,6 +84,20 @@ def test_many_agents_the_charts_show_the_lowest_few_and_the_table_all(db):
     at.radio(key="dash_chart_end").set_value("all")
     at = run_app(db, at=at)
     assert len(_chart_groups(at.get("vega_lite_chart")[0])) == N_AGENTS
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"tableau20"' in spec, "14 agents: 20 colours, none repeated"
+    assert '"shape"' not in spec, "up to 20 the colour alone tells them apart"
+
+
+def test_chart_colours_and_shapes_tell_many_agents_apart():
+    from qa.app.dashboard import SHAPES, _color, _shape
+
+    assert _color(10, "Agent").to_dict().get("scale") is None  # Vega's 10 colours
+    assert _color(11, "Agent").to_dict()["scale"] == {"scheme": "tableau20"}
+    assert _shape(20, "Agent") is None
+    assert _shape(21, "Agent").to_dict()["scale"] == {"range": list(SHAPES)}  # past 20: the points' shape too
+    pairs = {(k % 20, k % len(SHAPES)) for k in range(140)}
+    assert len(pairs) == 140, "no colour and shape pair repeats before 140 agents"
 
 
 def _shown(frame) -> list[dict]:

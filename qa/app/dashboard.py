@@ -78,6 +78,22 @@ def _legend(n: int) -> alt.Legend:
     return alt.Legend(symbolLimit=0, columns=_legend_columns(n), labelLimit=160)  # every name, none cut off
 
 
+def _color(n: int, title: str) -> alt.Color:
+    """One colour per agent or team: Vega's 10 colours up to 10 of them, 20 colours up to 20 (`tableau20`);
+    past 20 the points' shape (`_shape`) tells apart the ones sharing a colour."""
+    scale = alt.Scale(scheme="tableau20") if n > 10 else alt.Undefined
+    return alt.Color("group:N", title=title, legend=_legend(n), scale=scale)
+
+
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")  # 7: with 20 colours no
+# pair repeats before 140 agents or teams
+
+
+def _shape(n: int, title: str) -> alt.Shape | None:
+    return alt.Shape("group:N", title=title, legend=_legend(n), scale=alt.Scale(range=list(SHAPES))) \
+        if n > 20 else None
+
+
 def _chart_height(n: int) -> int:
     """The plot's height for `n` agents or teams in its legend: tall enough for every legend entry (a legend
     taller than its chart is cut off at the chart's edge), at least 300 px."""
@@ -115,11 +131,13 @@ def chart_over_time(ctx: Context, shown: list[dict[str, Any]], names: dict[str, 
                                                    tooltip=tooltip)
     else:
         n = frame["group"].nunique()
-        color = alt.Color("group:N", title=names["group"], legend=_legend(n))
         base = alt.Chart(frame).encode(x=alt.X("period:T", title=names["period"], axis=period_axis(frame, period)),
-                                       y=value, color=color,
+                                       y=value, color=_color(n, names["group"]),
                                        tooltip=[alt.Tooltip("period:T", title=names["period"]), *tooltip])
-        chart = (base.mark_line() + base.mark_point(filled=True, size=50)).properties(height=_chart_height(n))
+        shape = _shape(n, names["group"])
+        points = base.mark_point(filled=True, size=50)
+        chart = (base.mark_line() + (points if shape is None else points.encode(shape=shape))).properties(
+            height=_chart_height(n))
     st.altair_chart(chart.configure(locale=fmt.chart_locale(ctx.lang)), width="stretch")
 
 
