@@ -85,8 +85,8 @@ def _color(n: int, title: str) -> alt.Color:
     return alt.Color("group:N", title=title, legend=_legend(n), scale=scale)
 
 
-SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")  # 7: with 20 colours no
-# pair repeats before 140 agents or teams
+# 7 shapes: with 20 colours no pair repeats before 140 agents or teams
+SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "triangle-right")
 
 
 def _shape(n: int, title: str) -> alt.Shape | None:
